@@ -1,0 +1,37 @@
+package nn_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"initscope/nn"
+)
+
+// Train a small tanh network and read one snapshot's statistics.
+func Example() {
+	rng := rand.New(rand.NewPCG(1, 1))
+	cfg := nn.Config{Inputs: 4, Classes: 2, Depth: 2, Width: 8, Activation: nn.Tanh, Init: nn.Init{Kind: nn.Normalized}}
+	net := nn.New(cfg, rng)
+
+	x := make([]float32, 20*4)
+	y := make([]int32, 20)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	for r := range y {
+		if x[r*4] > 0 { // class = sign of the first input
+			y[r] = 1
+		}
+	}
+	stats := nn.NewStats(net, x, y, 20, nn.CrossEntropy, nn.StatsOptions{})
+	pass := net.NewPass(20)
+	for range 200 {
+		net.TrainStep(pass, x, y, 20, nn.CrossEntropy, 0.5)
+	}
+	layers, loss := stats.Measure(false)
+	fmt.Printf("layers %d, probe loss below 0.1: %v\n", len(layers), loss < 0.1)
+	fmt.Printf("layer 1 has an activation std: %v\n", layers[0].ActStd > 0)
+	// Output:
+	// layers 2, probe loss below 0.1: true
+	// layer 1 has an activation std: true
+}

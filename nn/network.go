@@ -1,0 +1,267 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Limits on the network's shape.
+const (
+	MaxDepth = 20
+	MaxWidth = 4096
+)
+
+// Config describes a network: Inputs -> Depth hidden layers of Width units
+// -> Classes softmax outputs.
+type Config struct {
+	Inputs, Classes int
+	Depth, Width    int
+	Activation      Activation
+	Init            Init
+}
+
+// Validate reports the first field out of range, with the range.
+func (c Config) Validate() error {
+	switch {
+	case c.Depth < 1 || c.Depth > MaxDepth:
+		return fmt.Errorf("depth %d out of range (1..%d)", c.Depth, MaxDepth)
+	case c.Width < 1 || c.Width > MaxWidth:
+		return fmt.Errorf("width %d out of range (1..%d)", c.Width, MaxWidth)
+	case c.Inputs < 1:
+		return fmt.Errorf("inputs %d must be at least 1", c.Inputs)
+	case c.Classes < 2:
+		return fmt.Errorf("classes %d must be at least 2", c.Classes)
+	case c.Activation < 0 || c.Activation >= numActivations:
+		return fmt.Errorf("unknown activation %d", c.Activation)
+	case c.Init.Kind < 0 || c.Init.Kind >= numInits:
+		return fmt.Errorf("unknown init %d", c.Init.Kind)
+	}
+	return nil
+}
+
+// Layer is one fully connected layer: s = W x + b with W Out x In, row-major.
+type Layer struct {
+	In, Out int
+	W, B    []float32
+}
+
+// Network is a multilayer perceptron. Layers[0..Depth-1] are the hidden
+// layers; Layers[Depth] is the softmax output layer.
+type Network struct {
+	Config
+	Layers []Layer
+}
+
+// New builds a network with weights drawn by cfg.Init from rng and biases 0.
+// It panics if cfg is invalid (check Validate first).
+func New(cfg Config, rng *rand.Rand) *Network {
+	if err := cfg.Validate(); err != nil {
+		panic("nn: " + err.Error())
+	}
+	net := &Network{Config: cfg, Layers: make([]Layer, cfg.Depth+1)}
+	in := cfg.Inputs
+	for l := range net.Layers {
+		out := cfg.Width
+		if l == cfg.Depth {
+			out = cfg.Classes
+		}
+		layer := Layer{In: in, Out: out, W: make([]float32, out*in), B: make([]float32, out)}
+		cfg.Init.Fill(layer.W, out, in, rng)
+		net.Layers[l] = layer
+		in = out
+	}
+	return net
+}
+
+// Params counts weights and biases.
+func (net *Network) Params() int {
+	n := 0
+	for _, l := range net.Layers {
+		n += len(l.W) + len(l.B)
+	}
+	return n
+}
+
+// Pass holds every intermediate of forward and backward passes over a batch
+// of up to Cap examples, so training allocates nothing per step.
+type Pass struct {
+	Cap   int
+	n     int
+	Pre   [][]float32 // Pre[l]: s^l, n x Out; for the output layer, the scores
+	Post  [][]float32 // Post[l]: z^l = f(s^l), n x Out; for the output layer, softmax p
+	Delta [][]float32 // Delta[l]: dC/ds^l, n x Out (scaled as the caller asked)
+}
+
+// NewPass allocates the buffers for batches of up to capacity examples.
+func (net *Network) NewPass(capacity int) *Pass {
+	p := &Pass{Cap: capacity}
+	for _, l := range net.Layers {
+		p.Pre = append(p.Pre, make([]float32, capacity*l.Out))
+		p.Post = append(p.Post, make([]float32, capacity*l.Out))
+		p.Delta = append(p.Delta, make([]float32, capacity*l.Out))
+	}
+	return p
+}
+
+// N is the number of examples of the last forward pass.
+func (p *Pass) N() int { return p.n }
+
+// Output returns the softmax probabilities of the last forward pass, n x Classes.
+func (p *Pass) Output() []float32 {
+	last := len(p.Post) - 1
+	return p.Post[last][:p.n*len(p.Post[last])/p.Cap]
+}
+
+// Forward runs the batch x (n x Inputs, row-major) through the network,
+// filling p.Pre and p.Post.
+func (net *Network) Forward(p *Pass, x []float32, n int) {
+	if n > p.Cap || len(x) < n*net.Inputs {
+		panic("nn: Forward batch larger than the Pass or x too short")
+	}
+	p.n = n
+	in := x[:n*net.Inputs]
+	for l, layer := range net.Layers {
+		s := p.Pre[l][:n*layer.Out]
+		z := p.Post[l][:n*layer.Out]
+		gemm(false, true, n, layer.Out, layer.In, 1, in, layer.In, layer.W, layer.In, 0, s, layer.Out)
+		for r := range n {
+			row := s[r*layer.Out : (r+1)*layer.Out]
+			for j, b := range layer.B {
+				row[j] += b
+			}
+		}
+		if l == net.Depth {
+			copy(z, s)
+			for r := range n {
+				softmax(z[r*layer.Out : (r+1)*layer.Out])
+			}
+		} else {
+			net.Activation.Apply(z, s)
+		}
+		in = z
+	}
+}
+
+// input returns what feeds layer l: x for the first layer, else z^{l}.
+func (net *Network) input(p *Pass, x []float32, l int) []float32 {
+	if l == 0 {
+		return x[:p.n*net.Inputs]
+	}
+	return p.Post[l-1][:p.n*net.Layers[l].In]
+}
+
+// outputGrad fills Delta[Depth] with scale*dC/ds for each example of the
+// last forward pass and returns the summed cost.
+func (net *Network) outputGrad(p *Pass, y []int32, cost Cost, scale float32) float64 {
+	k := net.Classes
+	var total float64
+	for r := range p.n {
+		total += cost.grad(p.Delta[net.Depth][r*k:(r+1)*k], p.Post[net.Depth][r*k:(r+1)*k], int(y[r]), scale)
+	}
+	return total
+}
+
+// backpropLayer sets Delta[l-1] = (Delta[l] W^l) * f'(s^{l-1}), the gradient
+// flowing from layer l into the layer below it.
+func (net *Network) backpropLayer(p *Pass, l int) {
+	layer := net.Layers[l]
+	n := p.n
+	d := p.Delta[l-1][:n*layer.In]
+	gemm(false, false, n, layer.In, layer.Out, 1, p.Delta[l][:n*layer.Out], layer.Out, layer.W, layer.In, 0, d, layer.In)
+	net.Activation.MulDeriv(d, p.Pre[l-1][:n*layer.In], p.Post[l-1][:n*layer.In])
+}
+
+// Backward computes Delta for every layer after Forward: Delta[l] holds
+// scale * dC/ds^l per example (scale 1 gives per-example gradients, 1/n the
+// gradient of the batch mean). It returns the summed cost. Weights are not
+// changed.
+func (net *Network) Backward(p *Pass, y []int32, cost Cost, scale float32) float64 {
+	total := net.outputGrad(p, y, cost, scale)
+	for l := net.Depth; l > 0; l-- {
+		net.backpropLayer(p, l)
+	}
+	return total
+}
+
+// WeightGrad writes dW^l = Delta[l]^T input^l (Out x In) into dst after
+// Backward.
+func (net *Network) WeightGrad(dst []float32, p *Pass, x []float32, l int) {
+	layer := net.Layers[l]
+	gemm(true, false, layer.Out, layer.In, p.n, 1, p.Delta[l][:p.n*layer.Out], layer.Out, net.input(p, x, l), layer.In, 0, dst[:layer.Out*layer.In], layer.In)
+}
+
+// TrainStep does one step of plain minibatch SGD on the batch (x, y) of n
+// examples with learning rate lr and returns the batch's mean cost. The
+// gradient of each layer is applied as soon as the layer below has taken
+// its back-propagated signal, in place (W += -lr dS^T Z), so no gradient
+// buffer is needed and the weights are streamed once.
+func (net *Network) TrainStep(p *Pass, x []float32, y []int32, n int, cost Cost, lr float32) float64 {
+	net.Forward(p, x, n)
+	total := net.outputGrad(p, y, cost, 1/float32(n))
+	for l := net.Depth; l >= 0; l-- {
+		if l > 0 {
+			net.backpropLayer(p, l) // needs W^l before its update
+		}
+		layer := net.Layers[l]
+		delta := p.Delta[l][:n*layer.Out]
+		gemm(true, false, layer.Out, layer.In, n, -lr, delta, layer.Out, net.input(p, x, l), layer.In, 1, layer.W, layer.In)
+		for r := range n {
+			for j, d := range delta[r*layer.Out : (r+1)*layer.Out] {
+				layer.B[j] -= lr * d
+			}
+		}
+	}
+	return total / float64(n)
+}
+
+// Predict returns the most probable class of example r of the last forward pass.
+func (p *Pass) Predict(r int) int {
+	out := p.Post[len(p.Post)-1]
+	k := len(out) / p.Cap
+	row := out[r*k : (r+1)*k]
+	best := 0
+	for j, v := range row {
+		if v > row[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+// Evaluate returns the classification error rate and the mean cost of the
+// set (x, y) of n examples, going through p in chunks of p.Cap.
+func (net *Network) Evaluate(p *Pass, x []float32, y []int32, n int, cost Cost) (errRate, meanCost float64) {
+	wrong := 0
+	var total float64
+	for start := 0; start < n; start += p.Cap {
+		m := min(p.Cap, n-start)
+		net.Forward(p, x[start*net.Inputs:], m)
+		for r := range m {
+			if p.Predict(r) != int(y[start+r]) {
+				wrong++
+			}
+			total += lossOf(cost, p, r, int(y[start+r]), net.Classes)
+		}
+	}
+	return float64(wrong) / float64(n), total / float64(n)
+}
+
+// lossOf is the cost of example r from its softmax output, without gradients.
+func lossOf(c Cost, p *Pass, r, y, k int) float64 {
+	probs := p.Post[len(p.Post)-1][r*k : (r+1)*k]
+	switch c {
+	case CrossEntropy:
+		return -logClamp(probs[y])
+	case Quadratic:
+		var loss float64
+		for j, v := range probs {
+			d := float64(v)
+			if j == y {
+				d--
+			}
+			loss += d * d
+		}
+		return loss
+	}
+	panic("nn: unknown cost")
+}

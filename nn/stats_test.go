@@ -1,0 +1,177 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// quantile against sorting, numpy's linear interpolation written out.
+func TestQuantileMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 2, 3, 10, 51, 300, 1000} {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(rng.IntN(20)) // many ties
+			if n > 100 {
+				v[i] = float32(rng.NormFloat64())
+			}
+		}
+		sorted := slices.Clone(v)
+		slices.Sort(sorted)
+		for _, q := range []float64{0, 0.02, 0.5, 0.98, 1} {
+			h := q * float64(n-1)
+			lo := int(math.Floor(h))
+			want := float64(sorted[lo])
+			if lo+1 < n {
+				want += (h - float64(lo)) * float64(sorted[lo+1]-sorted[lo])
+			}
+			if got := quantile(slices.Clone(v), q); math.Abs(got-want) > 1e-6 {
+				t.Errorf("n=%d q=%g: %g, want %g", n, q, got, want)
+			}
+		}
+	}
+	// Hand-computed: numpy.percentile([1,2,3,4], 98) = 3 + 0.94*1 = 3.94.
+	if got := quantile([]float32{4, 1, 3, 2}, 0.98); math.Abs(got-3.94) > 1e-9 {
+		t.Errorf("quantile 98%% of 1..4 = %g, want 3.94", got)
+	}
+}
+
+func TestHistogram(t *testing.T) {
+	h := NewHistogram(-1, 1, 4)
+	h.Add([]float32{-2, -1, -0.6, -0.5, 0, 0.49, 0.5, 0.99, 1, float32(math.NaN())})
+	// bins [-1,-.5) [-.5,0) [0,.5) [.5,1): -1,-0.6 | -0.5 | 0,0.49 | 0.5,0.99
+	want := []int{2, 1, 2, 2}
+	if !slices.Equal(h.Counts, want) || h.Under != 1 || h.Over != 1 || h.NaN != 1 || h.Total() != 10 {
+		t.Errorf("histogram %+v, want counts %v with 1 under, 1 over, 1 NaN", h, want)
+	}
+}
+
+// A hand-built network where every statistic can be computed on paper:
+// one input, depth 2, width 2, linear activation, weights chosen so the
+// hidden layers are z1 = (x, 2x), z2 = (z1_a + z1_b, 0) = (3x, 0).
+func TestStatsHandComputed(t *testing.T) {
+	cfg := Config{Inputs: 1, Classes: 2, Depth: 2, Width: 2, Activation: Linear, Init: Init{Kind: Zeros}}
+	net := New(cfg, rand.New(rand.NewPCG(1, 1)))
+	copy(net.Layers[0].W, []float32{1, 2})       // 2x1
+	copy(net.Layers[1].W, []float32{1, 1, 0, 0}) // 2x2
+	x := []float32{-1, 0, 1, 2}                  // probe inputs
+	y := []int32{0, 1, 0, 1}
+	st := NewStats(net, x, y, 4, CrossEntropy, StatsOptions{Hist: true, Bins: 4})
+	layers, loss := st.Measure(true)
+	// Output weights are 0, so p = (1/2, 1/2) and the cost is log 2 for every example.
+	if math.Abs(loss-math.Ln2) > 1e-6 {
+		t.Errorf("probe loss %g, want ln 2", loss)
+	}
+	// Layer 1 values: x and 2x for x in {-1,0,1,2}: {-1,-2,0,0,1,2,2,4}, mean 0.75,
+	// E[v^2] = (1+4+0+0+1+4+4+16)/8 = 3.75, variance 3.75-0.5625 = 3.1875.
+	l1 := layers[0]
+	if math.Abs(l1.ActMean-0.75) > 1e-6 || math.Abs(l1.ActStd-math.Sqrt(3.1875)) > 1e-6 {
+		t.Errorf("layer 1 mean/std %g/%g, want 0.75/%g", l1.ActMean, l1.ActStd, math.Sqrt(3.1875))
+	}
+	// Sorted {-2,-1,0,0,1,2,2,4}: h = 0.02*7 = 0.14 -> -2 + 0.14 = -1.86;
+	// h = 0.98*7 = 6.86 -> 2 + 0.86*2 = 3.72.
+	if math.Abs(l1.ActP2+1.86) > 1e-6 || math.Abs(l1.ActP98-3.72) > 1e-6 {
+		t.Errorf("layer 1 p2/p98 %g/%g, want -1.86/3.72", l1.ActP2, l1.ActP98)
+	}
+	if !math.IsNaN(l1.Saturated) {
+		t.Errorf("linear saturation = %g, want NaN (not applicable)", l1.Saturated)
+	}
+	// Output weights 0: nothing flows back, every gradient variance is 0.
+	if l1.GradVar != 0 || layers[1].GradVar != 0 || l1.WGradVar != 0 {
+		t.Errorf("gradient variances %g %g %g, want 0", l1.GradVar, layers[1].GradVar, l1.WGradVar)
+	}
+	// Layer 2 is (3x, 0): the Jacobian dz2/dz1 = W2 = [[1,1],[0,0]] has singular
+	// values sqrt(2) and 0, mean sqrt(2)/2.
+	if math.Abs(l1.JacSVMean-math.Sqrt2/2) > 1e-6 {
+		t.Errorf("jacobian mean singular value %g, want %g", l1.JacSVMean, math.Sqrt2/2)
+	}
+	if !math.IsNaN(layers[1].JacSVMean) {
+		t.Errorf("top layer jacobian = %g, want NaN", layers[1].JacSVMean)
+	}
+	if l1.ActHist == nil || l1.ActHist.Total() != 8 || layers[1].WGradHist.Total() != 4 {
+		t.Errorf("histograms missing or miscounted: %+v", l1.ActHist)
+	}
+}
+
+// The saturation fraction for tanh (|z| > 0.94) and dead relu units.
+func TestSaturation(t *testing.T) {
+	cfg := Config{Inputs: 1, Classes: 2, Depth: 1, Width: 3, Activation: Tanh, Init: Init{Kind: Zeros}}
+	net := New(cfg, rand.New(rand.NewPCG(1, 1)))
+	copy(net.Layers[0].W, []float32{10, 0.1, -10}) // units 1 and 3 saturate for |x| >= 1
+	x := []float32{1, -1, 0.01, 2}
+	y := []int32{0, 0, 0, 0}
+	layers, _ := NewStats(net, x, y, 4, CrossEntropy, StatsOptions{}).Measure(false)
+	// Saturated: units 1 and 3 for x in {1,-1,2} (tanh(10) ~ 1; tanh(0.1) = 0.0997 no);
+	// 6 of 12 activations.
+	if got := layers[0].Saturated; math.Abs(got-0.5) > 1e-9 {
+		t.Errorf("tanh saturated = %g, want 0.5", got)
+	}
+	net.Activation = ReLU
+	copy(net.Layers[0].W, []float32{1, -1, 0}) // unit 2 is off for x > 0 only; unit 3 always 0
+	layers, _ = NewStats(net, []float32{1, 2, 3, 4}, y, 4, CrossEntropy, StatsOptions{}).Measure(false)
+	if got := layers[0].Saturated; math.Abs(got-2.0/3) > 1e-9 {
+		t.Errorf("relu dead fraction = %g, want 2/3", got)
+	}
+}
+
+// The Jacobian's mean singular value against gonum's SVD of J built directly.
+func TestJacobianAgainstSVD(t *testing.T) {
+	cfg := Config{Inputs: 12, Classes: 3, Depth: 3, Width: 9, Activation: Tanh, Init: Init{Kind: Standard}}
+	rng := rand.New(rand.NewPCG(4, 4))
+	net := New(cfg, rng)
+	x, y := randomBatch(rng, 5, 12, 3)
+	st := NewStats(net, x, y, 5, CrossEntropy, StatsOptions{JacobianExamples: 2})
+	layers, _ := st.Measure(true)
+	p := net.NewPass(5)
+	net.Forward(p, x, 5)
+	for l := 1; l < net.Depth; l++ {
+		w := net.Layers[l]
+		var want float64
+		for r := range 2 {
+			j := mat.NewDense(w.Out, w.In, nil)
+			for a := range w.Out {
+				d := net.Activation.Deriv(float64(p.Pre[l][r*w.Out+a]))
+				for b := range w.In {
+					j.Set(a, b, d*float64(w.W[a*w.In+b]))
+				}
+			}
+			var svd mat.SVD
+			svd.Factorize(j, mat.SVDNone)
+			var sum float64
+			for _, v := range svd.Values(nil) {
+				sum += v
+			}
+			want += sum / float64(min(w.Out, w.In)) / 2
+		}
+		if got := layers[l-1].JacSVMean; math.Abs(got-want) > 1e-5 {
+			t.Errorf("layer %d: mean singular value %g, SVD says %g", l, got, want)
+		}
+	}
+}
+
+// The theory columns follow the formulas with the init's variance: for a
+// linear network with standard init each layer multiplies the activation
+// variance by n_in Var[W] = 1/3.
+func TestTheoryColumns(t *testing.T) {
+	cfg := Config{Inputs: 50, Classes: 4, Depth: 4, Width: 30, Activation: Linear, Init: Init{Kind: Standard}}
+	rng := rand.New(rand.NewPCG(8, 8))
+	net := New(cfg, rng)
+	x, y := randomBatch(rng, 40, 50, 4)
+	layers, _ := NewStats(net, x, y, 40, CrossEntropy, StatsOptions{}).Measure(false)
+	_, varX := moments(x)
+	for l, st := range layers {
+		if want := varX * math.Pow(1.0/3, float64(l+1)); math.Abs(st.TheoryActVar-want) > 1e-9*want {
+			t.Errorf("layer %d theory act var %g, want %g", l+1, st.TheoryActVar, want)
+		}
+	}
+	// Backward: layers 1..3 sit below hidden layers of width 30 (factor 30/(3*30) = 1/3),
+	// layer 4 below the 4-unit output layer (factor 4/(3*30)).
+	r := layers[3].TheoryGradVar / layers[2].TheoryGradVar
+	if math.Abs(r-3) > 1e-9 {
+		t.Errorf("theory grad var ratio between layers 4 and 3 = %g, want 3", r)
+	}
+}
