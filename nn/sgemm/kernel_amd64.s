@@ -1,0 +1,363 @@
+//go:build amd64 && !noasm
+
+#include "textflag.h"
+
+// ---------------------------------------------------------------------------
+// AVX-512 10x32 micro-kernel.
+//
+// Accumulators Z0..Z19: row i of the tile is Z(2i) (columns 0..15) and
+// Z(2i+1) (columns 16..31). Each k step loads one 32-wide row of packed B
+// into Z20,Z21 and broadcasts the 10 packed A values into Z22..Z31, then
+// issues 20 FMAs: 12 loads per 20 FMAs keeps both FMA ports busy while the
+// loads fit in two of the load ports.
+
+#define STEP512(aoff, bmem0, bmem1) \
+	VMOVUPS      bmem0, Z20       \
+	VMOVUPS      bmem1, Z21       \
+	VBROADCASTSS aoff+0(AX), Z22  \
+	VBROADCASTSS aoff+4(AX), Z23  \
+	VFMADD231PS  Z22, Z20, Z0     \
+	VFMADD231PS  Z22, Z21, Z1     \
+	VFMADD231PS  Z23, Z20, Z2     \
+	VFMADD231PS  Z23, Z21, Z3     \
+	VBROADCASTSS aoff+8(AX), Z24  \
+	VBROADCASTSS aoff+12(AX), Z25 \
+	VFMADD231PS  Z24, Z20, Z4     \
+	VFMADD231PS  Z24, Z21, Z5     \
+	VFMADD231PS  Z25, Z20, Z6     \
+	VFMADD231PS  Z25, Z21, Z7     \
+	VBROADCASTSS aoff+16(AX), Z26 \
+	VBROADCASTSS aoff+20(AX), Z27 \
+	VFMADD231PS  Z26, Z20, Z8     \
+	VFMADD231PS  Z26, Z21, Z9     \
+	VFMADD231PS  Z27, Z20, Z10    \
+	VFMADD231PS  Z27, Z21, Z11    \
+	VBROADCASTSS aoff+24(AX), Z28 \
+	VBROADCASTSS aoff+28(AX), Z29 \
+	VFMADD231PS  Z28, Z20, Z12    \
+	VFMADD231PS  Z28, Z21, Z13    \
+	VFMADD231PS  Z29, Z20, Z14    \
+	VFMADD231PS  Z29, Z21, Z15    \
+	VBROADCASTSS aoff+32(AX), Z30 \
+	VBROADCASTSS aoff+36(AX), Z31 \
+	VFMADD231PS  Z30, Z20, Z16    \
+	VFMADD231PS  Z30, Z21, Z17    \
+	VFMADD231PS  Z31, Z20, Z18    \
+	VFMADD231PS  Z31, Z21, Z19
+
+// Row epilogues: c = alpha*acc + beta*c (Z20 = alpha, Z21 = beta) or
+// c = alpha*acc when beta == 0, which must not read c.
+#define ROW512(r0, r1) \
+	VMULPS      Z20, r0, r0    \
+	VMULPS      Z20, r1, r1    \
+	VFMADD231PS (DI), Z21, r0  \
+	VFMADD231PS 64(DI), Z21, r1 \
+	VMOVUPS     r0, (DI)       \
+	VMOVUPS     r1, 64(DI)     \
+	ADDQ        R8, DI
+
+#define ROW512Z(r0, r1) \
+	VMULPS  Z20, r0, r0 \
+	VMULPS  Z20, r1, r1 \
+	VMOVUPS r0, (DI)    \
+	VMOVUPS r1, 64(DI)  \
+	ADDQ    R8, DI
+
+// func micro10x32(kc int, a, b *float32, bstride int, c *float32, ldc int, alpha, beta float32)
+TEXT ·micro10x32(SB), NOSPLIT, $0-56
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ b+16(FP), BX
+	MOVQ bstride+24(FP), DX
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	LEAQ (DX)(DX*2), R9 // 3*bstride
+	LEAQ (DX*4), R10    // 4*bstride
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+
+	MOVQ CX, R11
+	SHRQ $2, R11 // groups of 4 k steps
+	ANDQ $3, CX  // leftover steps
+	TESTQ R11, R11
+	JZ   tail512
+
+loop512:
+	STEP512(0, (BX), 64(BX))
+	STEP512(40, (BX)(DX*1), 64(BX)(DX*1))
+	STEP512(80, (BX)(DX*2), 64(BX)(DX*2))
+	STEP512(120, (BX)(R9*1), 64(BX)(R9*1))
+	ADDQ $160, AX
+	ADDQ R10, BX
+	DECQ R11
+	JNZ  loop512
+
+tail512:
+	TESTQ CX, CX
+	JZ    done512
+
+tailloop512:
+	STEP512(0, (BX), 64(BX))
+	ADDQ $40, AX
+	ADDQ DX, BX
+	DECQ CX
+	JNZ  tailloop512
+
+done512:
+	VBROADCASTSS alpha+48(FP), Z20
+	VBROADCASTSS beta+52(FP), Z21
+	MOVL beta+52(FP), R11
+	ANDL $0x7fffffff, R11 // +0 and -0 both mean "overwrite"
+	JZ   store512z
+
+	ROW512(Z0, Z1)
+	ROW512(Z2, Z3)
+	ROW512(Z4, Z5)
+	ROW512(Z6, Z7)
+	ROW512(Z8, Z9)
+	ROW512(Z10, Z11)
+	ROW512(Z12, Z13)
+	ROW512(Z14, Z15)
+	ROW512(Z16, Z17)
+	ROW512(Z18, Z19)
+	VZEROUPPER
+	RET
+
+store512z:
+	ROW512Z(Z0, Z1)
+	ROW512Z(Z2, Z3)
+	ROW512Z(Z4, Z5)
+	ROW512Z(Z6, Z7)
+	ROW512Z(Z8, Z9)
+	ROW512Z(Z10, Z11)
+	ROW512Z(Z12, Z13)
+	ROW512Z(Z14, Z15)
+	ROW512Z(Z16, Z17)
+	ROW512Z(Z18, Z19)
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// AVX2 6x16 micro-kernel: accumulators Y0..Y11 (row i in Y(2i), Y(2i+1)),
+// B row in Y12,Y13, A broadcasts alternate Y14,Y15: all 16 YMM registers.
+
+#define STEP256(aoff, bmem0, bmem1) \
+	VMOVUPS      bmem0, Y12       \
+	VMOVUPS      bmem1, Y13       \
+	VBROADCASTSS aoff+0(AX), Y14  \
+	VFMADD231PS  Y14, Y12, Y0     \
+	VFMADD231PS  Y14, Y13, Y1     \
+	VBROADCASTSS aoff+4(AX), Y15  \
+	VFMADD231PS  Y15, Y12, Y2     \
+	VFMADD231PS  Y15, Y13, Y3     \
+	VBROADCASTSS aoff+8(AX), Y14  \
+	VFMADD231PS  Y14, Y12, Y4     \
+	VFMADD231PS  Y14, Y13, Y5     \
+	VBROADCASTSS aoff+12(AX), Y15 \
+	VFMADD231PS  Y15, Y12, Y6     \
+	VFMADD231PS  Y15, Y13, Y7     \
+	VBROADCASTSS aoff+16(AX), Y14 \
+	VFMADD231PS  Y14, Y12, Y8     \
+	VFMADD231PS  Y14, Y13, Y9     \
+	VBROADCASTSS aoff+20(AX), Y15 \
+	VFMADD231PS  Y15, Y12, Y10    \
+	VFMADD231PS  Y15, Y13, Y11
+
+#define ROW256(r0, r1) \
+	VMULPS      Y14, r0, r0     \
+	VMULPS      Y14, r1, r1     \
+	VFMADD231PS (DI), Y15, r0   \
+	VFMADD231PS 32(DI), Y15, r1 \
+	VMOVUPS     r0, (DI)        \
+	VMOVUPS     r1, 32(DI)      \
+	ADDQ        R8, DI
+
+#define ROW256Z(r0, r1) \
+	VMULPS  Y14, r0, r0 \
+	VMULPS  Y14, r1, r1 \
+	VMOVUPS r0, (DI)    \
+	VMOVUPS r1, 32(DI)  \
+	ADDQ    R8, DI
+
+// func micro6x16(kc int, a, b *float32, bstride int, c *float32, ldc int, alpha, beta float32)
+TEXT ·micro6x16(SB), NOSPLIT, $0-56
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ b+16(FP), BX
+	MOVQ bstride+24(FP), DX
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	LEAQ (DX)(DX*2), R9
+	LEAQ (DX*4), R10
+
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+	MOVQ  CX, R11
+	SHRQ  $2, R11
+	ANDQ  $3, CX
+	TESTQ R11, R11
+	JZ    tail256
+
+loop256:
+	STEP256(0, (BX), 32(BX))
+	STEP256(24, (BX)(DX*1), 32(BX)(DX*1))
+	STEP256(48, (BX)(DX*2), 32(BX)(DX*2))
+	STEP256(72, (BX)(R9*1), 32(BX)(R9*1))
+	ADDQ $96, AX
+	ADDQ R10, BX
+	DECQ R11
+	JNZ  loop256
+
+tail256:
+	TESTQ CX, CX
+	JZ    done256
+
+tailloop256:
+	STEP256(0, (BX), 32(BX))
+	ADDQ $24, AX
+	ADDQ DX, BX
+	DECQ CX
+	JNZ  tailloop256
+
+done256:
+	VBROADCASTSS alpha+48(FP), Y14
+	VBROADCASTSS beta+52(FP), Y15
+	MOVL beta+52(FP), R11
+	ANDL $0x7fffffff, R11
+	JZ   store256z
+
+	ROW256(Y0, Y1)
+	ROW256(Y2, Y3)
+	ROW256(Y4, Y5)
+	ROW256(Y6, Y7)
+	ROW256(Y8, Y9)
+	ROW256(Y10, Y11)
+	VZEROUPPER
+	RET
+
+store256z:
+	ROW256Z(Y0, Y1)
+	ROW256Z(Y2, Y3)
+	ROW256Z(Y4, Y5)
+	ROW256Z(Y6, Y7)
+	ROW256Z(Y8, Y9)
+	ROW256Z(Y10, Y11)
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// func transpose8(dst *float32, ldd int, src *float32, lds int, rb, cb int)
+//
+// dst[j*ldd+i] = src[i*lds+j] for i < 8*rb, j < 8*cb, in 8x8 blocks. Each
+// block is loaded as four YMM registers whose low lane comes from rows 0..3
+// and high lane from rows 4..7 (VINSERTF128), so two rounds of in-lane
+// shuffles finish the transpose with no cross-lane permutes.
+TEXT ·transpose8(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), DX
+	SHLQ $2, DX
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R8
+	SHLQ $2, R8
+	MOVQ rb+32(FP), CX
+	LEAQ (R8)(R8*2), R9 // 3*lds
+	LEAQ (DX)(DX*2), R12 // 3*ldd
+
+rowblock:
+	MOVQ SI, R11
+	MOVQ DI, AX
+	MOVQ cb+40(FP), BX
+
+colblock:
+	LEAQ (R11)(R8*4), R10
+	LEAQ (AX)(DX*4), R13
+
+	VMOVUPS     (R11), X0
+	VINSERTF128 $1, (R10), Y0, Y0
+	VMOVUPS     (R11)(R8*1), X1
+	VINSERTF128 $1, (R10)(R8*1), Y1, Y1
+	VMOVUPS     (R11)(R8*2), X2
+	VINSERTF128 $1, (R10)(R8*2), Y2, Y2
+	VMOVUPS     (R11)(R9*1), X3
+	VINSERTF128 $1, (R10)(R9*1), Y3, Y3
+	VMOVUPS     16(R11), X4
+	VINSERTF128 $1, 16(R10), Y4, Y4
+	VMOVUPS     16(R11)(R8*1), X5
+	VINSERTF128 $1, 16(R10)(R8*1), Y5, Y5
+	VMOVUPS     16(R11)(R8*2), X6
+	VINSERTF128 $1, 16(R10)(R8*2), Y6, Y6
+	VMOVUPS     16(R11)(R9*1), X7
+	VINSERTF128 $1, 16(R10)(R9*1), Y7, Y7
+
+	// Columns 0..3 from Y0..Y3.
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VSHUFPS   $0x44, Y10, Y8, Y12
+	VSHUFPS   $0xEE, Y10, Y8, Y13
+	VSHUFPS   $0x44, Y11, Y9, Y14
+	VSHUFPS   $0xEE, Y11, Y9, Y15
+	VMOVUPS   Y12, (AX)
+	VMOVUPS   Y13, (AX)(DX*1)
+	VMOVUPS   Y14, (AX)(DX*2)
+	VMOVUPS   Y15, (AX)(R12*1)
+
+	// Columns 4..7 from Y4..Y7.
+	VUNPCKLPS Y5, Y4, Y8
+	VUNPCKHPS Y5, Y4, Y9
+	VUNPCKLPS Y7, Y6, Y10
+	VUNPCKHPS Y7, Y6, Y11
+	VSHUFPS   $0x44, Y10, Y8, Y12
+	VSHUFPS   $0xEE, Y10, Y8, Y13
+	VSHUFPS   $0x44, Y11, Y9, Y14
+	VSHUFPS   $0xEE, Y11, Y9, Y15
+	VMOVUPS   Y12, (R13)
+	VMOVUPS   Y13, (R13)(DX*1)
+	VMOVUPS   Y14, (R13)(DX*2)
+	VMOVUPS   Y15, (R13)(R12*1)
+
+	ADDQ $32, R11
+	LEAQ (AX)(DX*8), AX
+	DECQ BX
+	JNZ  colblock
+
+	LEAQ (SI)(R8*8), SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  rowblock
+
+	VZEROUPPER
+	RET

@@ -1,0 +1,6 @@
+//go:build !amd64 || noasm
+
+package sgemm
+
+// asmKernels is empty without assembly: only the generic kernel exists.
+func asmKernels() []*kernel { return nil }

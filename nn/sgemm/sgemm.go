@@ -1,0 +1,212 @@
+package sgemm
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Gemm computes C = alpha*op(A)*op(B) + beta*C where op(X) is X or X^T (transA/transB),
+// op(A) is m x k, op(B) is k x n, C is m x n; lda, ldb, ldc are row strides (row-major), like blas32.
+// beta == 0 means C is overwritten (its old contents, even NaN, are ignored), as in BLAS.
+func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkArgs(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	if alpha == 0 || k == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	kn := current.Load()
+	t := splitCount(kn, m, n, k, int(threads.Load()))
+	if t <= 1 {
+		buf := getBuffers()
+		gemmSerial(kn, buf, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		putBuffers(buf)
+		return
+	}
+	gemmParallel(kn, t, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// Kernel reports which micro-kernel was chosen at run time ("avx512", "avx2", "generic").
+func Kernel() string { return current.Load().name }
+
+// threads is the most goroutines one Gemm call may use.
+var threads atomic.Int32
+
+func init() { threads.Store(int32(max(1, runtime.GOMAXPROCS(0)))) }
+
+// SetThreads sets how many goroutines Gemm may use (default runtime.GOMAXPROCS(0)); returns previous.
+// Values below 1 are treated as 1.
+func SetThreads(n int) int {
+	n = max(1, min(n, maxThreads))
+	return int(threads.Swap(int32(n)))
+}
+
+// maxThreads bounds SetThreads so that a per-call task array can be fixed size.
+const maxThreads = 64
+
+func checkArgs(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 {
+		panic("sgemm: m < 0")
+	}
+	if n < 0 {
+		panic("sgemm: n < 0")
+	}
+	if k < 0 {
+		panic("sgemm: k < 0")
+	}
+	rowA, colA := m, k
+	if transA {
+		rowA, colA = k, m
+	}
+	rowB, colB := k, n
+	if transB {
+		rowB, colB = n, k
+	}
+	if lda < max(1, colA) {
+		panic("sgemm: bad lda")
+	}
+	if ldb < max(1, colB) {
+		panic("sgemm: bad ldb")
+	}
+	if ldc < max(1, n) {
+		panic("sgemm: bad ldc")
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	// A and B are not touched when k == 0, so their lengths do not matter then.
+	if k > 0 {
+		if len(a) < (rowA-1)*lda+colA {
+			panic("sgemm: insufficient length of a")
+		}
+		if len(b) < (rowB-1)*ldb+colB {
+			panic("sgemm: insufficient length of b")
+		}
+	}
+	if len(c) < (m-1)*ldc+n {
+		panic("sgemm: insufficient length of c")
+	}
+}
+
+// scaleC sets C = beta*C, writing zeros (not 0*C, which keeps NaN) when beta == 0.
+func scaleC(m, n int, beta float32, c []float32, ldc int) {
+	if beta == 1 {
+		return
+	}
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+// buffers holds one goroutine's packing space. The slices only grow.
+type buffers struct {
+	a, b []float32
+	tmp  []float32 // one MR x NR tile for ragged edges
+}
+
+// free list of buffers. A mutex-guarded stack rather than sync.Pool because a
+// GC may empty a sync.Pool, and refilling it would allocate megabytes on the
+// next call; the list never holds more buffers than were ever in use at once.
+var (
+	bufMu   sync.Mutex
+	bufFree []*buffers
+)
+
+func getBuffers() *buffers {
+	bufMu.Lock()
+	if n := len(bufFree); n > 0 {
+		buf := bufFree[n-1]
+		bufFree = bufFree[:n-1]
+		bufMu.Unlock()
+		return buf
+	}
+	bufMu.Unlock()
+	return new(buffers)
+}
+
+func putBuffers(buf *buffers) {
+	bufMu.Lock()
+	bufFree = append(bufFree, buf)
+	bufMu.Unlock()
+}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]float32, n)
+}
+
+// gemmSerial runs the blocked algorithm on one goroutine. alpha != 0, k > 0.
+func gemmSerial(kn *kernel, buf *buffers, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	mr, nr := kn.mr, kn.nr
+	// Balance the k blocks: k = 1000 with KC = 512 gives two blocks of 500
+	// rather than 512 + 488; rounded up to 8 so transposes run in full 8x8 blocks.
+	nkb := (k + kn.kc - 1) / kn.kc
+	kcMax := roundUp((k+nkb-1)/nkb, 8)
+	mcMax := min(roundUp(m, mr), kn.mc)
+	ncMax := min(roundUp(n, nr), kn.nc)
+	buf.a = grow(buf.a, mcMax*kcMax)
+	buf.b = grow(buf.b, ncMax*kcMax)
+	buf.tmp = grow(buf.tmp, mr*nr)
+
+	for ic := 0; ic < m; ic += kn.mc {
+		mc := min(kn.mc, m-ic)
+		for pc := 0; pc < k; pc += kcMax {
+			kc := min(kcMax, k-pc)
+			packA(kn, buf.a, transA, a, lda, ic, mc, pc, kc)
+			// Later k blocks accumulate onto what the first one wrote.
+			be := beta
+			if pc > 0 {
+				be = 1
+			}
+			for jc := 0; jc < n; jc += kn.nc {
+				nc := min(kn.nc, n-jc)
+				packB(kn, buf.b, transB, b, ldb, pc, kc, jc, nc)
+				for ir := 0; ir < mc; ir += mr {
+					mrv := min(mr, mc-ir)
+					ap := buf.a[ir*kc : (ir+mr)*kc]
+					crow := (ic + ir) * ldc
+					for jr := 0; jr < nc; jr += nr {
+						nrv := min(nr, nc-jr)
+						bp := buf.b[jr*kc : (jr+nr)*kc]
+						off := crow + jc + jr
+						if mrv == mr && nrv == nr {
+							kn.micro(kc, ap, bp, c[off:off+(mr-1)*ldc+nr], ldc, alpha, be)
+							continue
+						}
+						// Ragged edge: compute the whole padded tile into tmp, then
+						// merge the valid part.
+						tmp := buf.tmp
+						kn.micro(kc, ap, bp, tmp, nr, 1, 0)
+						for i := 0; i < mrv; i++ {
+							cr := c[off+i*ldc : off+i*ldc+nrv]
+							tr := tmp[i*nr : i*nr+nrv]
+							if be == 0 {
+								for j, v := range tr {
+									cr[j] = alpha * v
+								}
+							} else {
+								for j, v := range tr {
+									cr[j] = alpha*v + be*cr[j]
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func roundUp(x, m int) int { return (x + m - 1) / m * m }
