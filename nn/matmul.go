@@ -37,3 +37,8 @@ func trans(t bool) blas.Transpose {
 	}
 	return blas.NoTrans
 }
+
+var kernelName = "gonum-blas32"
+
+// KernelName names the matrix multiply in use, for reports.
+func KernelName() string { return kernelName }

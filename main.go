@@ -1,0 +1,36 @@
+// Command initscope is a terminal laboratory for weight initialization in
+// deep networks: an interactive app, a headless batch mode and an SSH demo
+// around the experiments of Glorot & Bengio (2010).
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"initscope/scenarios/cli"
+)
+
+func main() { os.Exit(run()) }
+
+// run keeps main's deferred calls running before os.Exit.
+func run() int {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-signals
+		cancel(cli.SignalCause{Signal: sig.(syscall.Signal)})
+		signal.Stop(signals) // a second Ctrl-C kills at once
+	}()
+	env := cli.Env{
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+		StderrIsTTY: term.IsTerminal(int(os.Stderr.Fd())),
+	}
+	return cli.Main(ctx, os.Args[1:], env)
+}

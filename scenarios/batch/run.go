@@ -1,0 +1,66 @@
+package batch
+
+import (
+	"context"
+	"io"
+	"math"
+	"time"
+
+	"initscope/scenarios"
+)
+
+// Options tunes a batch run.
+type Options struct {
+	// Progress, when not nil, receives a progress line (rate, ETA) on
+	// carriage returns: give it stderr when stderr is a terminal.
+	Progress io.Writer
+}
+
+// Result says how a run ended.
+type Result struct {
+	Summary     scenarios.Summary
+	Interrupted bool
+}
+
+// Run trains r's scenario, writing the run line, a snapshot at step 0
+// (before any update), one every Every steps and one at the end, and the
+// summary. Cancelling ctx stops at the next step; the summary is still
+// written. A diverged run stops at the step whose cost went NaN or Inf,
+// takes a last snapshot there and reports it in the summary; it is not an
+// error. Errors are the writer's.
+func Run(ctx context.Context, r *scenarios.Runner, w Writer, opt Options) (Result, error) {
+	start := time.Now()
+	sc := r.Scenario
+	if err := w.Run(newRunRecord(r)); err != nil {
+		return Result{}, err
+	}
+	lastTestError := math.NaN()
+	snapshot := func() error {
+		snap := r.Snapshot(false)
+		lastTestError = snap.TestError
+		return w.Snapshot(NewSnapshotRecord(snap))
+	}
+	if err := snapshot(); err != nil {
+		return Result{}, err
+	}
+	bar := newProgress(opt.Progress, sc.Steps, start)
+	interrupted := false
+	for !r.Done() {
+		if ctx.Err() != nil {
+			interrupted = true
+			break
+		}
+		r.Step()
+		step := r.StepCount()
+		bar.update(step, r)
+		if step%sc.Every == 0 || r.Done() {
+			if err := snapshot(); err != nil {
+				return Result{}, err
+			}
+		}
+	}
+	bar.finish()
+	sum := r.Summary(lastTestError, time.Since(start))
+	err := w.Summary(newSummaryRecord(sum, interrupted))
+	return Result{Summary: sum, Interrupted: interrupted}, err
+}

@@ -1,0 +1,170 @@
+// Package cli is initscope's command line: it parses flags, resolves the
+// scenario, and dispatches to the batch mode, the listing, the sample
+// viewer, or to the app and the SSH server, which main passes in so this
+// package needs no UI.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"initscope/scenarios"
+)
+
+// Exit statuses.
+const (
+	ExitOK    = 0
+	ExitError = 1 // something failed while running
+	ExitUsage = 2 // bad input: flags, names, ranges, files
+)
+
+// UsageError is bad input from the user; it exits with status 2.
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+func (e UsageError) Unwrap() error { return e.Err }
+
+func usagef(format string, args ...any) error { return UsageError{fmt.Errorf(format, args...)} }
+
+// Env is what the command runs against.
+type Env struct {
+	Stdout, Stderr io.Writer
+	StderrIsTTY    bool
+	// App opens the interactive app on a scenario.
+	App func(ctx context.Context, sc scenarios.Scenario) error
+	// Serve runs the SSH server with the parsed server options.
+	Serve func(ctx context.Context, sc scenarios.Scenario, opt ServeOptions) error
+}
+
+// Options are the parsed command line.
+type Options struct {
+	Scenario   scenarios.Scenario
+	Batch      bool
+	List       bool
+	Serve      bool
+	Out        string
+	Format     string
+	Samples    int
+	SamplesPNG string
+	ServeOpts  ServeOptions
+}
+
+// Parse reads the command line. It returns flag.ErrHelp for -h.
+func Parse(args []string, stderr io.Writer) (Options, error) {
+	var o Options
+	fs := flag.NewFlagSet("initscope", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported once, as one line, by Main
+	fs.BoolVar(&o.Batch, "batch", false, "run headless and write results (JSON Lines or CSV)")
+	fs.BoolVar(&o.List, "list", false, "list scenarios, activations, initializers, losses and data sets")
+	fs.BoolVar(&o.Serve, "serve", false, "serve the app over SSH")
+	name := fs.String("scenario", scenarios.DefaultName, "built-in scenario name or path of a scenario .toml file")
+	fs.StringVar(&o.Out, "out", "", "with --batch: write results to `FILE` instead of stdout")
+	fs.StringVar(&o.Format, "format", "jsonl", "with --batch: jsonl or csv")
+	fs.IntVar(&o.Samples, "samples", 0, "print `N` samples of the data set as text and exit")
+	fs.StringVar(&o.SamplesPNG, "samples-png", "", "with --samples: write them as a PNG contact sheet to `FILE` instead")
+	o.ServeOpts.register(fs)
+	overrides := scenarios.RegisterFlags(fs)
+	fs.Usage = func() { usage(stderr, fs) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return o, err
+		}
+		return o, UsageError{fmt.Errorf("%v (see initscope -h)", err)}
+	}
+	if fs.NArg() > 0 {
+		return o, usagef("unexpected argument %q (flags start with --; see initscope -h)", fs.Arg(0))
+	}
+	base, err := scenarios.Load(*name)
+	if err != nil {
+		return o, UsageError{err}
+	}
+	o.Scenario = overrides.Apply(base)
+	if _, err := o.Scenario.Validate(); err != nil {
+		return o, UsageError{err}
+	}
+	if o.Format != "jsonl" && o.Format != "csv" {
+		return o, usagef("unknown --format %q (valid: jsonl, csv)", o.Format)
+	}
+	modes := 0
+	for _, m := range []bool{o.Batch, o.List, o.Serve, o.Samples > 0} {
+		if m {
+			modes++
+		}
+	}
+	if modes > 1 {
+		return o, usagef("choose one of --batch, --list, --serve, --samples")
+	}
+	if o.Samples < 0 || o.Samples > 10000 {
+		return o, usagef("--samples %d out of range (1..10000)", o.Samples)
+	}
+	return o, o.ServeOpts.validate()
+}
+
+// Main runs the command line and returns the exit status. Errors are one
+// line on stderr.
+func Main(ctx context.Context, args []string, env Env) int {
+	o, err := Parse(args, env.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	if err == nil {
+		err = dispatch(ctx, o, env)
+	}
+	if err == nil {
+		return ExitOK
+	}
+	var interrupted errInterrupted
+	if errors.As(err, &interrupted) {
+		return int(interrupted)
+	}
+	fmt.Fprintf(env.Stderr, "initscope: %s\n", oneLine(err.Error()))
+	var ue UsageError
+	if errors.As(err, &ue) {
+		return ExitUsage
+	}
+	return ExitError
+}
+
+func dispatch(ctx context.Context, o Options, env Env) error {
+	switch {
+	case o.List:
+		return list(env.Stdout)
+	case o.Samples > 0:
+		return samples(o, env.Stdout)
+	case o.Batch:
+		return batchMode(ctx, o, env)
+	case o.Serve:
+		if env.Serve == nil {
+			return errors.New("this build has no SSH server")
+		}
+		return env.Serve(ctx, o.Scenario, o.ServeOpts)
+	}
+	if env.App == nil {
+		return errors.New("this build has no interactive app; use --batch")
+	}
+	return env.App(ctx, o.Scenario)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, `initscope: a terminal laboratory for weight initialization in deep networks.
+
+Usage:
+  initscope [flags]                 open the interactive app
+  initscope --batch [flags]         train headless, write JSON Lines (or --format csv)
+  initscope --serve [flags]         serve the app over SSH
+  initscope --list                  list scenarios, activations, initializers, data sets
+  initscope --samples N [--dataset D] [--samples-png FILE]
+
+Flags:
+`)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}

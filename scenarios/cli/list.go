@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"initscope/nn"
+	"initscope/scenarios"
+	"initscope/scenarios/dataset"
+)
+
+// list prints every scenario, activation, initializer, loss and data set
+// with one line each.
+func list(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	section := func(title string) { fmt.Fprintf(tw, "\n%s\n", title) }
+	section("SCENARIOS (--scenario NAME, or a .toml file)")
+	for _, sc := range scenarios.Presets() {
+		fmt.Fprintf(tw, "  %s\t%s\n", sc.Name, sc.Description)
+	}
+	section("ACTIVATIONS (--activation)")
+	for _, a := range nn.Activations() {
+		fmt.Fprintf(tw, "  %s\t%s\n", a, a.Description())
+	}
+	section("INITIALIZERS (--init, scaled by --init-scale)")
+	for _, k := range nn.InitKinds() {
+		fmt.Fprintf(tw, "  %s\t%s\n", k, k.Description())
+	}
+	section("LOSSES (--loss)")
+	for _, c := range nn.Costs() {
+		fmt.Fprintf(tw, "  %s\t%s\n", c, c.Description())
+	}
+	section("DATA SETS (--dataset)")
+	for _, d := range dataset.List() {
+		fmt.Fprintf(tw, "  %s\t%s\n", d.Usage, d.Description)
+	}
+	return tw.Flush()
+}

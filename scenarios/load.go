@@ -1,0 +1,139 @@
+package scenarios
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+//go:embed presets/*.toml
+var presetFiles embed.FS
+
+// DefaultName is the preset the app opens on.
+const DefaultName = "quick"
+
+// Presets returns the built-in scenarios, sorted by name.
+func Presets() []Scenario {
+	entries, err := presetFiles.ReadDir("presets")
+	if err != nil {
+		panic("scenarios: presets missing from the binary: " + err.Error())
+	}
+	var all []Scenario
+	for _, e := range entries {
+		name := path.Join("presets", e.Name())
+		data, err := presetFiles.ReadFile(name)
+		if err != nil {
+			panic("scenarios: " + err.Error())
+		}
+		sc, err := Parse(name, data)
+		if err != nil {
+			panic("scenarios: bad built-in preset: " + err.Error())
+		}
+		all = append(all, sc)
+	}
+	slices.SortFunc(all, func(a, b Scenario) int { return strings.Compare(a.Name, b.Name) })
+	return all
+}
+
+// Lookup returns the preset with the given name.
+func Lookup(name string) (Scenario, bool) {
+	for _, sc := range Presets() {
+		if sc.Name == name {
+			return sc, true
+		}
+	}
+	return Scenario{}, false
+}
+
+// Load resolves what the user passed to --scenario: a preset's name, or the
+// path of a scenario file (anything containing a slash or ending in .toml).
+func Load(nameOrFile string) (Scenario, error) {
+	if sc, ok := Lookup(nameOrFile); ok {
+		return sc, nil
+	}
+	if !strings.ContainsRune(nameOrFile, os.PathSeparator) && !strings.HasSuffix(nameOrFile, ".toml") {
+		return Scenario{}, fmt.Errorf("unknown scenario %q (valid: %s; or the path of a .toml file)", nameOrFile, strings.Join(Names(), ", "))
+	}
+	data, err := os.ReadFile(nameOrFile)
+	if err != nil {
+		return Scenario{}, fmt.Errorf("scenario file: %v", err)
+	}
+	return Parse(nameOrFile, data)
+}
+
+// Names lists the presets' names.
+func Names() []string {
+	var names []string
+	for _, sc := range Presets() {
+		names = append(names, sc.Name)
+	}
+	return names
+}
+
+// Parse reads a scenario in TOML from data; file names it in errors, which
+// give the line and the problem: "my.toml:3: depth: ...".
+func Parse(file string, data []byte) (Scenario, error) {
+	sc := Default()
+	md, err := toml.Decode(string(data), &sc)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return sc, fmt.Errorf("%s:%d: %s", file, perr.Position.Line, oneLine(perr.Message))
+		}
+		return sc, fmt.Errorf("%s: %s", file, oneLine(err.Error()))
+	}
+	if keys := md.Undecoded(); len(keys) > 0 {
+		key := keys[0].String()
+		return sc, fmt.Errorf("%s:%d: unknown key %q (valid keys: %s)", file, lineOf(data, keys[0][len(keys[0])-1]), key, strings.Join(Keys(), ", "))
+	}
+	if sc.Name == "custom" && file != "" {
+		sc.Name = strings.TrimSuffix(path.Base(file), ".toml")
+	}
+	if _, err := sc.Validate(); err != nil {
+		return sc, fmt.Errorf("%s:%d: %v", file, lineOf(data, keyOf(err)), err)
+	}
+	return sc, nil
+}
+
+// Keys lists the TOML keys a scenario file may use.
+func Keys() []string {
+	return []string{"name", "description", "dataset", "activation", "init", "init_scale", "gain", "depth", "width",
+		"loss", "lr", "batch_size", "steps", "every", "probe", "test", "seed", "hist", "jacobian"}
+}
+
+// keyOf maps a Validate error back to the TOML key it is about: Validate's
+// messages start with the setting's flag name (init-scale -> init_scale).
+func keyOf(err error) string {
+	word, _, _ := strings.Cut(err.Error(), " ")
+	switch word {
+	case "unknown":
+		rest := strings.Fields(err.Error())
+		if len(rest) > 1 {
+			word = rest[1]
+			if word == "loss" || word == "init" || word == "activation" {
+				return word
+			}
+		}
+	}
+	return strings.ReplaceAll(word, "-", "_")
+}
+
+// lineOf returns the 1-based line where key is set, or 0 if it is not.
+func lineOf(data []byte, key string) int {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		k, _, ok := strings.Cut(strings.TrimSpace(string(line)), "=")
+		if ok && strings.TrimSpace(k) == key {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

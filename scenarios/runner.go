@@ -1,0 +1,139 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"initscope/nn"
+	"initscope/scenarios/dataset"
+)
+
+// Runner trains one scenario step by step and measures it. It is not safe
+// for concurrent use: one goroutine drives it (the batch loop, or the app's
+// trainer) and hands snapshots to others.
+type Runner struct {
+	Scenario Scenario
+	Resolved Resolved
+	Net      *nn.Network
+	Data     dataset.Source
+
+	stream      dataset.Stream
+	test, probe *dataset.Set
+	stats       *nn.Stats
+	pass, eval  *nn.Pass
+	x           []float32
+	y           []int32
+
+	step, examples int64
+	lossSum        float64
+	lossSteps      int
+	trainTime      time.Duration
+	diverged       bool
+	divergedStep   int64
+}
+
+// NewRunner validates sc, opens its data set and builds the network. The
+// seed fixes the weights (stream 1 of the PCG) and the data (Open's seed).
+func NewRunner(sc Scenario) (*Runner, error) {
+	res, err := sc.Validate()
+	if err != nil {
+		return nil, err
+	}
+	src, err := dataset.Open(sc.Dataset, sc.Seed)
+	if err != nil {
+		return nil, err
+	}
+	test, err := src.Test(sc.Test)
+	if err != nil {
+		return nil, fmt.Errorf("test set: %w (lower --test)", err)
+	}
+	probe, err := src.Probe(sc.Probe)
+	if err != nil {
+		return nil, fmt.Errorf("probe set: %w (lower --probe)", err)
+	}
+	cfg := nn.Config{Inputs: src.Dim(), Classes: src.Classes(), Depth: sc.Depth, Width: sc.Width,
+		Activation: res.Activation, Init: res.Init}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	net := nn.New(cfg, rand.New(rand.NewPCG(sc.Seed, 1)))
+	r := &Runner{
+		Scenario: sc, Resolved: res, Net: net, Data: src,
+		stream: src.Train(), test: test, probe: probe,
+		pass: net.NewPass(sc.BatchSize),
+		eval: net.NewPass(min(256, test.N)),
+		x:    make([]float32, sc.BatchSize*src.Dim()),
+		y:    make([]int32, sc.BatchSize),
+	}
+	r.stats = nn.NewStats(net, probe.X, probe.Y, probe.N, res.Cost, nn.StatsOptions{Hist: sc.Hist})
+	return r, nil
+}
+
+// Step does one SGD step on the next minibatch and returns its mean cost.
+// A non-finite cost marks the run diverged; further steps do nothing.
+func (r *Runner) Step() float64 {
+	if r.diverged {
+		return math.NaN()
+	}
+	r.stream.Fill(r.x, r.y)
+	start := time.Now()
+	loss := r.Net.TrainStep(r.pass, r.x, r.y, r.Scenario.BatchSize, r.Resolved.Cost, float32(r.Scenario.LR))
+	r.trainTime += time.Since(start)
+	r.step++
+	r.examples += int64(r.Scenario.BatchSize)
+	r.lossSum += loss
+	r.lossSteps++
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		r.diverged, r.divergedStep = true, r.step
+	}
+	return loss
+}
+
+// StepCount is the number of steps done.
+func (r *Runner) StepCount() int64 { return r.step }
+
+// Diverged reports whether the cost went NaN or Inf, and at which step.
+func (r *Runner) Diverged() (bool, int64) { return r.diverged, r.divergedStep }
+
+// Done reports whether the scenario's steps are done or the run diverged.
+func (r *Runner) Done() bool { return r.diverged || r.step >= r.Scenario.Steps }
+
+// Snapshot measures the network now. The mean training cost covers the
+// steps since the previous snapshot (NaN if there were none). The Jacobian
+// is measured when asked, or always at step 0 where the contract requires it.
+func (r *Runner) Snapshot(jacobian bool) nn.Snapshot {
+	snap := nn.Snapshot{Step: r.step, Examples: r.examples, TrainLoss: math.NaN()}
+	if r.lossSteps > 0 {
+		snap.TrainLoss = r.lossSum / float64(r.lossSteps)
+	}
+	r.lossSum, r.lossSteps = 0, 0
+	snap.TestError, snap.TestLoss = r.Net.Evaluate(r.eval, r.test.X, r.test.Y, r.test.N, r.Resolved.Cost)
+	snap.Layers, snap.ProbeLoss = r.stats.Measure(jacobian || r.Scenario.Jacobian || r.step == 0)
+	return snap
+}
+
+// Summary is the outcome of a run.
+type Summary struct {
+	Steps, Examples int64
+	TestError       float64
+	Diverged        bool
+	DivergedStep    int64 // 0 when not diverged
+	Elapsed         time.Duration
+	TrainTime       time.Duration // time inside training steps only
+}
+
+// ExamplesPerSecond is the training throughput, snapshots excluded.
+func (s Summary) ExamplesPerSecond() float64 {
+	if s.TrainTime <= 0 {
+		return math.NaN()
+	}
+	return float64(s.Examples) / s.TrainTime.Seconds()
+}
+
+// Summary reports the run so far; testError is the last snapshot's.
+func (r *Runner) Summary(testError float64, elapsed time.Duration) Summary {
+	return Summary{Steps: r.step, Examples: r.examples, TestError: testError,
+		Diverged: r.diverged, DivergedStep: r.divergedStep, Elapsed: elapsed, TrainTime: r.trainTime}
+}

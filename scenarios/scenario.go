@@ -1,0 +1,123 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+
+	"initscope/nn"
+)
+
+// Scenario is one experiment. The TOML keys are the field tags; a file may
+// give any subset of them, the rest come from Default.
+type Scenario struct {
+	Name        string  `toml:"name" json:"scenario"`
+	Description string  `toml:"description" json:"description"`
+	Dataset     string  `toml:"dataset" json:"dataset"`
+	Activation  string  `toml:"activation" json:"activation"`
+	Init        string  `toml:"init" json:"init"`
+	InitScale   float64 `toml:"init_scale" json:"init_scale"`
+	Gain        float64 `toml:"gain" json:"gain"`
+	Depth       int     `toml:"depth" json:"depth"`
+	Width       int     `toml:"width" json:"width"`
+	Loss        string  `toml:"loss" json:"loss"`
+	LR          float64 `toml:"lr" json:"lr"`
+	BatchSize   int     `toml:"batch_size" json:"batch_size"`
+	Steps       int64   `toml:"steps" json:"steps"`
+	Every       int64   `toml:"every" json:"every"`
+	Probe       int     `toml:"probe" json:"probe"`
+	Test        int     `toml:"test" json:"test"`
+	Seed        uint64  `toml:"seed" json:"seed"`
+	Hist        bool    `toml:"hist" json:"hist"`
+	Jacobian    bool    `toml:"jacobian" json:"jacobian"`
+}
+
+// Ranges of the numeric settings, checked by Validate.
+const (
+	MaxBatchSize = 10000
+	MaxSteps     = 1 << 40
+	MaxProbe     = 100000
+	MaxTest      = 1000000
+)
+
+// Default is what a scenario file leaves unsaid: the paper's setup
+// (Shapeset, tanh, standard init, cross-entropy, SGD with minibatch 10) at
+// a size that trains quickly.
+func Default() Scenario {
+	return Scenario{
+		Name:        "custom",
+		Description: "a user-defined experiment",
+		Dataset:     "shapeset",
+		Activation:  "tanh",
+		Init:        "standard",
+		InitScale:   1,
+		Gain:        1,
+		Depth:       5,
+		Width:       1000,
+		Loss:        "cross-entropy",
+		LR:          0.01,
+		BatchSize:   10,
+		Steps:       10000,
+		Every:       500,
+		Probe:       300,
+		Test:        1000,
+		Seed:        1,
+	}
+}
+
+// Resolved is a validated scenario with its names parsed.
+type Resolved struct {
+	Activation nn.Activation
+	Init       nn.Init
+	Cost       nn.Cost
+}
+
+// Validate checks every setting and returns the parsed names. Errors name
+// the setting and its valid values or range.
+func (s Scenario) Validate() (Resolved, error) {
+	var r Resolved
+	var err error
+	if r.Activation, err = nn.ParseActivation(s.Activation); err != nil {
+		return r, err
+	}
+	kind, err := nn.ParseInit(s.Init)
+	if err != nil {
+		return r, err
+	}
+	r.Init = nn.Init{Kind: kind, Scale: s.InitScale, Gain: s.Gain}
+	if r.Cost, err = nn.ParseCost(s.Loss); err != nil {
+		return r, err
+	}
+	if s.Dataset == "" {
+		return r, fmt.Errorf("dataset is empty (try shapeset)")
+	}
+	checks := []struct {
+		name     string
+		v, lo, hi float64
+	}{
+		{"depth", float64(s.Depth), 1, nn.MaxDepth},
+		{"width", float64(s.Width), 1, nn.MaxWidth},
+		{"init-scale", s.InitScale, 0, 100},
+		{"gain", s.Gain, 0, 100},
+		{"lr", s.LR, 0, 100},
+		{"batch-size", float64(s.BatchSize), 1, MaxBatchSize},
+		{"steps", float64(s.Steps), 0, MaxSteps},
+		{"every", float64(s.Every), 1, MaxSteps},
+		{"probe", float64(s.Probe), 1, MaxProbe},
+		{"test", float64(s.Test), 1, MaxTest},
+	}
+	for _, c := range checks {
+		if math.IsNaN(c.v) || c.v < c.lo || c.v > c.hi {
+			return r, fmt.Errorf("%s %v out of range (%v..%v)", c.name, c.v, c.lo, c.hi)
+		}
+	}
+	if s.InitScale <= 0 {
+		return r, fmt.Errorf("init-scale %v must be above 0 (use --init zeros for all-zero weights)", s.InitScale)
+	}
+	if s.LR <= 0 {
+		return r, fmt.Errorf("lr %v must be above 0 (e.g. 0.01)", s.LR)
+	}
+	if s.Gain <= 0 {
+		return r, fmt.Errorf("gain %v must be above 0", s.Gain)
+	}
+	return r, nil
+}

@@ -1,0 +1,38 @@
+package tui
+
+import (
+	"context"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"initscope/scenarios"
+)
+
+// Options configure one app instance. The terminal app uses the zero
+// values; the SSH server sets a per-session renderer, caps and a shared
+// worker pool.
+type Options struct {
+	Scenario scenarios.Scenario
+	// Renderer draws every style (charts too); nil means lipgloss's default
+	// renderer on stdout.
+	Renderer *lipgloss.Renderer
+	// Limits cap what a user may build; zero fields mean no cap.
+	Limits Limits
+	// Pool, when not nil, is acquired around every chunk of training steps,
+	// so many sessions share a bounded number of cores fairly.
+	Pool Pool
+	// NoExport disables the export key (the SSH demo gives no file access).
+	NoExport bool
+}
+
+// Limits caps network size and run length.
+type Limits struct {
+	MaxWidth, MaxDepth int
+	MaxSteps           int64
+}
+
+// Pool is a bounded set of training slots shared by sessions.
+type Pool interface {
+	Acquire(ctx context.Context) error
+	Release()
+}
