@@ -91,7 +91,7 @@ func (s Scenario) Validate() (Resolved, error) {
 		return r, fmt.Errorf("dataset is empty (try shapeset)")
 	}
 	checks := []struct {
-		name     string
+		name      string
 		v, lo, hi float64
 	}{
 		{"depth", float64(s.Depth), 1, nn.MaxDepth},

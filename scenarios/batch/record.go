@@ -67,16 +67,16 @@ type HistValue struct {
 
 // SummaryRecord is the last line.
 type SummaryRecord struct {
-	Type          string   `json:"type"` // "summary"
-	Steps         int64    `json:"steps"`
-	Examples      int64    `json:"examples"`
-	TestError     *float64 `json:"test_error"`
-	Diverged      bool     `json:"diverged"`
-	DivergedStep  *int64   `json:"diverged_step"`
-	Interrupted   bool     `json:"interrupted"`
-	ElapsedS      float64  `json:"elapsed_s"`
-	TrainS        float64  `json:"train_s"`
-	ExamplesPerS  *float64 `json:"examples_per_s"`
+	Type         string   `json:"type"` // "summary"
+	Steps        int64    `json:"steps"`
+	Examples     int64    `json:"examples"`
+	TestError    *float64 `json:"test_error"`
+	Diverged     bool     `json:"diverged"`
+	DivergedStep *int64   `json:"diverged_step"`
+	Interrupted  bool     `json:"interrupted"`
+	ElapsedS     float64  `json:"elapsed_s"`
+	TrainS       float64  `json:"train_s"`
+	ExamplesPerS *float64 `json:"examples_per_s"`
 }
 
 // num maps NaN and Inf to null.

@@ -68,4 +68,3 @@ func (s *ServeOptions) validate() error {
 	}
 	return nil
 }
-
