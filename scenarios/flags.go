@@ -35,7 +35,12 @@ var overrides = []struct {
 
 // RegisterFlags defines the override flags on fs.
 func RegisterFlags(fs *flag.FlagSet) *Flags {
-	f := &Flags{fs: fs, vals: Default()}
+	// Bound to the default preset so -h shows what a bare run uses.
+	vals, ok := Lookup(DefaultName)
+	if !ok {
+		panic("scenarios: default preset " + DefaultName + " missing")
+	}
+	f := &Flags{fs: fs, vals: vals}
 	for _, o := range overrides {
 		o.bind(fs, &f.vals, o.name, o.usage)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -87,6 +88,9 @@ func Parse(file string, data []byte) (Scenario, error) {
 		if errors.As(err, &perr) {
 			return sc, fmt.Errorf("%s:%d: %s", file, perr.Position.Line, oneLine(perr.Message))
 		}
+		if m := decodeErr.FindStringSubmatch(err.Error()); m != nil {
+			return sc, fmt.Errorf("%s:%s: %s: %s", file, m[1], m[2], oneLine(m[3]))
+		}
 		return sc, fmt.Errorf("%s: %s", file, oneLine(err.Error()))
 	}
 	if keys := md.Undecoded(); len(keys) > 0 {
@@ -101,6 +105,10 @@ func Parse(file string, data []byte) (Scenario, error) {
 	}
 	return sc, nil
 }
+
+// decodeErr matches BurntSushi/toml's type errors, which are not
+// ParseErrors: `toml: line 1 (last key "depth"): incompatible types: ...`.
+var decodeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
 // Keys lists the TOML keys a scenario file may use.
 func Keys() []string {

@@ -68,10 +68,10 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.SamplesPNG, "samples-png", "", "with --samples: write them as a PNG contact sheet to `FILE` instead")
 	o.ServeOpts.register(fs)
 	overrides := scenarios.RegisterFlags(fs)
-	fs.Usage = func() { usage(stderr, fs) }
+	fs.Usage = func() {} // the flag package would print it on every error
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+			usage(stderr, fs)
 			return o, err
 		}
 		return o, UsageError{fmt.Errorf("%v (see initscope -h)", err)}
@@ -162,7 +162,7 @@ Usage:
   initscope --list                  list scenarios, activations, initializers, data sets
   initscope --samples N [--dataset D] [--samples-png FILE]
 
-Flags:
+Flags (training flags override the scenario; defaults shown are the quick scenario's):
 `)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
