@@ -1,0 +1,39 @@
+package sgemm
+
+import "testing"
+
+// BenchmarkMicro measures the bare micro-kernels on cache-resident panels.
+func BenchmarkMicro(b *testing.B) {
+	for _, kn := range kernels() {
+		for _, kc := range []int{16, 64, 256, 512} {
+			ap := make([]float32, kn.mr*kc)
+			bp := make([]float32, kn.nr*kc*4)
+			for i := range ap {
+				ap[i] = 1
+			}
+			for i := range bp {
+				bp[i] = 1
+			}
+			c := make([]float32, kn.mr*kn.nr)
+			b.Run(kn.name+"/kc"+itoa(kc), func(b *testing.B) {
+				for b.Loop() {
+					for q := 0; q < 4; q++ {
+						kn.micro(kc, ap, bp[q*kn.nr*kc:], c, kn.nr, 1, 1)
+					}
+				}
+				b.ReportMetric(8*float64(kn.mr*kn.nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
+
+func itoa(i int) string {
+	s := ""
+	for {
+		s = string(rune('0'+i%10)) + s
+		i /= 10
+		if i == 0 {
+			return s
+		}
+	}
+}
