@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"initscope/scenarios/cli"
+	"initscope/tui"
 )
 
 func main() { os.Exit(run()) }
@@ -31,6 +32,7 @@ func run() int {
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,
 		StderrIsTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		App:         tui.Run,
 	}
 	return cli.Main(ctx, os.Args[1:], env)
 }

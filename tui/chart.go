@@ -1,0 +1,351 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// The charts are drawn here rather than with ntcharts: they are pure
+// functions of the history the app keeps, with ranges the caller fixes
+// (so layers share an axis), and a frame costs well under a millisecond.
+
+var blocks = []rune("▁▂▃▄▅▆▇█")
+
+// fmtNum formats a statistic compactly; NaN (not measured, not
+// applicable, diverged) is a dash.
+func fmtNum(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "—"
+	case math.IsInf(x, 1):
+		return "+Inf"
+	case math.IsInf(x, -1):
+		return "-Inf"
+	case x == 0:
+		return "0"
+	case math.Abs(x) < 1e-3 || math.Abs(x) >= 1e5:
+		return fmt.Sprintf("%.1e", x)
+	}
+	return fmt.Sprintf("%.3g", x)
+}
+
+// fmtSigned is fmtNum with a sign, so columns of means line up.
+func fmtSigned(x float64) string {
+	if math.IsNaN(x) || x < 0 || math.IsInf(x, 0) {
+		return fmtNum(x)
+	}
+	return "+" + fmtNum(x)
+}
+
+func fmtPct(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", 100*x)
+}
+
+// fmtCount writes n with thousands separators: 1234567 -> 1,234,567.
+func fmtCount(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + fmtCount(-n)
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// log10 maps a variance to the log scale of the charts; 0, negatives and
+// NaN have no place on it.
+func log10(v float64) float64 {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return math.NaN()
+	}
+	return math.Log10(v)
+}
+
+// resample reduces vals to at most n points by averaging equal runs, so a
+// long history fits a narrow chart; NaNs in a run are skipped.
+func resample(vals []float64, n int) []float64 {
+	if len(vals) <= n || n <= 0 {
+		return vals
+	}
+	out := make([]float64, n)
+	for i := range out {
+		lo, hi := i*len(vals)/n, (i+1)*len(vals)/n
+		sum, k := 0.0, 0
+		for _, v := range vals[lo:hi] {
+			if !math.IsNaN(v) {
+				sum += v
+				k++
+			}
+		}
+		out[i] = math.NaN()
+		if k > 0 {
+			out[i] = sum / float64(k)
+		}
+	}
+	return out
+}
+
+// sparkline draws vals in width cells with eight levels over [lo, hi];
+// a short history is right-aligned, NaN is a gap.
+func sparkline(vals []float64, width int, lo, hi float64) string {
+	if width <= 0 {
+		return ""
+	}
+	vals = resample(vals, width)
+	var b strings.Builder
+	for range width - len(vals) {
+		b.WriteByte(' ')
+	}
+	span := hi - lo
+	for _, v := range vals {
+		if math.IsNaN(v) {
+			b.WriteByte(' ')
+			continue
+		}
+		f := 0.0
+		if span > 0 {
+			f = (v - lo) / span
+		}
+		i := int(math.Round(f * float64(len(blocks)-1)))
+		b.WriteRune(blocks[max(0, min(len(blocks)-1, i))])
+	}
+	return b.String()
+}
+
+// span returns the finite min and max of several series, or (NaN, NaN).
+func span(series ...[]float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range series {
+		for _, v := range s {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+		}
+	}
+	if lo > hi {
+		return math.NaN(), math.NaN()
+	}
+	return lo, hi
+}
+
+// padSpan widens [lo, hi] so a flat series still has a range.
+func padSpan(lo, hi, minWidth float64) (float64, float64) {
+	if math.IsNaN(lo) {
+		return 0, 1
+	}
+	if hi-lo < minWidth {
+		mid := (lo + hi) / 2
+		return mid - minWidth/2, mid + minWidth/2
+	}
+	return lo, hi
+}
+
+// series is one line of a line chart.
+type series struct {
+	xs, ys []float64
+	style  lipgloss.Style
+}
+
+// brailleDots maps a dot (column 0-1, row 0-3 from the top) of a braille
+// cell to its bit.
+var brailleDots = [4][2]rune{{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}}
+
+// lineChart draws series over [xlo, xhi] x [ylo, yhi] in braille, with a
+// y axis of three labels (yfmt formats them) and an x axis of steps. The
+// result is exactly width x height cells.
+func lineChart(ss []series, width, height int, xlo, xhi, ylo, yhi float64, yfmt func(float64) string) []string {
+	const labelW = 8
+	plotW, plotH := width-labelW-1, height-1
+	if plotW < 2 || plotH < 1 {
+		return blankLines(width, height)
+	}
+	dotsW, dotsH := plotW*2, plotH*4
+	cells := make([]rune, plotW*plotH)
+	owner := make([]int, plotW*plotH)
+	for i := range owner {
+		owner[i] = -1
+	}
+	toDot := func(x, y float64) (int, int) {
+		dx, dy := 0.0, 0.0
+		if xhi > xlo {
+			dx = (x - xlo) / (xhi - xlo)
+		}
+		if yhi > ylo {
+			dy = (y - ylo) / (yhi - ylo)
+		}
+		dx, dy = max(0, min(1, dx)), max(0, min(1, dy))
+		return int(math.Round(dx * float64(dotsW-1))), int(math.Round((1 - dy) * float64(dotsH-1)))
+	}
+	set := func(px, py, si int) {
+		c := (py/4)*plotW + px/2
+		cells[c] |= brailleDots[py%4][px%2]
+		owner[c] = si
+	}
+	for si, s := range ss {
+		px, py, have := 0, 0, false
+		for i := range s.xs {
+			if math.IsNaN(s.ys[i]) || math.IsInf(s.ys[i], 0) {
+				have = false
+				continue
+			}
+			x, y := toDot(s.xs[i], s.ys[i])
+			if have {
+				line(px, py, x, y, func(a, b int) { set(a, b, si) })
+			} else {
+				set(x, y, si)
+			}
+			px, py, have = x, y, true
+		}
+	}
+	lines := make([]string, 0, height)
+	for row := range plotH {
+		label := ""
+		switch row {
+		case 0:
+			label = yfmt(yhi)
+		case plotH - 1:
+			label = yfmt(ylo)
+		case (plotH - 1) / 2:
+			if plotH >= 5 {
+				label = yfmt((ylo + yhi) / 2)
+			}
+		}
+		var b strings.Builder
+		b.WriteString(fmt.Sprintf("%*s┤", labelW, label))
+		for col := range plotW {
+			c := row*plotW + col
+			if cells[c] == 0 {
+				b.WriteByte(' ')
+				continue
+			}
+			ch := string(0x2800 + cells[c])
+			b.WriteString(ss[owner[c]].style.Render(ch))
+		}
+		lines = append(lines, b.String())
+	}
+	left, right := "step "+fmtCount(int64(xlo)), fmtCount(int64(xhi))
+	axis := strings.Repeat(" ", labelW) + "└" + strings.Repeat("─", plotW)
+	gap := max(1, plotW-len(left)-len(right))
+	if plotW > len(left)+len(right)+1 {
+		axis = strings.Repeat(" ", labelW) + "└" + left + strings.Repeat("─", gap) + right
+	}
+	lines = append(lines, axis)
+	return lines
+}
+
+// line calls plot for every dot from (x0, y0) to (x1, y1) (Bresenham).
+func line(x0, y0, x1, y1 int, plot func(x, y int)) {
+	dx, dy := abs(x1-x0), -abs(y1-y0)
+	sx, sy := sign(x1-x0), sign(y1-y0)
+	err := dx + dy
+	for {
+		plot(x0, y0)
+		if x0 == x1 && y0 == y1 {
+			return
+		}
+		if e2 := 2 * err; e2 >= dy {
+			err += dy
+			x0 += sx
+		} else {
+			err += dx
+			y0 += sy
+		}
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func sign(x int) int {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
+}
+
+func blankLines(width, height int) []string {
+	out := make([]string, max(0, height))
+	for i := range out {
+		out[i] = strings.Repeat(" ", max(0, width))
+	}
+	return out
+}
+
+// histColumns sums counts into width columns (or repeats bins when there
+// are fewer bins than columns).
+func histColumns(counts []int, width int) []float64 {
+	out := make([]float64, width)
+	n := len(counts)
+	if n == 0 {
+		return out
+	}
+	for c := range out {
+		lo, hi := c*n/width, (c+1)*n/width
+		if hi <= lo {
+			out[c] = float64(counts[lo]) * float64(n) / float64(width)
+			continue
+		}
+		for _, v := range counts[lo:hi] {
+			out[c] += float64(v)
+		}
+	}
+	return out
+}
+
+// histBars draws columns as vertical bars height cells tall, scaled so top
+// fills the height; eighth blocks give the bars' tops.
+func histBars(cols []float64, height int, top float64, style lipgloss.Style) []string {
+	lines := make([]string, height)
+	for row := range height {
+		var b strings.Builder
+		base := float64(height-1-row) * 8
+		for _, v := range cols {
+			eighths := 0.0
+			if top > 0 {
+				eighths = v / top * float64(height*8)
+			}
+			// A non-empty bin always shows at least a sliver.
+			if v > 0 && eighths < 1 {
+				eighths = 1
+			}
+			level := int(math.Round(eighths - base))
+			switch {
+			case level <= 0:
+				b.WriteByte(' ')
+			case level >= 8:
+				b.WriteRune('█')
+			default:
+				b.WriteRune(blocks[level-1])
+			}
+		}
+		lines[row] = style.Render(b.String())
+	}
+	return lines
+}
+
+// fit cuts or pads s to exactly width cells.
+func fit(s string, width int) string {
+	w := lipgloss.Width(s)
+	if w > width {
+		return truncate(s, width)
+	}
+	return s + strings.Repeat(" ", width-w)
+}

@@ -1,0 +1,57 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap lists every key of the app; the help view is built from it.
+type KeyMap struct {
+	Train, Step, Reset     key.Binding
+	Next, Prev, Views      key.Binding
+	Settings, Scenarios    key.Binding
+	EditA, EditB, HistKind key.Binding
+	Export, Help, Quit     key.Binding
+	Up, Down, Left, Right  key.Binding
+	Apply, Cancel, Yes, No key.Binding
+}
+
+// DefaultKeyMap returns the app's keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Train:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "train/pause")),
+		Step:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "one step")),
+		Reset:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset run")),
+		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
+		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous view")),
+		Views:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "views")),
+		Settings:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "settings")),
+		Scenarios: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "scenarios")),
+		EditA:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "compare: edit A")),
+		EditB:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "compare: edit B")),
+		HistKind:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "histograms: next kind")),
+		Export:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export JSONL")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous field")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next field")),
+		Left:      key.NewBinding(key.WithKeys("left", "-"), key.WithHelp("←/-", "smaller / previous value")),
+		Right:     key.NewBinding(key.WithKeys("right", "+", "="), key.WithHelp("→/+", "larger / next value")),
+		Apply:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "no")),
+	}
+}
+
+// ShortHelp is the one-line hint under every view.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Train, k.Step, k.Reset, k.Views, k.Settings, k.Scenarios, k.Export, k.Help, k.Quit}
+}
+
+// FullHelp is the help overlay, in columns.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Train, k.Step, k.Reset, k.Export, k.Quit},
+		{k.Views, k.Next, k.Prev, k.HistKind, k.Help},
+		{k.Settings, k.Scenarios, k.EditA, k.EditB},
+		{k.Up, k.Down, k.Left, k.Right, k.Apply, k.Cancel},
+	}
+}

@@ -1,0 +1,427 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"initscope/nn"
+	"initscope/scenarios"
+	"initscope/scenarios/batch"
+)
+
+var sprintf = fmt.Sprintf
+
+// handleKey routes a key to the open overlay or to the views.
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch m.overlay {
+	case overlayHelp:
+		if key.Matches(msg, k.Help, k.Cancel, k.Apply) {
+			m.overlay = overlayNone
+		}
+		return nil
+	case overlaySettings:
+		switch {
+		case key.Matches(msg, k.Cancel):
+			m.overlay = overlayNone
+		case key.Matches(msg, k.Apply):
+			m.overlay = overlayNone
+			m.propose(m.settings.run, m.settings.scenario())
+		default:
+			m.settings.handle(msg, k)
+		}
+		return nil
+	case overlayScenarios:
+		switch {
+		case key.Matches(msg, k.Cancel):
+			m.overlay = overlayNone
+		case key.Matches(msg, k.Up):
+			m.scenIdx = max(0, m.scenIdx-1)
+		case key.Matches(msg, k.Down):
+			m.scenIdx = min(len(m.scenarios)-1, m.scenIdx+1)
+		case key.Matches(msg, k.Apply):
+			m.overlay = overlayNone
+			m.propose(runMain, m.opt.Limits.clamp(m.scenarios[m.scenIdx]))
+		}
+		return nil
+	case overlayConfirm:
+		switch {
+		case key.Matches(msg, k.Yes):
+			m.overlay = overlayNone
+			m.apply(*m.pending)
+			m.pending = nil
+		case key.Matches(msg, k.No, k.Cancel):
+			m.overlay = overlayNone
+			m.pending = nil
+			m.say(false, "kept the current run")
+		}
+		return nil
+	}
+
+	switch {
+	case key.Matches(msg, k.Help):
+		m.overlay = overlayHelp
+	case key.Matches(msg, k.Next):
+		m.setView((m.view + 1) % numViews)
+	case key.Matches(msg, k.Prev):
+		m.setView((m.view + numViews - 1) % numViews)
+	case key.Matches(msg, k.Views):
+		m.setView(viewID(msg.String()[0] - '1'))
+	case key.Matches(msg, k.Train):
+		m.control(ctlMsg{op: ctlToggle})
+	case key.Matches(msg, k.Step):
+		m.control(ctlMsg{op: ctlStep})
+	case key.Matches(msg, k.Reset):
+		for _, run := range m.activeRuns() {
+			m.restart(run, m.data[run].Scenario)
+		}
+		m.say(false, "reset: %s back at step 0", m.activeName())
+	case key.Matches(msg, k.Settings):
+		run := runMain
+		if m.view == viewCompare {
+			run = runA
+		}
+		m.openSettings(run)
+	case key.Matches(msg, k.EditA):
+		m.setView(viewCompare)
+		m.openSettings(runA)
+	case key.Matches(msg, k.EditB):
+		m.setView(viewCompare)
+		m.openSettings(runB)
+	case key.Matches(msg, k.Scenarios):
+		m.overlay = overlayScenarios
+		for i, sc := range m.scenarios {
+			if sc.Name == m.data[runMain].Scenario.Name {
+				m.scenIdx = i
+			}
+		}
+	case key.Matches(msg, k.HistKind):
+		m.histKind = (m.histKind + 1) % len(histKinds)
+	case key.Matches(msg, k.Export):
+		return m.export()
+	}
+	return nil
+}
+
+// activeRuns are the runs the training keys act on in the current view.
+func (m *Model) activeRuns() []int {
+	if m.view == viewCompare {
+		return []int{runA, runB}
+	}
+	return []int{runMain}
+}
+
+func (m *Model) activeName() string {
+	if m.view == viewCompare {
+		return "both compared runs"
+	}
+	return "the run"
+}
+
+func (m *Model) control(c ctlMsg) {
+	for _, run := range m.activeRuns() {
+		if t := m.trainer(run); t != nil {
+			t.send(c)
+		}
+	}
+}
+
+// setView switches views; the Compare view builds its two runs on the
+// first visit: the main run's settings with standard and with normalized
+// init, the paper's central comparison.
+func (m *Model) setView(v viewID) {
+	if v < 0 || v >= numViews {
+		return
+	}
+	m.view = v
+	if v == viewCompare && m.trainer(runA) == nil && m.data[runA].Scenario.Name == "" {
+		a, b := compareDefaults(m.data[runMain].Scenario)
+		m.restart(runA, a)
+		m.restart(runB, b)
+	}
+}
+
+// compareDefaults pairs sc under standard init with sc under normalized init.
+func compareDefaults(sc scenarios.Scenario) (a, b scenarios.Scenario) {
+	a, b = sc, sc
+	a.Init, b.Init = nn.Standard.String(), nn.Normalized.String()
+	a.InitScale, b.InitScale = 1, 1
+	a.Name, b.Name = "A", "B"
+	a.Description, b.Description = "compare A: "+sc.Name+" with standard init", "compare B: "+sc.Name+" with normalized init"
+	return a, b
+}
+
+func (m *Model) openSettings(run int) {
+	sc := m.data[run].Scenario
+	if sc.Name == "" {
+		sc = m.data[runMain].Scenario
+	}
+	m.settings = newSettingsPanel(run, sc, m.opt.Limits)
+	m.overlay = overlaySettings
+}
+
+// propose applies a new scenario to run: at once if nothing would be lost,
+// after a yes when the run has trained; a change of length alone keeps the
+// network and its progress.
+func (m *Model) propose(run int, sc scenarios.Scenario) {
+	cur := m.data[run]
+	if sameNetwork(cur.Scenario, sc) {
+		if sc.Steps != cur.Scenario.Steps {
+			if t := m.trainer(run); t != nil {
+				t.send(ctlMsg{op: ctlSteps, steps: sc.Steps})
+			}
+			m.say(false, "%s now runs %s steps", runNames[run], fmtCount(sc.Steps))
+		}
+		return
+	}
+	if cur.Step == 0 || cur.State == stateFailed {
+		m.apply(pendingChange{run, sc})
+		return
+	}
+	m.pending = &pendingChange{run, sc}
+	m.overlay = overlayConfirm
+}
+
+func (m *Model) apply(p pendingChange) {
+	m.restart(p.run, p.sc)
+	m.say(false, "%s: new network %s", runNames[p.run], describe(p.sc))
+}
+
+// sameNetwork reports whether a and b differ at most in their length.
+func sameNetwork(a, b scenarios.Scenario) bool {
+	a.Steps = b.Steps
+	return a == b
+}
+
+// export writes the main run's snapshots as the --batch JSON Lines.
+func (m *Model) export() tea.Cmd {
+	if m.opt.NoExport {
+		m.say(true, "export is disabled here (no file access in this session)")
+		return nil
+	}
+	t := m.trainer(runMain)
+	if t == nil {
+		return nil
+	}
+	dir := m.exportDir
+	now := time.Now()
+	return func() tea.Msg { return exportRun(t, dir, now) }
+}
+
+func exportRun(t *trainer, dir string, now time.Time) exportedMsg {
+	run, snaps, sum, ok := t.exportData()
+	if !ok {
+		return exportedMsg{Err: errors.New("nothing to export yet: the network is still being built")}
+	}
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return exportedMsg{Err: err}
+		}
+	}
+	name := fmt.Sprintf("initscope-%s-%s.jsonl", safeName(run.Name), now.Format("20060102-150405"))
+	path := filepath.Join(dir, name)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return exportedMsg{Err: err}
+	}
+	w, _ := batch.NewWriter("jsonl", f)
+	interrupted := !(sum.Diverged || sum.Steps >= run.Steps)
+	err = batch.WriteRun(w, run, snaps, sum, interrupted)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return exportedMsg{Path: path, N: len(snaps), Err: err}
+}
+
+// safeName keeps a scenario name usable in a file name.
+func safeName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		}
+		return '-'
+	}, s)
+	if s == "" {
+		return "run"
+	}
+	return s
+}
+
+// describe is a scenario in one line: "tanh · standard ×1 · 5×1000 · shapeset · ...".
+func describe(sc scenarios.Scenario) string {
+	init := sc.Init
+	if sc.InitScale != 1 {
+		init += sprintf(" ×%g", sc.InitScale)
+	}
+	return fmt.Sprintf("%s · %s init · %d×%d · %s · %s · lr %g · batch %d · seed %d",
+		sc.Activation, init, sc.Depth, sc.Width, sc.Dataset, sc.Loss, sc.LR, sc.BatchSize, sc.Seed)
+}
+
+// header is the title and the view tabs.
+func (m *Model) header(w int) string {
+	var b strings.Builder
+	b.WriteString(m.st.Title.Render("initscope"))
+	b.WriteString("  ")
+	for i, name := range viewNames {
+		label := sprintf("%d %s", i+1, name)
+		if viewID(i) == m.view && m.overlay == overlayNone {
+			b.WriteString(m.st.TabActive.Render(label))
+		} else {
+			b.WriteString(m.st.Tab.Render(label))
+		}
+		b.WriteString("  ")
+	}
+	return fit(b.String(), w)
+}
+
+func (m *Model) configLine(w int) string {
+	sc := m.data[runMain].Scenario
+	if m.view == viewCompare && m.overlay == overlayNone {
+		return fit(m.st.Label.Render("compare two configurations on the same data and seed: ")+
+			m.st.Hint.Render("a/b edit A/B · space trains both"), w)
+	}
+	return fit(m.st.Value.Render(sc.Name)+m.st.Label.Render(" · "+describe(sc)), w)
+}
+
+// statusLine is the run's progress: state, step, examples, rate, losses.
+func (m *Model) statusLine(w int) string {
+	if m.view == viewCompare && m.overlay == overlayNone {
+		return fit(m.st.Label.Render("A: ")+m.shortStatus(m.data[runA])+m.st.Label.Render("   B: ")+m.shortStatus(m.data[runB]), w)
+	}
+	return fit(renderStatus(m.data[runMain], m.st), w)
+}
+
+func (m *Model) shortStatus(d runData) string {
+	return m.stateBadge(d) + sprintf(" step %s", fmtCount(d.Step))
+}
+
+func (m *Model) stateBadge(d runData) string { return stateBadge(d, m.st) }
+
+func stateBadge(d runData, st Styles) string {
+	switch d.State {
+	case stateRunning:
+		return st.Good.Render("▶ training")
+	case statePaused:
+		return st.Warn.Render("❚❚ paused")
+	case stateDone:
+		return st.Good.Render("✓ done")
+	case stateDiverged:
+		return st.Bad.Render(sprintf("✗ diverged at step %s", fmtCount(d.DivergedStep)))
+	case stateFailed:
+		return st.Bad.Render("✗ error")
+	}
+	return st.Dim.Render("… building")
+}
+
+// renderStatus is the status line of one run.
+func renderStatus(d runData, st Styles) string {
+	if d.State == stateFailed {
+		return st.Bad.Render("cannot build this scenario: "+oneLine(errString(d.Err))) + st.Hint.Render("  (c: settings, o: scenarios)")
+	}
+	var b strings.Builder
+	b.WriteString(stateBadge(d, st))
+	field := func(label, value string) {
+		b.WriteString(st.Label.Render("  " + label + " "))
+		b.WriteString(st.Value.Render(value))
+	}
+	field("step", fmtCount(d.Step)+"/"+fmtCount(d.Scenario.Steps))
+	field("examples", fmtCount(d.Examples))
+	rate := "—"
+	if d.Rate > 0 {
+		rate = fmtCount(int64(d.Rate + 0.5))
+	}
+	field("ex/s", rate)
+	trainLoss, testErr := lastLosses(d)
+	field("train loss", fmtNum(trainLoss))
+	field("test error", fmtPct(testErr))
+	return b.String()
+}
+
+// lastLosses are the latest measured train loss and test error.
+func lastLosses(d runData) (trainLoss, testErr float64) {
+	trainLoss, testErr = nan, nan
+	for i := len(d.Snaps) - 1; i >= 0; i-- {
+		s := d.Snaps[i]
+		if testErr != testErr {
+			testErr = s.TestError
+		}
+		if trainLoss != trainLoss {
+			trainLoss = s.TrainLoss
+		}
+		if trainLoss == trainLoss && testErr == testErr {
+			break
+		}
+	}
+	return trainLoss, testErr
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "unknown error"
+	}
+	return err.Error()
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func (m *Model) messageLine(w int) string {
+	if m.message == "" {
+		return ""
+	}
+	if m.messageBad {
+		return fit(m.st.Bad.Render(m.message), w)
+	}
+	return fit(m.st.Good.Render(m.message), w)
+}
+
+func (m *Model) helpView(w, h int) string {
+	title := m.st.Title.Render("Keys") + m.st.Hint.Render("   (? or esc closes)")
+	full := m.help.FullHelpView(m.keys.FullHelp())
+	notes := m.st.Hint.Render(strings.Join([]string{
+		"Views: 1 Layers (live per-layer statistics) · 2 Dynamics (Figs 2, 3, 10) · 3 Histograms (Figs 4, 6-8)",
+		"4 Learning (Fig 11) · 5 Theory (predicted vs measured variance, Jacobian) · 6 Compare (two configurations).",
+		"Variances are drawn on a log scale shared by all layers: vanishing and exploding both show.",
+		"Export writes the main run as the --batch JSON Lines contract to a file in the current directory.",
+	}, "\n"))
+	return lipgloss.JoinVertical(lipgloss.Left, title, "", full, "", lipgloss.NewStyle().Width(w).Render(notes))
+}
+
+func (m *Model) confirmView(w, h int) string {
+	p := m.pending
+	if p == nil {
+		return ""
+	}
+	cur := m.data[p.run]
+	q := lipgloss.JoinVertical(lipgloss.Left,
+		m.st.Warn.Render(sprintf("Discard %s at step %s?", runNames[p.run], fmtCount(cur.Step))),
+		"",
+		m.st.Label.Render("now: ")+describe(cur.Scenario),
+		m.st.Label.Render("new: ")+describe(p.sc),
+		"",
+		m.st.Value.Render("y")+m.st.Hint.Render(" start the new network   ")+m.st.Value.Render("n")+m.st.Hint.Render(" keep the current run"))
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.st.Box.Render(q))
+}
+
+// Run opens the app on sc in the terminal's alternate screen and returns
+// when the user quits or ctx is cancelled; the terminal is restored either way.
+func Run(ctx context.Context, sc scenarios.Scenario) error {
+	m := New(Options{Scenario: sc})
+	defer m.Close()
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	_, err := p.Run()
+	if err != nil && ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return err
+}
