@@ -231,24 +231,48 @@ func (a Activation) MulDeriv(grad, pre, post []float32) {
 
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
 
+// sigmoid32 goes through float64 exp: the identity (1 + tanh(x/2))/2 would
+// be faster but loses relative accuracy in the lower tail, where sigmoid
+// units sit when they saturate at 0 (the paper's Fig 2).
 func sigmoid32(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
 
-// tanh32 computes tanh through one exp: tanh(x) = 1 - 2/(e^{2x}+1), which is
-// accurate to float32 rounding and several times faster than math.Tanh.
-// Past |x| = 9, tanh rounds to +-1 in float32.
+// tanh32 is tanh in float32 arithmetic only, as a rational function
+// x P(x^2) / Q(x^2) of degrees 13 and 6 (Eigen's generic_fast_tanh_float,
+// a minimax fit on [-7.9, 7.9], beyond which tanh rounds to +-1 in float32).
+// It is several times faster than math.Tanh in float64; the tests hold it to
+// within 1e-6 relative (a few ulps) of math.Tanh across the range.
 func tanh32(x float32) float32 {
-	if x > 9 {
-		return 1
+	const (
+		clamp = 7.90531110763549805
+		tiny  = 0.0004 // below this tanh(x) rounds to x
+		a1    = 4.89352455891786e-03
+		a3    = 6.37261928875436e-04
+		a5    = 1.48572235717979e-05
+		a7    = 5.12229709037114e-08
+		a9    = -8.60467152213735e-11
+		a11   = 2.00018790482477e-13
+		a13   = -2.76076847742355e-16
+		b0    = 4.89352518554385e-03
+		b2    = 2.26843463243900e-03
+		b4    = 1.18534705686654e-04
+		b6    = 1.19825839466702e-06
+	)
+	if abs32(x) < tiny {
+		return x
 	}
-	if x < -9 {
-		return -1
-	}
-	if abs32(x) < 0.0625 {
-		// 1 - 2/(e^{2x}+1) cancels badly near 0; the Taylor series does not.
-		x2 := x * x
-		return x * (1 - x2*(1.0/3-x2*(2.0/15)))
-	}
-	return float32(1 - 2/(math.Exp(2*float64(x))+1))
+	x = min(max(x, -clamp), clamp)
+	x2 := x * x
+	p := x2*a13 + a11
+	p = x2*p + a9
+	p = x2*p + a7
+	p = x2*p + a5
+	p = x2*p + a3
+	p = x2*p + a1
+	p *= x
+	q := x2*b6 + b4
+	q = x2*q + b2
+	q = x2*q + b0
+	return p / q
 }
 
 func joinNames[T fmt.Stringer](all []T) string {
