@@ -16,19 +16,40 @@ func quantile(v []float32, q float64) float64 {
 			return math.NaN()
 		}
 	}
-	h := q * float64(n-1)
-	lo := int(math.Floor(h))
-	selectK(v, lo)
-	a := float64(v[lo])
-	if lo+1 >= n || h == float64(lo) {
-		return a
+	// After selection everything right of rank k is >= v[k], so its
+	// minimum is the next order statistic.
+	return quantileAt(v, q*float64(n-1))
+}
+
+// quantiles returns the qa- and qb-quantiles (qa <= qb) of v, like two
+// calls of quantile, but the second selection only searches the part of v
+// the first one left at or above its order statistic.
+func quantiles(v []float32, qa, qb float64) (a, b float64) {
+	a = quantile(v, qa)
+	n := len(v)
+	if n == 0 || a != a {
+		return a, a
 	}
-	// After selection everything right of lo is >= v[lo]; its minimum is v_(lo+1).
-	b := v[lo+1]
-	for _, x := range v[lo+2:] {
-		b = min(b, x)
+	lo := int(math.Floor(qa * float64(n-1)))
+	// v[lo:] now holds the n-lo largest values; the qb-quantile's order
+	// statistics are at offsets from lo within it.
+	h := qb*float64(n-1) - float64(lo)
+	return a, quantileAt(v[lo:], h)
+}
+
+// quantileAt interpolates v's order statistics at fractional rank h.
+func quantileAt(v []float32, h float64) float64 {
+	k := int(math.Floor(h))
+	selectK(v, k)
+	x := float64(v[k])
+	if k+1 >= len(v) || h == float64(k) {
+		return x
 	}
-	return a + (h-float64(lo))*(float64(b)-a)
+	next := v[k+1]
+	for _, y := range v[k+2:] {
+		next = min(next, y)
+	}
+	return x + (h-float64(k))*(float64(next)-x)
 }
 
 // selectK reorders v so that v[k] holds the value it would have if v were

@@ -134,11 +134,12 @@ func (s *Stats) Measure(jacobian bool) ([]LayerStats, float64) {
 	for l := range out {
 		out[l] = s.layer(l)
 	}
-	if s.opt.Hist {
-		if !s.fixed {
-			s.fixRanges(out)
-		}
+	if s.opt.Hist && out[0].ActHist == nil {
+		// The first measurement fixes the ranges from its own spreads, so
+		// its histograms come after every layer is measured.
+		s.fixRanges(out)
 		for l := range out {
+			s.weightGrad(l)
 			s.histograms(&out[l], l)
 		}
 	}
@@ -161,12 +162,14 @@ func (s *Stats) layer(l int) LayerStats {
 	st.ActMean, st.ActStd = mean, math.Sqrt(v)
 	vals := s.values[:len(z)]
 	copy(vals, z)
-	st.ActP2 = quantile(vals, 0.02)
-	st.ActP98 = quantile(vals, 0.98)
+	st.ActP2, st.ActP98 = quantiles(vals, 0.02, 0.98)
 	st.Saturated = s.saturation(z, p.Pre[l][:n*width], width)
 	_, st.GradVar = moments(p.Delta[l][:n*width])
 	s.weightGrad(l)
 	_, st.WGradVar = moments(s.dw[:len(net.Layers[l].W)])
+	if s.opt.Hist && s.fixed {
+		s.histograms(&st, l) // while s.dw still holds this layer's gradient
+	}
 	return st
 }
 
@@ -233,6 +236,8 @@ func (s *Stats) fixRanges(first []LayerStats) {
 	s.fixed = true
 }
 
+// histograms fills st's histograms of hidden layer l; s.dw must hold the
+// layer's weight gradient.
 func (s *Stats) histograms(st *LayerStats, l int) {
 	net, p, n := s.net, s.pass, s.n
 	width := net.Layers[l].Out
@@ -243,6 +248,5 @@ func (s *Stats) histograms(st *LayerStats, l int) {
 	}
 	st.ActHist = hist(0, p.Post[l][:n*width])
 	st.GradHist = hist(1, p.Delta[l][:n*width])
-	s.weightGrad(l)
 	st.WGradHist = hist(2, s.dw[:len(net.Layers[l].W)])
 }
