@@ -25,6 +25,9 @@ func quantile(v []float32, q float64) float64 {
 // calls of quantile, but the second selection only searches the part of v
 // the first one left at or above its order statistic.
 func quantiles(v []float32, qa, qb float64) (a, b float64) {
+	if qb < qa {
+		panic("nn: quantiles needs qa <= qb")
+	}
 	a = quantile(v, qa)
 	n := len(v)
 	if n == 0 || a != a {

@@ -32,7 +32,10 @@ func TestQuantileMatchesSort(t *testing.T) {
 			if got := quantile(slices.Clone(v), q); math.Abs(got-want) > 1e-6 {
 				t.Errorf("n=%d q=%g: %g, want %g", n, q, got, want)
 			}
-			if _, got := quantiles(slices.Clone(v), 0.02, q); q >= 0.02 && math.Abs(got-want) > 1e-6 {
+			if q < 0.02 {
+				continue
+			}
+			if _, got := quantiles(slices.Clone(v), 0.02, q); math.Abs(got-want) > 1e-6 {
 				t.Errorf("n=%d quantiles(0.02, %g): %g, want %g", n, q, got, want)
 			}
 		}
