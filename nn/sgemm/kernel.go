@@ -14,6 +14,14 @@ type kernel struct {
 	// from packed panels (see pack.go); beta == 0 must not read c. It may
 	// assume len(c) >= (mr-1)*ldc+nr.
 	micro func(kc int, ap, bp, c []float32, ldc int, alpha, beta float32)
+	// direct is micro reading B straight from the matrix (row stride ldb)
+	// instead of from a packed panel; nil if the kernel has no such form.
+	direct func(kc int, ap, b []float32, ldb int, c []float32, ldc int, alpha, beta float32)
+	// dotNT, if not nil, computes 10x2 dot products for C = A*B^T with
+	// m <= 10 (see gemmDotNT).
+	dotNT func(k int, ap, w []float32, ldw int, out *[20]float32)
+	// copyPanel sets dst[p*nr+j] = src[p*lds+j] for p < rows, j < nr.
+	copyPanel func(dst []float32, nr int, src []float32, lds, rows int)
 	// transpose sets dst[j*ldd+i] = src[i*lds+j] for i < rows, j < cols.
 	transpose func(dst []float32, ldd int, src []float32, lds, rows, cols int)
 }
@@ -24,6 +32,7 @@ var genericKernel = &kernel{
 	kc: 256, nc: 512, mc: 1024,
 	micro:     microGeneric,
 	transpose: transposeGo,
+	copyPanel: copyPanelGo,
 }
 
 // current is the kernel Gemm uses; tests swap it with setKernel.

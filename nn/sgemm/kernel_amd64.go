@@ -23,6 +23,16 @@ func micro6x16(kc int, a, b *float32, bstride int, c *float32, ldc int, alpha, b
 //go:noescape
 func transpose8(dst *float32, ldd int, src *float32, lds int, rb, cb int)
 
+// copyRows sets dst[p*8*w8+j] = src[p*lds+j] for p < rows, j < 8*w8; w8 is 2 or 4.
+//
+//go:noescape
+func copyRows(dst, src *float32, lds, rows, w8 int)
+
+// dot10x2 is the small-m A*W^T kernel (see kernel_amd64.s).
+//
+//go:noescape
+func dot10x2(kq, ktail int, a, w *float32, ldw int, out *float32)
+
 var (
 	avx512Kernel = &kernel{
 		name: "avx512",
@@ -31,14 +41,19 @@ var (
 		// micro-panels stream from a 512x512 (1 MB) block held in the 2 MB L2.
 		kc: 512, nc: 512, mc: 1200,
 		micro:     microAVX512,
+		direct:    directAVX512,
+		dotNT:     dotNTAVX512,
 		transpose: transposeAVX,
+		copyPanel: copyPanelAVX,
 	}
 	avx2Kernel = &kernel{
 		name: "avx2",
 		mr:   6, nr: 16,
 		kc: 512, nc: 512, mc: 1200,
 		micro:     microAVX2,
+		direct:    directAVX2,
 		transpose: transposeAVX,
+		copyPanel: copyPanelAVX,
 	}
 )
 
@@ -65,6 +80,39 @@ func microAVX2(kc int, ap, bp, c []float32, ldc int, alpha, beta float32) {
 	_ = bp[16*kc-1]
 	_ = c[5*ldc+15]
 	micro6x16(kc, &ap[0], &bp[0], 16*4, &c[0], ldc, alpha, beta)
+}
+
+func directAVX512(kc int, ap, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+	_ = ap[10*kc-1]
+	_ = b[(kc-1)*ldb+31]
+	_ = c[9*ldc+31]
+	micro10x32(kc, &ap[0], &b[0], ldb*4, &c[0], ldc, alpha, beta)
+}
+
+func directAVX2(kc int, ap, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+	_ = ap[6*kc-1]
+	_ = b[(kc-1)*ldb+15]
+	_ = c[5*ldc+15]
+	micro6x16(kc, &ap[0], &b[0], ldb*4, &c[0], ldc, alpha, beta)
+}
+
+// dotNTAVX512 computes out[2i+j] = sum_p ap_i[p]*w[j*ldw+p] for i < 10, j < 2
+// over k; ap is A packed by packDotA.
+func dotNTAVX512(k int, ap, w []float32, ldw int, out *[20]float32) {
+	kq, kt := k/16, k%16
+	_ = ap[(kq+min(kt, 1))*160-1]
+	_ = w[ldw+k-1]
+	dot10x2(kq, kt, &ap[0], &w[0], ldw, &out[0])
+}
+
+// copyPanelAVX packs a full-width B micro-panel: dst[p*nr+j] = src[p*lds+j].
+func copyPanelAVX(dst []float32, nr int, src []float32, lds, rows int) {
+	if rows == 0 {
+		return
+	}
+	_ = dst[rows*nr-1]
+	_ = src[(rows-1)*lds+nr-1]
+	copyRows(&dst[0], &src[0], lds, rows, nr/8)
 }
 
 // transposeAVX transposes the 8x8-aligned part in assembly and the ragged

@@ -75,6 +75,49 @@ TEXT ·micro10x32(SB), NOSPLIT, $0-56
 	LEAQ (DX)(DX*2), R9 // 3*bstride
 	LEAQ (DX*4), R10    // 4*bstride
 
+	// Start pulling the C tile into L1 now; it is needed only after the
+	// k loop, and a cold tile would otherwise stall the epilogue.
+	MOVQ       DI, R12
+	PREFETCHT0 (R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 127(R12)
+	ADDQ       R8, R12
+	PREFETCHT0 (R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 127(R12)
+	ADDQ       R8, R12
+	PREFETCHT0 (R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 127(R12)
+	ADDQ       R8, R12
+	PREFETCHT0 (R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 127(R12)
+	ADDQ       R8, R12
+	PREFETCHT0 (R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 127(R12)
+	ADDQ       R8, R12
+	PREFETCHT0 (R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 127(R12)
+	ADDQ       R8, R12
+	PREFETCHT0 (R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 127(R12)
+	ADDQ       R8, R12
+	PREFETCHT0 (R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 127(R12)
+	ADDQ       R8, R12
+	PREFETCHT0 (R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 127(R12)
+	ADDQ       R8, R12
+	PREFETCHT0 (R12)
+	PREFETCHT0 64(R12)
+	PREFETCHT0 127(R12)
+
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -359,5 +402,314 @@ colblock:
 	DECQ CX
 	JNZ  rowblock
 
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// func copyRows(dst, src *float32, lds, rows, w8 int)
+//
+// dst[p*8*w8 + j] = src[p*lds + j] for p < rows, j < 8*w8, w8 in {2, 4}:
+// packs a B micro-panel (NR = 16 or 32) without a memmove call per row.
+TEXT ·copyRows(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+24(FP), CX
+	MOVQ w8+32(FP), AX
+	CMPQ AX, $4
+	JEQ  copy32
+
+copy16:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    DX, SI
+	ADDQ    $64, DI
+	DECQ    CX
+	JNZ     copy16
+	VZEROUPPER
+	RET
+
+copy32:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ    DX, SI
+	ADDQ    $128, DI
+	DECQ    CX
+	JNZ     copy32
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// func dot10x2(kq, ktail int, a, w *float32, ldw int, out *float32)
+//
+// Dot-product kernel for C = A*W^T with at most 10 rows of A (the forward pass
+// at minibatch 10): out[2i+j] = sum_p a_i[p]*w_j[p] for i < 10, j < 2, where
+// row j of W is at w + j*ldw floats and A is packed in 16-float chunks,
+// chunk-major (a[(q*10+i)*16+r]), zero-padded to a whole chunk. W is read
+// exactly once, straight from the matrix, two rows at a time: the loop does
+// 12 loads per 20 FMAs, so it runs at memory speed. The last ktail (< 16)
+// elements of each W row are loaded under a mask so nothing past the row is
+// read. Accumulators are Z12..Z31 (row i, column j in Z(12+2i+j)); the low
+// registers are left for the loads so the final horizontal sums can use the
+// VEX-only VHADDPS.
+TEXT ·dot10x2(SB), NOSPLIT, $0-48
+	MOVQ kq+0(FP), CX
+	MOVQ a+16(FP), AX
+	MOVQ w+24(FP), BX
+	MOVQ ldw+32(FP), R8
+	SHLQ $2, R8
+	MOVQ out+40(FP), DI
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	VPXORD Z28, Z28, Z28
+	VPXORD Z29, Z29, Z29
+	VPXORD Z30, Z30, Z30
+	VPXORD Z31, Z31, Z31
+	TESTQ CX, CX
+	JZ    dottail
+
+dotloop:
+	VMOVUPS (BX), Z0
+	VMOVUPS (BX)(R8*1), Z1
+	VMOVUPS 0(AX), Z2
+	VMOVUPS 64(AX), Z3
+	VMOVUPS 128(AX), Z4
+	VMOVUPS 192(AX), Z5
+	VMOVUPS 256(AX), Z6
+	VMOVUPS 320(AX), Z7
+	VMOVUPS 384(AX), Z8
+	VMOVUPS 448(AX), Z9
+	VMOVUPS 512(AX), Z10
+	VMOVUPS 576(AX), Z11
+	VFMADD231PS Z2, Z0, Z12
+	VFMADD231PS Z2, Z1, Z13
+	VFMADD231PS Z3, Z0, Z14
+	VFMADD231PS Z3, Z1, Z15
+	VFMADD231PS Z4, Z0, Z16
+	VFMADD231PS Z4, Z1, Z17
+	VFMADD231PS Z5, Z0, Z18
+	VFMADD231PS Z5, Z1, Z19
+	VFMADD231PS Z6, Z0, Z20
+	VFMADD231PS Z6, Z1, Z21
+	VFMADD231PS Z7, Z0, Z22
+	VFMADD231PS Z7, Z1, Z23
+	VFMADD231PS Z8, Z0, Z24
+	VFMADD231PS Z8, Z1, Z25
+	VFMADD231PS Z9, Z0, Z26
+	VFMADD231PS Z9, Z1, Z27
+	VFMADD231PS Z10, Z0, Z28
+	VFMADD231PS Z10, Z1, Z29
+	VFMADD231PS Z11, Z0, Z30
+	VFMADD231PS Z11, Z1, Z31
+	ADDQ $640, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  dotloop
+
+dottail:
+	MOVQ  ktail+8(FP), CX
+	TESTQ CX, CX
+	JZ    dotreduce
+	MOVL  $1, DX
+	SHLL  CX, DX
+	DECL  DX
+	KMOVW DX, K1
+	VMOVUPS.Z (BX), K1, Z0
+	VMOVUPS.Z (BX)(R8*1), K1, Z1
+	VMOVUPS 0(AX), Z2
+	VMOVUPS 64(AX), Z3
+	VMOVUPS 128(AX), Z4
+	VMOVUPS 192(AX), Z5
+	VMOVUPS 256(AX), Z6
+	VMOVUPS 320(AX), Z7
+	VMOVUPS 384(AX), Z8
+	VMOVUPS 448(AX), Z9
+	VMOVUPS 512(AX), Z10
+	VMOVUPS 576(AX), Z11
+	VFMADD231PS Z2, Z0, Z12
+	VFMADD231PS Z2, Z1, Z13
+	VFMADD231PS Z3, Z0, Z14
+	VFMADD231PS Z3, Z1, Z15
+	VFMADD231PS Z4, Z0, Z16
+	VFMADD231PS Z4, Z1, Z17
+	VFMADD231PS Z5, Z0, Z18
+	VFMADD231PS Z5, Z1, Z19
+	VFMADD231PS Z6, Z0, Z20
+	VFMADD231PS Z6, Z1, Z21
+	VFMADD231PS Z7, Z0, Z22
+	VFMADD231PS Z7, Z1, Z23
+	VFMADD231PS Z8, Z0, Z24
+	VFMADD231PS Z8, Z1, Z25
+	VFMADD231PS Z9, Z0, Z26
+	VFMADD231PS Z9, Z1, Z27
+	VFMADD231PS Z10, Z0, Z28
+	VFMADD231PS Z10, Z1, Z29
+	VFMADD231PS Z11, Z0, Z30
+	VFMADD231PS Z11, Z1, Z31
+
+dotreduce:
+	VEXTRACTF64X4 $1, Z12, Y0
+	VADDPS        Y12, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 0(DI)
+	VEXTRACTF64X4 $1, Z13, Y0
+	VADDPS        Y13, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 4(DI)
+	VEXTRACTF64X4 $1, Z14, Y0
+	VADDPS        Y14, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 8(DI)
+	VEXTRACTF64X4 $1, Z15, Y0
+	VADDPS        Y15, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 12(DI)
+	VEXTRACTF64X4 $1, Z16, Y0
+	VADDPS        Y16, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 16(DI)
+	VEXTRACTF64X4 $1, Z17, Y0
+	VADDPS        Y17, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 20(DI)
+	VEXTRACTF64X4 $1, Z18, Y0
+	VADDPS        Y18, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 24(DI)
+	VEXTRACTF64X4 $1, Z19, Y0
+	VADDPS        Y19, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 28(DI)
+	VEXTRACTF64X4 $1, Z20, Y0
+	VADDPS        Y20, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 32(DI)
+	VEXTRACTF64X4 $1, Z21, Y0
+	VADDPS        Y21, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 36(DI)
+	VEXTRACTF64X4 $1, Z22, Y0
+	VADDPS        Y22, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 40(DI)
+	VEXTRACTF64X4 $1, Z23, Y0
+	VADDPS        Y23, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 44(DI)
+	VEXTRACTF64X4 $1, Z24, Y0
+	VADDPS        Y24, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 48(DI)
+	VEXTRACTF64X4 $1, Z25, Y0
+	VADDPS        Y25, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 52(DI)
+	VEXTRACTF64X4 $1, Z26, Y0
+	VADDPS        Y26, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 56(DI)
+	VEXTRACTF64X4 $1, Z27, Y0
+	VADDPS        Y27, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 60(DI)
+	VEXTRACTF64X4 $1, Z28, Y0
+	VADDPS        Y28, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 64(DI)
+	VEXTRACTF64X4 $1, Z29, Y0
+	VADDPS        Y29, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 68(DI)
+	VEXTRACTF64X4 $1, Z30, Y0
+	VADDPS        Y30, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 72(DI)
+	VEXTRACTF64X4 $1, Z31, Y0
+	VADDPS        Y31, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VHADDPS       X0, X0, X0
+	VHADDPS       X0, X0, X0
+	VMOVSS        X0, 76(DI)
 	VZEROUPPER
 	RET

@@ -46,6 +46,10 @@ func packB(kn *kernel, dst []float32, transB bool, b []float32, ldb, p0, kc, j0,
 		d := dst[jr*kc : (jr+nr)*kc]
 		if !transB {
 			// op(B)[p][j] = b[p*ldb+j]: each p is a contiguous run of columns.
+			if nrv == nr {
+				kn.copyPanel(d, nr, b[p0*ldb+j0+jr:], ldb, kc)
+				continue
+			}
 			for p := 0; p < kc; p++ {
 				src := b[(p0+p)*ldb+j0+jr:]
 				src = src[:nrv]
@@ -74,5 +78,11 @@ func transposeGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 		for c, v := range row {
 			d[c*ldd] = v
 		}
+	}
+}
+
+func copyPanelGo(dst []float32, nr int, src []float32, lds, rows int) {
+	for p := 0; p < rows; p++ {
+		copy(dst[p*nr:p*nr+nr], src[p*lds:p*lds+nr])
 	}
 }

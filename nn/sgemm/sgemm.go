@@ -112,6 +112,7 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 type buffers struct {
 	a, b []float32
 	tmp  []float32 // one MR x NR tile for ragged edges
+	dot  [20]float32
 }
 
 // free list of buffers. A mutex-guarded stack rather than sync.Pool because a
@@ -149,6 +150,10 @@ func grow(s []float32, n int) []float32 {
 
 // gemmSerial runs the blocked algorithm on one goroutine. alpha != 0, k > 0.
 func gemmSerial(kn *kernel, buf *buffers, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if transB && !transA && m <= dotRows && kn.dotNT != nil {
+		gemmDotNT(kn, buf, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	mr, nr := kn.mr, kn.nr
 	// Balance the k blocks: k = 1000 with KC = 512 gives two blocks of 500
 	// rather than 512 + 488; rounded up to 8 so transposes run in full 8x8 blocks.
@@ -159,6 +164,11 @@ func gemmSerial(kn *kernel, buf *buffers, transA, transB bool, m, n, k int, alph
 	buf.a = grow(buf.a, mcMax*kcMax)
 	buf.b = grow(buf.b, ncMax*kcMax)
 	buf.tmp = grow(buf.tmp, mr*nr)
+
+	// With a single row panel every B micro-panel would be packed and then
+	// read once, so read B in place instead: the copy would only add a store
+	// and a reload of every element of B (the weights, in the backward pass).
+	directB := !transB && m <= mr && kn.direct != nil
 
 	for ic := 0; ic < m; ic += kn.mc {
 		mc := min(kn.mc, m-ic)
@@ -172,38 +182,103 @@ func gemmSerial(kn *kernel, buf *buffers, transA, transB bool, m, n, k int, alph
 			}
 			for jc := 0; jc < n; jc += kn.nc {
 				nc := min(kn.nc, n-jc)
-				packB(kn, buf.b, transB, b, ldb, pc, kc, jc, nc)
+				if !directB {
+					packB(kn, buf.b, transB, b, ldb, pc, kc, jc, nc)
+				}
 				for ir := 0; ir < mc; ir += mr {
 					mrv := min(mr, mc-ir)
 					ap := buf.a[ir*kc : (ir+mr)*kc]
 					crow := (ic + ir) * ldc
 					for jr := 0; jr < nc; jr += nr {
 						nrv := min(nr, nc-jr)
-						bp := buf.b[jr*kc : (jr+nr)*kc]
 						off := crow + jc + jr
-						if mrv == mr && nrv == nr {
-							kn.micro(kc, ap, bp, c[off:off+(mr-1)*ldc+nr], ldc, alpha, be)
-							continue
-						}
-						// Ragged edge: compute the whole padded tile into tmp, then
-						// merge the valid part.
-						tmp := buf.tmp
-						kn.micro(kc, ap, bp, tmp, nr, 1, 0)
-						for i := 0; i < mrv; i++ {
-							cr := c[off+i*ldc : off+i*ldc+nrv]
-							tr := tmp[i*nr : i*nr+nrv]
-							if be == 0 {
-								for j, v := range tr {
-									cr[j] = alpha * v
-								}
-							} else {
-								for j, v := range tr {
-									cr[j] = alpha*v + be*cr[j]
-								}
+						full := mrv == mr && nrv == nr
+						useDirect := directB && nrv == nr
+						var bp []float32
+						if !useDirect {
+							bp = buf.b[jr*kc : (jr+nr)*kc]
+							if directB { // ragged last panel: pack just it
+								packB(kn, bp, transB, b, ldb, pc, kc, jc+jr, nrv)
 							}
+						}
+						// Ragged edges compute the whole padded tile into tmp and
+						// then merge the valid part.
+						ct, ldct, alt, bet := buf.tmp, nr, float32(1), float32(0)
+						if full {
+							ct, ldct, alt, bet = c[off:off+(mr-1)*ldc+nr], ldc, alpha, be
+						}
+						if useDirect {
+							kn.direct(kc, ap, b[pc*ldb+jc+jr:], ldb, ct, ldct, alt, bet)
+						} else {
+							kn.micro(kc, ap, bp, ct, ldct, alt, bet)
+						}
+						if !full {
+							mergeTile(c[off:], ldc, buf.tmp, nr, mrv, nrv, alpha, be)
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// dotRows is the most rows of A the dot-product kernel handles.
+const dotRows = 10
+
+// gemmDotNT computes C = alpha*A*B^T + beta*C for m <= 10 with dot
+// products: B (the weights, n x k) is streamed once, two rows at a time,
+// straight from the matrix, while the few rows of A stay in L1. The packed
+// algorithm would have to transpose all of B into panels first, and at
+// minibatch 10 that transpose, not the arithmetic, is the cost.
+func gemmDotNT(kn *kernel, buf *buffers, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	// Pack A chunk-major in 16-float chunks, zero-padded in rows and in k.
+	nq := (k + 15) / 16
+	buf.a = grow(buf.a, nq*16*dotRows)
+	ap := buf.a
+	for q := 0; q < nq; q++ {
+		p0, p1 := q*16, min(q*16+16, k)
+		for i := 0; i < dotRows; i++ {
+			d := ap[(q*dotRows+i)*16 : (q*dotRows+i)*16+16]
+			if i < m {
+				copy(d, a[i*lda+p0:i*lda+p1])
+				clear(d[p1-p0:])
+			} else {
+				clear(d)
+			}
+		}
+	}
+	out := &buf.dot // a local array would escape through the kernel func value
+	for j := 0; j < n; j += 2 {
+		ldw := ldb
+		if j+1 == n {
+			ldw = 0 // odd n: the second row repeats the first and is dropped
+		}
+		kn.dotNT(k, ap, b[j*ldb:], ldw, out)
+		for i := 0; i < m; i++ {
+			cr := c[i*ldc+j : i*ldc+min(j+2, n)]
+			for jj := range cr {
+				v := alpha * out[2*i+jj]
+				if beta != 0 {
+					v += beta * cr[jj]
+				}
+				cr[jj] = v
+			}
+		}
+	}
+}
+
+// mergeTile sets c = alpha*tmp + beta*c on an mrv x nrv corner (beta == 0: c = alpha*tmp).
+func mergeTile(c []float32, ldc int, tmp []float32, ldt, mrv, nrv int, alpha, beta float32) {
+	for i := 0; i < mrv; i++ {
+		cr := c[i*ldc : i*ldc+nrv]
+		tr := tmp[i*ldt : i*ldt+nrv]
+		if beta == 0 {
+			for j, v := range tr {
+				cr[j] = alpha * v
+			}
+		} else {
+			for j, v := range tr {
+				cr[j] = alpha*v + beta*cr[j]
 			}
 		}
 	}
