@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Trains the paper's network (1024 -> 1000 x5 -> 9, tanh, SGD, float32) with
+# initscope and with PyTorch side by side, interleaving rounds because the
+# machine is shared and noisy, and prints the median examples/s of each and
+# their ratio for batch 10 and 100. PyTorch gets its best thread setting:
+# 1 thread, or 2 with OMP_WAIT_POLICY=PASSIVE (Debian's torch oversubscribes
+# 2 cores otherwise). Debian's torch does its dense products through the
+# system BLAS (libblas.so.3), which is the slow reference BLAS unless an
+# optimized one is installed: the script installs OpenBLAS so the baseline
+# is PyTorch at its best.
+#   benchmarks/compare.sh [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+py=/usr/bin/python3 # Debian's, with python3-torch; a python3 earlier on PATH may lack it
+if ! $py -c 'import torch' 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
+  echo "installing python3-torch and OpenBLAS"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-numpy libopenblas0-pthread >/dev/null
+fi
+go test -c -o /tmp/initscope-nn.test ./nn >/dev/null
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+printf "%-6s %12s %12s %8s\n" batch initscope pytorch ratio
+for batch in 10 100; do
+  ours=() theirs=()
+  for _ in $(seq "$rounds"); do
+    ours+=("$(/tmp/initscope-nn.test -test.run '^$' -test.bench "TrainStep/batch=$batch\$" -test.benchtime 3s |
+      awk '/examples\/s/ {for (i=1;i<=NF;i++) if ($(i+1)=="examples/s") print $i}')")
+    t1=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $py benchmarks/torch_train.py "$batch" 1)
+    t2=$(OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=2 $py benchmarks/torch_train.py "$batch" 2)
+    theirs+=("$(printf '%s\n%s\n' "$t1" "$t2" | sort -g | tail -1)")
+  done
+  o=$(printf '%s\n' "${ours[@]}" | median)
+  t=$(printf '%s\n' "${theirs[@]}" | median)
+  printf "%-6s %12.0f %12.0f %8.2f\n" "$batch" "$o" "$t" "$(echo "$o / $t" | bc -l)"
+done
