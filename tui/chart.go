@@ -300,12 +300,15 @@ func histColumns(counts []int, width int) []float64 {
 	for c := range out {
 		lo, hi := c*n/width, (c+1)*n/width
 		if hi <= lo {
-			out[c] = float64(counts[lo]) * float64(n) / float64(width)
+			out[c] = float64(counts[lo])
 			continue
 		}
+		// The mean count of the bins in the column: a sum would alias
+		// (columns of one bin beside columns of two).
 		for _, v := range counts[lo:hi] {
 			out[c] += float64(v)
 		}
+		out[c] /= float64(hi - lo)
 	}
 	return out
 }

@@ -17,8 +17,8 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Train:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "train/pause")),
-		Step:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "one step")),
-		Reset:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset run")),
+		Step:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step")),
+		Reset:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset")),
 		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
 		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous view")),
 		Views:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "views")),
@@ -27,7 +27,7 @@ func DefaultKeyMap() KeyMap {
 		EditA:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "compare: edit A")),
 		EditB:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "compare: edit B")),
 		HistKind:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "histograms: next kind")),
-		Export:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export JSONL")),
+		Export:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous field")),
@@ -43,7 +43,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the one-line hint under every view.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Train, k.Step, k.Reset, k.Views, k.Settings, k.Scenarios, k.Export, k.Help, k.Quit}
+	return []key.Binding{k.Help, k.Quit, k.Train, k.Step, k.Reset, k.Views, k.Settings, k.Scenarios, k.Export}
 }
 
 // FullHelp is the help overlay, in columns.

@@ -118,6 +118,7 @@ func New(opt Options) *Model {
 		sc, _ = scenarios.Lookup(scenarios.DefaultName)
 	}
 	h := help.New()
+	h.ShortSeparator = " · "
 	st := NewStyles(opt.Renderer)
 	h.Styles.ShortKey = st.Value
 	h.Styles.ShortDesc = st.Hint

@@ -268,6 +268,16 @@ func describe(sc scenarios.Scenario) string {
 		sc.Activation, init, sc.Depth, sc.Width, sc.Dataset, sc.Loss, sc.LR, sc.BatchSize, sc.Seed)
 }
 
+// describeShort is describe for narrow terminals.
+func describeShort(sc scenarios.Scenario) string {
+	init := sc.Init
+	if sc.InitScale != 1 {
+		init += sprintf("×%g", sc.InitScale)
+	}
+	return fmt.Sprintf("%s/%s %d×%d %s %s lr=%g batch=%d seed=%d",
+		sc.Activation, init, sc.Depth, sc.Width, sc.Dataset, sc.Loss, sc.LR, sc.BatchSize, sc.Seed)
+}
+
 // header is the title and the view tabs.
 func (m *Model) header(w int) string {
 	var b strings.Builder
@@ -288,8 +298,11 @@ func (m *Model) header(w int) string {
 func (m *Model) configLine(w int) string {
 	sc := m.data[runMain].Scenario
 	if m.view == viewCompare && m.overlay == overlayNone {
-		return fit(m.st.Label.Render("compare two configurations on the same data and seed: ")+
-			m.st.Hint.Render("a/b edit A/B · space trains both"), w)
+		return fit(m.st.Label.Render("compare A and B, trained on the same data and seed · ")+
+			m.st.Hint.Render("a/b edit · space trains both"), w)
+	}
+	if w < 100 {
+		return fit(m.st.Value.Render(sc.Name)+m.st.Label.Render(": "+describeShort(sc)), w)
 	}
 	return fit(m.st.Value.Render(sc.Name)+m.st.Label.Render(" · "+describe(sc)), w)
 }
@@ -299,7 +312,7 @@ func (m *Model) statusLine(w int) string {
 	if m.view == viewCompare && m.overlay == overlayNone {
 		return fit(m.st.Label.Render("A: ")+m.shortStatus(m.data[runA])+m.st.Label.Render("   B: ")+m.shortStatus(m.data[runB]), w)
 	}
-	return fit(renderStatus(m.data[runMain], m.st), w)
+	return fit(renderStatus(m.data[runMain], w >= 110, m.st), w)
 }
 
 func (m *Model) shortStatus(d runData) string {
@@ -325,7 +338,7 @@ func stateBadge(d runData, st Styles) string {
 }
 
 // renderStatus is the status line of one run.
-func renderStatus(d runData, st Styles) string {
+func renderStatus(d runData, wide bool, st Styles) string {
 	if d.State == stateFailed {
 		return st.Bad.Render("cannot build this scenario: "+oneLine(errString(d.Err))) + st.Hint.Render("  (c: settings, o: scenarios)")
 	}
@@ -335,16 +348,23 @@ func renderStatus(d runData, st Styles) string {
 		b.WriteString(st.Label.Render("  " + label + " "))
 		b.WriteString(st.Value.Render(value))
 	}
-	field("step", fmtCount(d.Step)+"/"+fmtCount(d.Scenario.Steps))
-	field("examples", fmtCount(d.Examples))
 	rate := "—"
 	if d.Rate > 0 {
 		rate = fmtCount(int64(d.Rate + 0.5))
 	}
-	field("ex/s", rate)
 	trainLoss, testErr := lastLosses(d)
-	field("train loss", fmtNum(trainLoss))
-	field("test error", fmtPct(testErr))
+	field("step", fmtCount(d.Step)+"/"+fmtCount(d.Scenario.Steps))
+	if wide {
+		field("examples", fmtCount(d.Examples))
+		field("ex/s", rate)
+		field("train loss", fmtNum(trainLoss))
+		field("test error", fmtPct(testErr))
+	} else {
+		b.WriteString(st.Value.Render("  "+fmtCount(d.Examples)) + st.Label.Render(" ex  "))
+		b.WriteString(st.Value.Render(rate) + st.Label.Render(" ex/s"))
+		field("loss", fmtNum(trainLoss))
+		field("error", fmtPct(testErr))
+	}
 	return b.String()
 }
 
@@ -387,7 +407,11 @@ func (m *Model) messageLine(w int) string {
 
 func (m *Model) helpView(w, h int) string {
 	title := m.st.Title.Render("Keys") + m.st.Hint.Render("   (? or esc closes)")
-	full := m.help.FullHelpView(m.keys.FullHelp())
+	groups := m.keys.FullHelp()
+	full := m.help.FullHelpView(groups)
+	if w < 120 { // two rows of columns, so nothing is cut off
+		full = m.help.FullHelpView(groups[:2]) + "\n\n" + m.help.FullHelpView(groups[2:])
+	}
 	notes := m.st.Hint.Render(strings.Join([]string{
 		"Views: 1 Layers (live per-layer statistics) · 2 Dynamics (Figs 2, 3, 10) · 3 Histograms (Figs 4, 6-8)",
 		"4 Learning (Fig 11) · 5 Theory (predicted vs measured variance, Jacobian) · 6 Compare (two configurations).",
