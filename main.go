@@ -13,6 +13,7 @@ import (
 
 	"initscope/scenarios/cli"
 	"initscope/tui"
+	"initscope/tui/serve"
 )
 
 func main() { os.Exit(run()) }
@@ -33,6 +34,7 @@ func run() int {
 		Stderr:      os.Stderr,
 		StderrIsTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		App:         tui.Run,
+		Serve:       serve.Run,
 	}
 	return cli.Main(ctx, os.Args[1:], env)
 }

@@ -38,8 +38,9 @@ type connState struct {
 	net.Conn
 	start     time.Time
 	overRate  bool        // past --rate: refused with a message once a session opens
-	opened    atomic.Bool // a session channel has been opened
-	handshake time.Time   // deadline until a session opens
+	channel   atomic.Bool // a session channel has been opened (one is allowed)
+	started   atomic.Bool // the session's handler has started
+	handshake time.Time   // deadline until the session starts
 	closeOnce sync.Once
 	onClose   func()
 
@@ -48,17 +49,27 @@ type connState struct {
 	key  string // fingerprint of the last public key offered
 }
 
-// SetDeadline keeps the handshake deadline until a session is open: the
+// SetDeadline keeps the handshake deadline until a session starts: the
 // transport extends its deadline on every read, which would otherwise let a
 // client that trickles bytes stay in the handshake forever. A connection over
 // the rate limit keeps it for good: it only needs to hear why it is refused.
 func (c *connState) SetDeadline(t time.Time) error {
-	if c.overRate || !c.opened.Load() {
+	if c.overRate || !c.started.Load() {
 		if t.IsZero() || t.After(c.handshake) {
 			t = c.handshake
 		}
 	}
 	return c.Conn.SetDeadline(t)
+}
+
+// RemoteAddr carries the connection's state along: the ssh library reports
+// a failed handshake with its own wrapper of the connection, from which
+// only the methods reach back here.
+func (c *connState) RemoteAddr() net.Addr { return connAddr{c.Conn.RemoteAddr(), c} }
+
+type connAddr struct {
+	net.Addr
+	c *connState
 }
 
 func (c *connState) Close() error {
@@ -104,6 +115,9 @@ func newRateTable(perMinute float64, burst int) *rateTable {
 }
 
 func (r *rateTable) allow(addr net.Addr) bool {
+	if a, ok := addr.(connAddr); ok {
+		addr = a.Addr
+	}
 	key := addr.String()
 	if tcp, ok := addr.(*net.TCPAddr); ok {
 		key = tcp.IP.String()

@@ -223,10 +223,14 @@ func (s *Server) shutdown() {
 		s.ssh.Close()
 	}
 	s.mu.Lock()
+	conns := make([]*connState, 0, len(s.conns))
 	for c := range s.conns {
-		c.Close()
+		conns = append(conns, c)
 	}
 	s.mu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
 	if !waitTimeout(&s.connsWG, shutdownGrace) || !waitTimeout(&s.handlers, shutdownGrace) {
 		s.log.Warn("some connections did not end in time")
 	}
@@ -272,13 +276,9 @@ func (s *Server) accept(ctx ssh.Context, conn net.Conn) net.Conn {
 // authentication, a timeout, a port scanner.
 func (s *Server) failed(conn net.Conn, err error) {
 	user, key := "", ""
-	s.mu.Lock()
-	for c := range s.conns {
-		if c.RemoteAddr().String() == conn.RemoteAddr().String() {
-			user, key = c.who()
-		}
+	if a, ok := conn.RemoteAddr().(connAddr); ok {
+		user, key = a.c.who()
 	}
-	s.mu.Unlock()
 	s.log.Info("refused", "remote", conn.RemoteAddr().String(), "user", user, "key", key,
 		"reason", "handshake: "+err.Error())
 }
@@ -294,7 +294,7 @@ func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 // sessionChannel opens the one session channel a connection may have.
 func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
 	c := connFrom(ctx)
-	if c == nil || c.opened.Swap(true) {
+	if c == nil || c.channel.Swap(true) {
 		ch.Reject(gossh.Prohibited, "initscope: one session per connection")
 		return
 	}
@@ -317,6 +317,9 @@ func (s *Server) sessionRequest(sess ssh.Session, kind string) bool {
 func (s *Server) track(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		ss := newSession(sess)
+		if c := connFrom(sess.Context()); c != nil {
+			c.started.Store(true)
+		}
 		pty, _, hasPTY := sess.Pty()
 		s.mu.Lock()
 		closing := s.closing
@@ -428,12 +431,7 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 		}
 		defer func() { <-s.slots }()
 		next(sess)
-		ss.mu.Lock()
-		closeApp := ss.closeApp
-		ss.mu.Unlock()
-		if closeApp != nil {
-			closeApp()
-		}
+		ss.endApp()
 	}
 }
 
@@ -462,7 +460,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		closeApp()
 		return nil
 	}
-	context.AfterFunc(sess.Context(), func() { ss.stop("hung up") })
+	ss.unhook = context.AfterFunc(sess.Context(), func() { ss.stop("hung up") })
 	go ss.watch(s.cfg.IdleTimeout, s.cfg.MaxSession)
 	return p
 }

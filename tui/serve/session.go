@@ -38,6 +38,7 @@ type session struct {
 	prog     *tea.Program
 	kill     context.CancelFunc
 	closeApp func()
+	unhook   func() bool // stops the hang-up hook
 }
 
 func newSession(s ssh.Session) *session {
@@ -99,6 +100,24 @@ func (ss *session) setProgram(p *tea.Program, kill context.CancelFunc, closeApp 
 	}
 	ss.prog, ss.kill, ss.closeApp = p, kill, closeApp
 	return true
+}
+
+// endApp runs once the app's program has returned: it stops its training
+// and the hooks that would stop it, so nothing of it outlives the session.
+func (ss *session) endApp() {
+	ss.mu.Lock()
+	kill, closeApp, unhook := ss.kill, ss.closeApp, ss.unhook
+	ss.prog, ss.kill, ss.closeApp, ss.unhook = nil, nil, nil, nil
+	ss.mu.Unlock()
+	if unhook != nil {
+		unhook()
+	}
+	if kill != nil {
+		kill()
+	}
+	if closeApp != nil {
+		closeApp()
+	}
 }
 
 func (ss *session) outcome() (reason string, refused bool) {
