@@ -2,7 +2,9 @@ package nn
 
 import (
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -23,30 +25,52 @@ func (s *Stats) jacobianMeanSV(l int) float64 {
 	gemm(false, true, out, out, layer.In, 1, layer.W, layer.In, layer.W, layer.In, 0, wwt, out)
 	rank := min(out, layer.In)
 	examples := min(s.opt.JacobianExamples, s.n)
-	d := make([]float64, out)
-	a := mat.NewSymDense(out, nil)
-	var eig mat.EigenSym
-	var total float64
+	// Each example's eigendecomposition is independent: spread them over
+	// the cores (they dominate a step-0 snapshot of a wide network).
+	means := make([]float64, examples)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for r := range examples {
-		pre := s.pass.Pre[l][r*out : (r+1)*out]
-		for i, v := range pre {
-			d[i] = net.Activation.Deriv(float64(v))
-		}
-		for i := range out {
-			for j := i; j < out; j++ {
-				a.SetSym(i, j, d[i]*float64(wwt[i*out+j])*d[j])
-			}
-		}
-		if !eig.Factorize(a, false) {
-			return math.NaN()
-		}
-		vals := eig.Values(nil)
-		slices.Sort(vals)
-		var sum float64
-		for _, v := range vals[len(vals)-rank:] {
-			sum += math.Sqrt(math.Max(v, 0))
-		}
-		total += sum / float64(rank)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			means[r] = s.exampleMeanSV(l, r, wwt, rank)
+		}()
+	}
+	wg.Wait()
+	var total float64
+	for _, m := range means {
+		total += m
 	}
 	return total / float64(examples)
+}
+
+// exampleMeanSV is the mean of the rank largest singular values of
+// D W W^T D for probe example r, with D = diag(f'(s^{l+1})).
+func (s *Stats) exampleMeanSV(l, r int, wwt []float32, rank int) float64 {
+	act := s.net.Activation
+	out := s.net.Layers[l].Out
+	pre := s.pass.Pre[l][r*out : (r+1)*out]
+	d := make([]float64, out)
+	for i, v := range pre {
+		d[i] = act.Deriv(float64(v))
+	}
+	a := mat.NewSymDense(out, nil)
+	for i := range out {
+		for j := i; j < out; j++ {
+			a.SetSym(i, j, d[i]*float64(wwt[i*out+j])*d[j])
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(a, false) {
+		return math.NaN()
+	}
+	vals := eig.Values(nil)
+	slices.Sort(vals)
+	var sum float64
+	for _, v := range vals[len(vals)-rank:] {
+		sum += math.Sqrt(math.Max(v, 0))
+	}
+	return sum / float64(rank)
 }
