@@ -1,6 +1,7 @@
 package sgemm
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"testing"
@@ -32,8 +33,8 @@ var benchShapes = []benchShape{
 }
 
 // BenchmarkGemm runs each shape through our Gemm and through gonum's blas32
-// (which parallelises by itself up to GOMAXPROCS). Use -cpu 1,2 for one and
-// two threads: our thread count follows GOMAXPROCS here.
+// (which parallelises by itself up to GOMAXPROCS) with one and two threads:
+// BenchmarkGemm/<shape>/<ours|gonum>/t<threads>.
 func BenchmarkGemm(b *testing.B) {
 	for _, s := range benchShapes {
 		rowA, colA := s.m, s.k
@@ -59,17 +60,25 @@ func BenchmarkGemm(b *testing.B) {
 			if impl == "gonum" {
 				f = gonumGemm
 			}
-			b.Run(s.name+"/"+impl, func(b *testing.B) {
-				prev := SetThreads(runtime.GOMAXPROCS(0))
-				defer SetThreads(prev)
-				b.ReportAllocs()
-				f(s.tA, s.tB, s.m, s.n, s.k, s.alpha, a, colA, bb, colB, s.beta, c, s.n)
-				b.ResetTimer()
-				for b.Loop() {
+			for _, th := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/%s/t%d", s.name, impl, th), func(b *testing.B) {
+					// Our thread count is SetThreads; gonum's is GOMAXPROCS.
+					// (go test -cpu does not reach sub-benchmarks reliably, so
+					// both are set here.)
+					defer SetThreads(SetThreads(th))
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(th, 2)))
+					if impl == "gonum" {
+						runtime.GOMAXPROCS(th)
+					}
+					b.ReportAllocs()
 					f(s.tA, s.tB, s.m, s.n, s.k, s.alpha, a, colA, bb, colB, s.beta, c, s.n)
-				}
-				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			})
+					b.ResetTimer()
+					for b.Loop() {
+						f(s.tA, s.tB, s.m, s.n, s.k, s.alpha, a, colA, bb, colB, s.beta, c, s.n)
+					}
+					b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
 		}
 	}
 }

@@ -17,8 +17,8 @@ type kernel struct {
 	// direct is micro reading B straight from the matrix (row stride ldb)
 	// instead of from a packed panel; nil if the kernel has no such form.
 	direct func(kc int, ap, b []float32, ldb int, c []float32, ldc int, alpha, beta float32)
-	// dotNT, if not nil, computes 10x2 dot products for C = A*B^T with
-	// m <= 10 (see gemmDotNT).
+	// dotNT, if not nil, adds 10x2 dot products of length k to out, for
+	// C = A*B^T with m <= 10 (see gemmDotNT).
 	dotNT func(k int, ap, w []float32, ldw int, out *[20]float32)
 	// copyPanel sets dst[p*nr+j] = src[p*lds+j] for p < rows, j < nr.
 	copyPanel func(dst []float32, nr int, src []float32, lds, rows int)

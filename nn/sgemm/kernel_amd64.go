@@ -96,7 +96,7 @@ func directAVX2(kc int, ap, b []float32, ldb int, c []float32, ldc int, alpha, b
 	micro6x16(kc, &ap[0], &b[0], ldb*4, &c[0], ldc, alpha, beta)
 }
 
-// dotNTAVX512 computes out[2i+j] = sum_p ap_i[p]*w[j*ldw+p] for i < 10, j < 2
+// dotNTAVX512 adds to out[2i+j] sum_p ap_i[p]*w[j*ldw+p] for i < 10, j < 2
 // over k; ap is A packed by packDotA.
 func dotNTAVX512(k int, ap, w []float32, ldw int, out *[20]float32) {
 	kq, kt := k/16, k%16

@@ -452,7 +452,7 @@ copy32:
 // func dot10x2(kq, ktail int, a, w *float32, ldw int, out *float32)
 //
 // Dot-product kernel for C = A*W^T with at most 10 rows of A (the forward pass
-// at minibatch 10): out[2i+j] = sum_p a_i[p]*w_j[p] for i < 10, j < 2, where
+// at minibatch 10): out[2i+j] += sum_p a_i[p]*w_j[p] for i < 10, j < 2, where
 // row j of W is at w + j*ldw floats and A is packed in 16-float chunks,
 // chunk-major (a[(q*10+i)*16+r]), zero-padded to a whole chunk. W is read
 // exactly once, straight from the matrix, two rows at a time: the loop does
@@ -577,6 +577,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        0(DI), X0, X0
 	VMOVSS        X0, 0(DI)
 	VEXTRACTF64X4 $1, Z13, Y0
 	VADDPS        Y13, Y0, Y0
@@ -584,6 +585,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        4(DI), X0, X0
 	VMOVSS        X0, 4(DI)
 	VEXTRACTF64X4 $1, Z14, Y0
 	VADDPS        Y14, Y0, Y0
@@ -591,6 +593,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        8(DI), X0, X0
 	VMOVSS        X0, 8(DI)
 	VEXTRACTF64X4 $1, Z15, Y0
 	VADDPS        Y15, Y0, Y0
@@ -598,6 +601,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        12(DI), X0, X0
 	VMOVSS        X0, 12(DI)
 	VEXTRACTF64X4 $1, Z16, Y0
 	VADDPS        Y16, Y0, Y0
@@ -605,6 +609,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        16(DI), X0, X0
 	VMOVSS        X0, 16(DI)
 	VEXTRACTF64X4 $1, Z17, Y0
 	VADDPS        Y17, Y0, Y0
@@ -612,6 +617,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        20(DI), X0, X0
 	VMOVSS        X0, 20(DI)
 	VEXTRACTF64X4 $1, Z18, Y0
 	VADDPS        Y18, Y0, Y0
@@ -619,6 +625,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        24(DI), X0, X0
 	VMOVSS        X0, 24(DI)
 	VEXTRACTF64X4 $1, Z19, Y0
 	VADDPS        Y19, Y0, Y0
@@ -626,6 +633,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        28(DI), X0, X0
 	VMOVSS        X0, 28(DI)
 	VEXTRACTF64X4 $1, Z20, Y0
 	VADDPS        Y20, Y0, Y0
@@ -633,6 +641,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        32(DI), X0, X0
 	VMOVSS        X0, 32(DI)
 	VEXTRACTF64X4 $1, Z21, Y0
 	VADDPS        Y21, Y0, Y0
@@ -640,6 +649,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        36(DI), X0, X0
 	VMOVSS        X0, 36(DI)
 	VEXTRACTF64X4 $1, Z22, Y0
 	VADDPS        Y22, Y0, Y0
@@ -647,6 +657,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        40(DI), X0, X0
 	VMOVSS        X0, 40(DI)
 	VEXTRACTF64X4 $1, Z23, Y0
 	VADDPS        Y23, Y0, Y0
@@ -654,6 +665,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        44(DI), X0, X0
 	VMOVSS        X0, 44(DI)
 	VEXTRACTF64X4 $1, Z24, Y0
 	VADDPS        Y24, Y0, Y0
@@ -661,6 +673,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        48(DI), X0, X0
 	VMOVSS        X0, 48(DI)
 	VEXTRACTF64X4 $1, Z25, Y0
 	VADDPS        Y25, Y0, Y0
@@ -668,6 +681,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        52(DI), X0, X0
 	VMOVSS        X0, 52(DI)
 	VEXTRACTF64X4 $1, Z26, Y0
 	VADDPS        Y26, Y0, Y0
@@ -675,6 +689,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        56(DI), X0, X0
 	VMOVSS        X0, 56(DI)
 	VEXTRACTF64X4 $1, Z27, Y0
 	VADDPS        Y27, Y0, Y0
@@ -682,6 +697,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        60(DI), X0, X0
 	VMOVSS        X0, 60(DI)
 	VEXTRACTF64X4 $1, Z28, Y0
 	VADDPS        Y28, Y0, Y0
@@ -689,6 +705,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        64(DI), X0, X0
 	VMOVSS        X0, 64(DI)
 	VEXTRACTF64X4 $1, Z29, Y0
 	VADDPS        Y29, Y0, Y0
@@ -696,6 +713,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        68(DI), X0, X0
 	VMOVSS        X0, 68(DI)
 	VEXTRACTF64X4 $1, Z30, Y0
 	VADDPS        Y30, Y0, Y0
@@ -703,6 +721,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        72(DI), X0, X0
 	VMOVSS        X0, 72(DI)
 	VEXTRACTF64X4 $1, Z31, Y0
 	VADDPS        Y31, Y0, Y0
@@ -710,6 +729,7 @@ dotreduce:
 	VADDPS        X1, X0, X0
 	VHADDPS       X0, X0, X0
 	VHADDPS       X0, X0, X0
+	VADDSS        76(DI), X0, X0
 	VMOVSS        X0, 76(DI)
 	VZEROUPPER
 	RET

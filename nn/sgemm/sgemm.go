@@ -112,7 +112,6 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 type buffers struct {
 	a, b []float32
 	tmp  []float32 // one MR x NR tile for ragged edges
-	dot  [20]float32
 }
 
 // free list of buffers. A mutex-guarded stack rather than sync.Pool because a
@@ -227,11 +226,14 @@ const dotRows = 10
 
 // gemmDotNT computes C = alpha*A*B^T + beta*C for m <= 10 with dot
 // products: B (the weights, n x k) is streamed once, two rows at a time,
-// straight from the matrix, while the few rows of A stay in L1. The packed
-// algorithm would have to transpose all of B into panels first, and at
-// minibatch 10 that transpose, not the arithmetic, is the cost.
+// straight from the matrix. The packed algorithm would have to transpose all
+// of B into panels first, and at minibatch 10 that transpose, not the
+// arithmetic, is the cost. k is cut into blocks of dotKC so that the block of
+// A (10 x 512 floats, 20 KB) stays in L1 while B streams past; the partial
+// sums of each block are added into buf.tmp (n/2 groups of 20).
 func gemmDotNT(kn *kernel, buf *buffers, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	// Pack A chunk-major in 16-float chunks, zero-padded in rows and in k.
+	// Pack A chunk-major in 16-float chunks, zero-padded in rows and in k:
+	// chunk q of row i is ap[(q*10+i)*16 : +16].
 	nq := (k + 15) / 16
 	buf.a = grow(buf.a, nq*16*dotRows)
 	ap := buf.a
@@ -247,25 +249,36 @@ func gemmDotNT(kn *kernel, buf *buffers, m, n, k int, alpha float32, a []float32
 			}
 		}
 	}
-	out := &buf.dot // a local array would escape through the kernel func value
-	for j := 0; j < n; j += 2 {
-		ldw := ldb
-		if j+1 == n {
-			ldw = 0 // odd n: the second row repeats the first and is dropped
-		}
-		kn.dotNT(k, ap, b[j*ldb:], ldw, out)
-		for i := 0; i < m; i++ {
-			cr := c[i*ldc+j : i*ldc+min(j+2, n)]
-			for jj := range cr {
-				v := alpha * out[2*i+jj]
-				if beta != 0 {
-					v += beta * cr[jj]
-				}
-				cr[jj] = v
+	npair := (n + 1) / 2
+	buf.tmp = grow(buf.tmp, npair*20)
+	acc := buf.tmp
+	clear(acc)
+	for p0 := 0; p0 < k; p0 += dotKC {
+		kc := min(dotKC, k-p0)
+		apk := ap[p0/16*16*dotRows:]
+		for jp := 0; jp < npair; jp++ {
+			j := 2 * jp
+			ldw := ldb
+			if j+1 == n {
+				ldw = 0 // odd n: the second row repeats the first and is dropped
 			}
+			kn.dotNT(kc, apk, b[j*ldb+p0:], ldw, (*[20]float32)(acc[jp*20:jp*20+20]))
+		}
+	}
+	for i := 0; i < m; i++ {
+		cr := c[i*ldc : i*ldc+n]
+		for j := range cr {
+			v := alpha * acc[j/2*20+2*i+j%2]
+			if beta != 0 {
+				v += beta * cr[j]
+			}
+			cr[j] = v
 		}
 	}
 }
+
+// dotKC is the k block of gemmDotNT, a multiple of 16.
+const dotKC = 512
 
 // mergeTile sets c = alpha*tmp + beta*c on an mrv x nrv corner (beta == 0: c = alpha*tmp).
 func mergeTile(c []float32, ldc int, tmp []float32, ldt, mrv, nrv int, alpha, beta float32) {

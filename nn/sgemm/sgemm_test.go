@@ -327,7 +327,7 @@ func TestOddShapes(t *testing.T) {
 	// The small-m A*B^T dot-product path: every m up to 10 and 11 (just past
 	// it), k around the 16-float chunk, odd n, strides, beta != 0.
 	for m := 1; m <= 11; m++ {
-		for _, k := range []int{1, 15, 16, 17, 40} {
+		for _, k := range []int{1, 15, 16, 17, 40, 530, 1040} {
 			for _, n := range []int{1, 2, 3, 33} {
 				insts = append(insts, newInstance(problem{tB: true, m: m, n: n, k: k, alpha: -1.5, beta: betas[(m+k+n)%len(betas)], padA: m % 3, padB: k % 4, padC: n % 2}, rng))
 			}
