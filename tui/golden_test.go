@@ -18,7 +18,13 @@ import (
 	"initscope/scenarios"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+// updating reports -update, which rewrites the golden files. The flag is
+// the one x/exp/golden (imported by teatest) defines; defining it again
+// would panic.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // asciiRenderer draws without colors, so goldens hold plain text.
 func asciiRenderer() *lipgloss.Renderer {
@@ -92,8 +98,8 @@ func goldenScenario(t testing.TB) scenarios.Scenario {
 // stopped first so nothing moves.
 func goldenModel(t testing.TB, w, h int) *Model {
 	sc := goldenScenario(t)
-	m := New(Options{Scenario: sc, Renderer: asciiRenderer()})
-	m.Close()
+	m := newModel(Options{Scenario: sc, Renderer: asciiRenderer()}, false)
+	m.Close() // no run starts later (e.g. on the Compare view)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(dataMsg{Run: runMain, Data: fakeRun(sc, 60)})
 	a, b := compareDefaults(sc)
@@ -133,7 +139,7 @@ func press(s string) tea.KeyMsg {
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updating() {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}

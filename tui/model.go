@@ -112,7 +112,10 @@ type pendingChange struct {
 
 // New builds the app on opt.Scenario and starts building its network in
 // the background, paused at step 0.
-func New(opt Options) *Model {
+func New(opt Options) *Model { return newModel(opt, true) }
+
+// newModel is New; tests that show fixed data pass train false.
+func newModel(opt Options, train bool) *Model {
 	sc := opt.Limits.clamp(opt.Scenario)
 	if sc.Name == "" {
 		sc, _ = scenarios.Lookup(scenarios.DefaultName)
@@ -130,7 +133,9 @@ func New(opt Options) *Model {
 	m := &Model{opt: opt, st: st, keys: DefaultKeyMap(), help: h, scenarios: scenarios.Presets()}
 	m.opt.Scenario = sc
 	m.data[runMain] = runData{Scenario: sc, State: stateBuilding, Version: 0}
-	m.trainers[runMain] = startTrainer(sc, opt.Pool)
+	if train {
+		m.trainers[runMain] = startTrainer(sc, opt.Pool)
+	}
 	return m
 }
 

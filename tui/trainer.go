@@ -194,6 +194,9 @@ func (t *trainer) loop(ctx context.Context) {
 
 	running := false
 	for {
+		if r.Done() {
+			running = false
+		}
 		// Wait for a control while paused or finished; glance at them
 		// between chunks while running.
 		var m ctlMsg
