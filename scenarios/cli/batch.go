@@ -42,6 +42,11 @@ func batchMode(ctx context.Context, o Options, env Env) error {
 	if err != nil {
 		return UsageError{err}
 	}
+	var plots *collector
+	if o.Plots != "" {
+		plots = &collector{Writer: w}
+		w = plots
+	}
 	var progress io.Writer
 	if env.StderrIsTTY {
 		progress = env.Stderr
@@ -49,6 +54,11 @@ func batchMode(ctx context.Context, o Options, env Env) error {
 	res, err := batch.Run(ctx, runner, w, batch.Options{Progress: progress})
 	if err != nil {
 		return fmt.Errorf("writing results: %w", err)
+	}
+	if plots != nil {
+		if err := writePlots(o.Plots, plots.run, env.Stderr); err != nil {
+			return err
+		}
 	}
 	if res.Interrupted {
 		status := 130 // SIGINT

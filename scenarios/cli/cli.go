@@ -50,6 +50,8 @@ type Options struct {
 	Format     string
 	Samples    int
 	SamplesPNG string
+	Plots      string
+	From       string
 	ServeOpts  ServeOptions
 }
 
@@ -64,6 +66,8 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	name := fs.String("scenario", scenarios.DefaultName, "built-in scenario name or path of a scenario .toml file")
 	fs.StringVar(&o.Out, "out", "", "with --batch: write results to `FILE` instead of stdout")
 	fs.StringVar(&o.Format, "format", "jsonl", "with --batch: jsonl or csv")
+	fs.StringVar(&o.Plots, "plots", "", "with --batch or --from: draw the paper's figures as PNGs into `DIR`")
+	fs.StringVar(&o.From, "from", "", "with --plots: draw the figures of a saved --batch JSON Lines `FILE` instead of training")
 	fs.IntVar(&o.Samples, "samples", 0, "print `N` samples of the data set as text and exit")
 	fs.StringVar(&o.SamplesPNG, "samples-png", "", "with --samples: write them as a PNG contact sheet to `FILE` instead")
 	o.ServeOpts.register(fs)
@@ -91,13 +95,19 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 		return o, usagef("unknown --format %q (valid: jsonl, csv)", o.Format)
 	}
 	modes := 0
-	for _, m := range []bool{o.Batch, o.List, o.Serve, o.Samples > 0} {
+	for _, m := range []bool{o.Batch, o.List, o.Serve, o.Samples > 0, o.From != ""} {
 		if m {
 			modes++
 		}
 	}
 	if modes > 1 {
-		return o, usagef("choose one of --batch, --list, --serve, --samples")
+		return o, usagef("choose one of --batch, --list, --serve, --samples, --from")
+	}
+	if o.From != "" && o.Plots == "" {
+		return o, usagef("--from needs --plots DIR (where to draw the figures)")
+	}
+	if o.Plots != "" && !o.Batch && o.From == "" {
+		return o, usagef("--plots goes with --batch or --from FILE")
 	}
 	if o.Samples < 0 || o.Samples > 10000 {
 		return o, usagef("--samples %d out of range (1..10000)", o.Samples)
@@ -136,6 +146,8 @@ func dispatch(ctx context.Context, o Options, env Env) error {
 		return list(env.Stdout)
 	case o.Samples > 0:
 		return samples(o, env.Stdout)
+	case o.From != "":
+		return replot(o, env.Stderr)
 	case o.Batch:
 		return batchMode(ctx, o, env)
 	case o.Serve:
@@ -161,6 +173,8 @@ Usage:
   initscope --serve [flags]         serve the app over SSH
   initscope --list                  list scenarios, activations, initializers, data sets
   initscope --samples N [--dataset D] [--samples-png FILE]
+  initscope --batch --plots DIR [flags]   also draw the paper's figures as PNGs
+  initscope --from FILE.jsonl --plots DIR draw the figures of a saved run
 
 Flags (training flags override the scenario; defaults shown are the quick scenario's):
 `)

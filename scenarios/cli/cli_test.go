@@ -174,6 +174,10 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--batch", "--scenario", "tiny", "--out", filepath.Join(dir, "no", "such", "dir.jsonl")}, "--out: open "},
 		{[]string{"--batch", "stray"}, `unexpected argument "stray"`},
 		{[]string{"--batch", "--list"}, "choose one of --batch, --list, --serve, --samples"},
+		{[]string{"--from", bad}, "--from needs --plots DIR"},
+		{[]string{"--plots", dir}, "--plots goes with --batch or --from FILE"},
+		{[]string{"--from", bad, "--plots", dir}, bad + ":1: not JSON"},
+		{[]string{"--from", filepath.Join(dir, "none.jsonl"), "--plots", dir}, "--from: open "},
 		{[]string{"--nosuchflag"}, "flag provided but not defined: -nosuchflag"},
 	}
 	for _, c := range cases {
@@ -257,6 +261,29 @@ func TestInterruptKeepsCompleteOutput(t *testing.T) {
 		}
 		if code := cmd.ProcessState.ExitCode(); code != 128+int(sig) {
 			t.Errorf("%v: exit %d (%v), want %d", sig, code, err, 128+int(sig))
+		}
+	}
+}
+
+// --plots draws the figures after a run, and --from redraws them from the
+// saved file.
+func TestPlots(t *testing.T) {
+	dir := t.TempDir()
+	results := filepath.Join(dir, "run.jsonl")
+	_, errOut, code := runMain(t, "--batch", "--scenario", "tiny", "--steps", "40", "--every", "10", "--hist",
+		"--out", results, "--plots", filepath.Join(dir, "a"))
+	if code != 0 || strings.Count(errOut, "initscope: wrote ") != 6 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	_, errOut, code = runMain(t, "--from", results, "--plots", filepath.Join(dir, "b"))
+	if code != 0 || strings.Count(errOut, "initscope: wrote ") != 6 {
+		t.Fatalf("--from: exit %d, stderr %q", code, errOut)
+	}
+	for _, name := range []string{"activations.png", "gradients.png", "learning.png", "theory.png", "hist-first.png", "hist-last.png"} {
+		a, _ := os.ReadFile(filepath.Join(dir, "a", name))
+		b, _ := os.ReadFile(filepath.Join(dir, "b", name))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s: %d bytes after the run, %d redrawn; want the same figure", name, len(a), len(b))
 		}
 	}
 }
