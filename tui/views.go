@@ -15,13 +15,14 @@ var nan = math.NaN()
 // column is one statistic of the layer table: a sparkline of its history
 // and its current value.
 type column struct {
-	title  string
-	short  string // the title in narrow columns
-	style  lipgloss.Style
-	get    func(nn.LayerStats) float64
-	log    bool                 // plot log10 of the value
-	lo, hi float64              // fixed range (in plot units); NaN: from the data
-	format func(float64) string // the current value
+	title   string
+	short   string // the title in narrow columns
+	style   lipgloss.Style
+	get     func(nn.LayerStats) float64
+	log     bool                 // plot log10 of the value
+	lo, hi  float64              // fixed range (in plot units); NaN: from the data
+	minSpan float64              // least width of a range taken from the data
+	format  func(float64) string // the current value
 }
 
 // activationRange is the range of an activation's values, if bounded.
@@ -33,21 +34,16 @@ func activationRange(name string) (lo, hi float64, ok bool) {
 	return a.Bounds()
 }
 
+// meanCol's range is the data's (at least 0.2 wide): a fixed [-1, 1]
+// would flatten tanh's small drifts, and sigmoid's fall toward 0 still shows.
 func meanCol(d runData, st Styles) column {
-	lo, hi, ok := activationRange(d.Scenario.Activation)
-	if !ok {
-		lo, hi = nan, nan
-	}
 	return column{title: "activation mean", short: "act mean", style: st.Act, get: func(l nn.LayerStats) float64 { return l.ActMean },
-		lo: lo, hi: hi, format: fmtSigned}
+		lo: nan, hi: nan, minSpan: 0.2, format: fmtSigned}
 }
 
+// stdCol runs from 0 to the largest std of any layer, so layers compare.
 func stdCol(d runData, st Styles) column {
-	lo, hi, ok := activationRange(d.Scenario.Activation)
 	top := nan
-	if ok {
-		top = (hi - lo) / 2
-	}
 	return column{title: "activation std", short: "act std", style: st.Std, get: func(l nn.LayerStats) float64 { return l.ActStd },
 		lo: 0, hi: top, format: fmtNum}
 }
@@ -107,6 +103,9 @@ func colRange(c column, runs ...[][]float64) (lo, hi float64) {
 		hi = dhi
 	}
 	minW := 1e-6
+	if c.minSpan > 0 {
+		minW = c.minSpan
+	}
 	if c.log {
 		minW = 1 // one decade
 	}
@@ -174,7 +173,7 @@ func layerTable(d runData, cols []column, w, h int, st Styles, others ...runData
 	cw := (w - labelW) / len(cols)
 	sw := max(1, cw-numW-2)
 	depth := len(d.Snaps[len(d.Snaps)-1].Layers)
-	rows := max(1, min(6, (h-2)/max(1, depth)))
+	rows := max(1, min(8, (h-2)/max(1, depth)))
 	spark := rows
 	if rows >= 3 {
 		spark = rows - 1 // a blank line between layers
