@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -212,15 +213,20 @@ func withThreads(n int, f func()) {
 	f()
 }
 
-// scale shrinks the large dimensions under -race or -short, keeping them odd
-// enough to hit ragged edges.
+// fullSize runs the big shapes (300 and 1000 rows by 1000 by 1024) at their
+// real size: SGEMM_FULL=1 go test. By default they are shrunk (by about 5,
+// keeping them odd so ragged edges stay covered), because their float64 and
+// gonum references cost seconds and this package runs in every go test ./...;
+// the minibatch-10 shapes (and, without -race, one batch-100 shape) always
+// run at full size,
+// and the block-boundary shapes below cross every KC, NC and MC boundary.
+var fullSize = os.Getenv("SGEMM_FULL") != ""
+
 func scale(x int) int {
-	if raceEnabled || testing.Short() {
-		if x >= 200 {
-			return x/5 + 3
-		}
+	if fullSize || x < 200 {
+		return x
 	}
-	return x
+	return x/5 + 3
 }
 
 // projectShapes are the products the trainer makes (1024 -> 1000 x5 -> 9,
@@ -241,6 +247,10 @@ func projectShapes() []problem {
 		}
 	}
 	ps = append(ps,
+		// Full size always: the minibatch-10 step (memory bound, special paths) and a batch-100 product.
+		problem{tA: false, tB: true, m: 10, n: 1000, k: 1024, alpha: 1, beta: 0},
+		problem{tA: false, tB: false, m: 10, n: 1024, k: 1000, alpha: 1, beta: 0},
+		problem{tA: true, tB: false, m: 1000, n: 1024, k: 10, alpha: -0.01, beta: 1},
 		problem{tA: false, tB: true, m: scale(300), n: scale(1000), k: scale(1024), alpha: 1},
 		problem{tA: false, tB: true, m: scale(1000), n: scale(1000), k: scale(1000), alpha: 1},
 		problem{tA: false, tB: false, m: scale(500), n: scale(1000), k: scale(1000), alpha: 1},
@@ -250,8 +260,19 @@ func projectShapes() []problem {
 		problem{tA: true, tB: false, m: 1210, n: 45, k: 17, alpha: 1, beta: 0.5},
 		problem{tA: false, tB: true, m: 1203, n: 33, k: 9, alpha: -1, beta: 0, padA: 4},
 	)
+	if !raceEnabled { // 1e8 multiply-adds is seconds of instrumented Go reference
+		ps = append(ps, problem{tA: false, tB: true, m: 100, n: 1000, k: 1024, alpha: 1, beta: 0})
+	}
 	return ps
 }
+
+// bigWork bounds the products run through instrumented Go loops under -race.
+var bigWork = func() int {
+	if raceEnabled {
+		return 2e7
+	}
+	return 1e8
+}()
 
 // TestProjectShapes compares Gemm with the float64 truth, Reference and
 // gonum on the project's shapes, for every kernel and 1..3 threads.
@@ -267,7 +288,7 @@ func TestProjectShapes(t *testing.T) {
 	for i, in := range insts {
 		gon[i] = in.run(gonumGemm)
 		in.check(t, "gonum", gon[i])
-		if in.m*in.n*in.k <= 1e8 { // gonum already covers the biggest ones
+		if in.m*in.n*in.k <= bigWork { // gonum already covers the biggest ones
 			ref[i] = in.run(Reference)
 			in.check(t, "Reference", ref[i])
 		}
@@ -276,6 +297,9 @@ func TestProjectShapes(t *testing.T) {
 		for _, th := range []int{1, 2, 3} {
 			withThreads(th, func() {
 				for i, in := range insts {
+					if raceEnabled && Kernel() == "generic" && in.m*in.n*in.k > bigWork {
+						continue // instrumented Go kernel: the scaled shapes cover it
+					}
 					got := in.run(Gemm)
 					what := fmt.Sprintf("Gemm[%s,%d threads]", Kernel(), th)
 					in.check(t, what, got)
