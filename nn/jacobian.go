@@ -3,10 +3,11 @@ package nn
 import (
 	"math"
 	"runtime"
-	"slices"
 	"sync"
 
-	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/lapack"
+	"gonum.org/v1/gonum/lapack/gonum"
 )
 
 // jacobianMeanSV returns the mean singular value of J = dz^{l+1}/dz^l for
@@ -18,24 +19,30 @@ import (
 // eigendecomposition; the singular values are the square roots of the
 // min(In, Out) largest eigenvalues.
 func (s *Stats) jacobianMeanSV(l int) float64 {
-	net := s.net
-	layer := net.Layers[l] // maps hidden layer l to hidden layer l+1
+	layer := s.net.Layers[l] // maps hidden layer l to hidden layer l+1
 	out := layer.Out
 	wwt := s.dw[:out*out]
 	gemm(false, true, out, out, layer.In, 1, layer.W, layer.In, layer.W, layer.In, 0, wwt, out)
 	rank := min(out, layer.In)
 	examples := min(s.opt.JacobianExamples, s.n)
 	// Each example's eigendecomposition is independent: spread them over
-	// the cores (they dominate a step-0 snapshot of a wide network).
+	// the cores (they dominate a step-0 snapshot of a wide network), one
+	// reusable workspace per worker so memory stays bounded.
 	means := make([]float64, examples)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	next := make(chan int, examples)
 	for r := range examples {
+		next <- r
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), examples) {
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			means[r] = s.exampleMeanSV(l, r, wwt, rank)
+			defer wg.Done()
+			ws := newEigenWork(out)
+			for r := range next {
+				means[r] = s.exampleMeanSV(l, r, wwt, rank, ws)
+			}
 		}()
 	}
 	wg.Wait()
@@ -46,30 +53,39 @@ func (s *Stats) jacobianMeanSV(l int) float64 {
 	return total / float64(examples)
 }
 
+// eigenWork holds the buffers of one symmetric eigenvalue problem of order n.
+type eigenWork struct {
+	a, w, work, d []float64
+}
+
+func newEigenWork(n int) *eigenWork {
+	ws := &eigenWork{a: make([]float64, n*n), w: make([]float64, n), d: make([]float64, n)}
+	query := []float64{0}
+	gonum.Implementation{}.Dsyev(lapack.EVNone, blas.Upper, n, ws.a, n, ws.w, query, -1)
+	ws.work = make([]float64, int(query[0]))
+	return ws
+}
+
 // exampleMeanSV is the mean of the rank largest singular values of
 // D W W^T D for probe example r, with D = diag(f'(s^{l+1})).
-func (s *Stats) exampleMeanSV(l, r int, wwt []float32, rank int) float64 {
+func (s *Stats) exampleMeanSV(l, r int, wwt []float32, rank int, ws *eigenWork) float64 {
 	act := s.net.Activation
 	out := s.net.Layers[l].Out
 	pre := s.pass.Pre[l][r*out : (r+1)*out]
-	d := make([]float64, out)
+	d := ws.d
 	for i, v := range pre {
 		d[i] = act.Deriv(float64(v))
 	}
-	a := mat.NewSymDense(out, nil)
 	for i := range out {
 		for j := i; j < out; j++ {
-			a.SetSym(i, j, d[i]*float64(wwt[i*out+j])*d[j])
+			ws.a[i*out+j] = d[i] * float64(wwt[i*out+j]) * d[j]
 		}
 	}
-	var eig mat.EigenSym
-	if !eig.Factorize(a, false) {
+	if !(gonum.Implementation{}).Dsyev(lapack.EVNone, blas.Upper, out, ws.a, out, ws.w, ws.work, len(ws.work)) {
 		return math.NaN()
 	}
-	vals := eig.Values(nil)
-	slices.Sort(vals)
 	var sum float64
-	for _, v := range vals[len(vals)-rank:] {
+	for _, v := range ws.w[out-rank:] { // ascending order
 		sum += math.Sqrt(math.Max(v, 0))
 	}
 	return sum / float64(rank)

@@ -152,6 +152,12 @@ func (s *Stats) Measure(jacobian bool) ([]LayerStats, float64) {
 	return out, loss
 }
 
+// Evaluate returns the error rate and mean cost of the set (x, y) of n
+// examples, going through the probe buffers so a run needs no second set.
+func (s *Stats) Evaluate(x []float32, y []int32, n int) (errRate, meanCost float64) {
+	return s.net.Evaluate(s.pass, x, y, n, s.cost)
+}
+
 // layer measures hidden layer l (0-based) after Forward and Backward.
 func (s *Stats) layer(l int) LayerStats {
 	net, p, n := s.net, s.pass, s.n

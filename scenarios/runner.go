@@ -22,7 +22,7 @@ type Runner struct {
 	stream      dataset.Stream
 	test, probe *dataset.Set
 	stats       *nn.Stats
-	pass, eval  *nn.Pass
+	pass        *nn.Pass
 	x           []float32
 	y           []int32
 
@@ -63,7 +63,6 @@ func NewRunner(sc Scenario) (*Runner, error) {
 		Scenario: sc, Resolved: res, Net: net, Data: src,
 		stream: src.Train(), test: test, probe: probe,
 		pass: net.NewPass(sc.BatchSize),
-		eval: net.NewPass(min(256, test.N)),
 		x:    make([]float32, sc.BatchSize*src.Dim()),
 		y:    make([]int32, sc.BatchSize),
 	}
@@ -109,7 +108,7 @@ func (r *Runner) Snapshot(jacobian bool) nn.Snapshot {
 		snap.TrainLoss = r.lossSum / float64(r.lossSteps)
 	}
 	r.lossSum, r.lossSteps = 0, 0
-	snap.TestError, snap.TestLoss = r.Net.Evaluate(r.eval, r.test.X, r.test.Y, r.test.N, r.Resolved.Cost)
+	snap.TestError, snap.TestLoss = r.stats.Evaluate(r.test.X, r.test.Y, r.test.N)
 	snap.Layers, snap.ProbeLoss = r.stats.Measure(jacobian || r.Scenario.Jacobian || r.step == 0)
 	return snap
 }
