@@ -18,21 +18,23 @@ func NewHistogram(lo, hi float64, bins int) *Histogram {
 	return &Histogram{Lo: lo, Hi: hi, Counts: make([]int, bins)}
 }
 
-// Add counts every value of v.
+// Add counts every value of v. Binning is done in float32, the values'
+// own precision.
 func (h *Histogram) Add(v []float32) {
-	bins := len(h.Counts)
-	scale := float64(bins) / (h.Hi - h.Lo)
+	bins := float32(len(h.Counts))
+	lo := float32(h.Lo)
+	scale := bins / float32(h.Hi-h.Lo)
 	for _, x := range v {
-		f := (float64(x) - h.Lo) * scale
+		f := (x - lo) * scale
 		switch {
-		case f != f:
-			h.NaN++
+		case f >= 0 && f < bins:
+			h.Counts[int(f)]++
 		case f < 0:
 			h.Under++
-		case f >= float64(bins):
+		case f >= bins:
 			h.Over++
-		default:
-			h.Counts[int(f)]++
+		default: // NaN fails every comparison
+			h.NaN++
 		}
 	}
 }

@@ -2,6 +2,8 @@ package nn
 
 import (
 	"math"
+	"runtime"
+	"sync"
 )
 
 // Snapshot is the state of a training run at one step: the per-layer
@@ -58,18 +60,18 @@ const saturationBand = 0.03
 // Stats measures a network on a fixed probe set. It owns its buffers, so
 // repeated measurements allocate only the returned statistics.
 type Stats struct {
-	net    *Network
-	cost   Cost
-	x      []float32
-	y      []int32
-	n      int
-	opt    StatsOptions
-	pass   *Pass
-	values []float32 // scratch for percentiles
-	dw     []float32 // scratch for weight gradients
-	theory []LayerStats
-	ranges [3][2]float64 // act, grad, wgrad histogram ranges, fixed at the first Measure
-	fixed  bool
+	net     *Network
+	cost    Cost
+	x       []float32
+	y       []int32
+	n       int
+	opt     StatsOptions
+	pass    *Pass
+	scratch [][]float32 // one buffer per core, for percentiles
+	dw      []float32   // scratch for weight gradients
+	theory  []LayerStats
+	ranges  [3][2]float64 // act, grad, wgrad histogram ranges, fixed at the first Measure
+	fixed   bool
 }
 
 // NewStats prepares measurements of net on the probe set (x, y) of n
@@ -91,9 +93,12 @@ func NewStats(net *Network, x []float32, y []int32, n int, cost Cost, opt StatsO
 	}
 	s := &Stats{
 		net: net, cost: cost, x: x[:n*net.Inputs], y: y[:n], n: n, opt: opt,
-		pass:   net.NewPass(n),
-		values: make([]float32, n*net.Width),
-		dw:     make([]float32, maxW),
+		pass:    net.NewPass(n),
+		scratch: make([][]float32, runtime.GOMAXPROCS(0)),
+		dw:      make([]float32, maxW),
+	}
+	for w := range s.scratch {
+		s.scratch[w] = make([]float32, n*net.Width)
 	}
 	s.theory = s.predict()
 	return s
@@ -131,10 +136,18 @@ func (s *Stats) Measure(jacobian bool) ([]LayerStats, float64) {
 	net.Forward(p, s.x, n)
 	loss := net.Backward(p, s.y, s.cost, 1) / float64(n)
 	out := make([]LayerStats, net.Depth)
+	// Activations and back-propagated gradients: one layer per core.
+	s.eachLayer(func(l int, scratch []float32) { s.unitStats(&out[l], l, scratch) })
+	// Weight gradients layer by layer: their product already uses every core.
 	for l := range out {
-		out[l] = s.layer(l)
+		s.weightGrad(l)
+		dw := s.dw[:len(net.Layers[l].W)]
+		_, out[l].WGradVar = moments(dw)
+		if s.opt.Hist && s.fixed {
+			out[l].WGradHist = s.histogram(2, dw)
+		}
 	}
-	if s.opt.Hist && out[0].ActHist == nil {
+	if s.opt.Hist && !s.fixed {
 		// The first measurement fixes the ranges from its own spreads, so
 		// its histograms come after every layer is measured.
 		s.fixRanges(out)
@@ -152,31 +165,45 @@ func (s *Stats) Measure(jacobian bool) ([]LayerStats, float64) {
 	return out, loss
 }
 
-// Evaluate returns the error rate and mean cost of the set (x, y) of n
-// examples, going through the probe buffers so a run needs no second set.
-func (s *Stats) Evaluate(x []float32, y []int32, n int) (errRate, meanCost float64) {
-	return s.net.Evaluate(s.pass, x, y, n, s.cost)
+// eachLayer calls f for every hidden layer, spread over the cores, giving
+// each call a scratch buffer no other call uses at the same time.
+func (s *Stats) eachLayer(f func(l int, scratch []float32)) {
+	next := make(chan int, s.net.Depth)
+	for l := range s.net.Depth {
+		next <- l
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for w := range min(len(s.scratch), s.net.Depth) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for l := range next {
+				f(l, s.scratch[w])
+			}
+		}()
+	}
+	wg.Wait()
 }
 
-// layer measures hidden layer l (0-based) after Forward and Backward.
-func (s *Stats) layer(l int) LayerStats {
-	net, p, n := s.net, s.pass, s.n
-	width := net.Layers[l].Out
+// unitStats measures hidden layer l's activations and back-propagated
+// gradients after Forward and Backward.
+func (s *Stats) unitStats(st *LayerStats, l int, scratch []float32) {
+	p, n := s.pass, s.n
+	width := s.net.Layers[l].Out
 	z := p.Post[l][:n*width]
-	st := LayerStats{Layer: l + 1, TheoryActVar: s.theory[l].TheoryActVar, TheoryGradVar: s.theory[l].TheoryGradVar}
+	*st = LayerStats{Layer: l + 1, TheoryActVar: s.theory[l].TheoryActVar, TheoryGradVar: s.theory[l].TheoryGradVar}
 	mean, v := moments(z)
 	st.ActMean, st.ActStd = mean, math.Sqrt(v)
-	vals := s.values[:len(z)]
+	vals := scratch[:len(z)]
 	copy(vals, z)
 	st.ActP2, st.ActP98 = quantiles(vals, 0.02, 0.98)
 	st.Saturated = s.saturation(z, p.Pre[l][:n*width], width)
 	_, st.GradVar = moments(p.Delta[l][:n*width])
-	s.weightGrad(l)
-	_, st.WGradVar = moments(s.dw[:len(net.Layers[l].W)])
 	if s.opt.Hist && s.fixed {
-		s.histograms(&st, l) // while s.dw still holds this layer's gradient
+		st.ActHist = s.histogram(0, z)
+		st.GradHist = s.histogram(1, p.Delta[l][:n*width])
 	}
-	return st
 }
 
 // weightGrad leaves dC/dW^l of the probe set's mean cost in s.dw.
@@ -242,17 +269,20 @@ func (s *Stats) fixRanges(first []LayerStats) {
 	s.fixed = true
 }
 
-// histograms fills st's histograms of hidden layer l; s.dw must hold the
-// layer's weight gradient.
+// histogram counts v in the fixed range of quantity q (0 activations,
+// 1 back-propagated gradients, 2 weight gradients).
+func (s *Stats) histogram(q int, v []float32) *Histogram {
+	h := NewHistogram(s.ranges[q][0], s.ranges[q][1], s.opt.Bins)
+	h.Add(v)
+	return h
+}
+
+// histograms fills st's three histograms of hidden layer l; s.dw must hold
+// the layer's weight gradient.
 func (s *Stats) histograms(st *LayerStats, l int) {
-	net, p, n := s.net, s.pass, s.n
-	width := net.Layers[l].Out
-	hist := func(q int, v []float32) *Histogram {
-		h := NewHistogram(s.ranges[q][0], s.ranges[q][1], s.opt.Bins)
-		h.Add(v)
-		return h
-	}
-	st.ActHist = hist(0, p.Post[l][:n*width])
-	st.GradHist = hist(1, p.Delta[l][:n*width])
-	st.WGradHist = hist(2, s.dw[:len(net.Layers[l].W)])
+	p, n := s.pass, s.n
+	width := s.net.Layers[l].Out
+	st.ActHist = s.histogram(0, p.Post[l][:n*width])
+	st.GradHist = s.histogram(1, p.Delta[l][:n*width])
+	st.WGradHist = s.histogram(2, s.dw[:len(s.net.Layers[l].W)])
 }
