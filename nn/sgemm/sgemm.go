@@ -149,9 +149,17 @@ func grow(s []float32, n int) []float32 {
 
 // gemmSerial runs the blocked algorithm on one goroutine. alpha != 0, k > 0.
 func gemmSerial(kn *kernel, buf *buffers, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if transB && !transA && m <= dotRows && kn.dotNT != nil {
-		gemmDotNT(kn, buf, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		return
+	if transB && !transA && kn.dotNT != nil {
+		if m <= dotRows {
+			gemmDotNT(kn, buf, false, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			return
+		}
+		if n <= dotRows {
+			// C^T = B*A^T is the same kind of product with few rows (the
+			// 9-output layer): stream A instead and write C transposed.
+			gemmDotNT(kn, buf, true, n, m, k, alpha, b, ldb, a, lda, beta, c, ldc)
+			return
+		}
 	}
 	mr, nr := kn.mr, kn.nr
 	// Balance the k blocks: k = 1000 with KC = 512 gives two blocks of 500
@@ -231,7 +239,10 @@ const dotRows = 10
 // arithmetic, is the cost. k is cut into blocks of dotKC so that the block of
 // A (10 x 512 floats, 20 KB) stays in L1 while B streams past; the partial
 // sums of each block are added into buf.tmp (n/2 groups of 20).
-func gemmDotNT(kn *kernel, buf *buffers, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+//
+// With transC it computes C^T instead: element (i, j) of the product goes to
+// c[j*ldc+i].
+func gemmDotNT(kn *kernel, buf *buffers, transC bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	// Pack A chunk-major in 16-float chunks, zero-padded in rows and in k:
 	// chunk q of row i is ap[(q*10+i)*16 : +16].
 	nq := (k + 15) / 16
@@ -264,6 +275,19 @@ func gemmDotNT(kn *kernel, buf *buffers, m, n, k int, alpha float32, a []float32
 			}
 			kn.dotNT(kc, apk, b[j*ldb+p0:], ldw, (*[20]float32)(acc[jp*20:jp*20+20]))
 		}
+	}
+	if transC {
+		for j := 0; j < n; j++ {
+			cr := c[j*ldc : j*ldc+m]
+			for i := range cr {
+				v := alpha * acc[j/2*20+2*i+j%2]
+				if beta != 0 {
+					v += beta * cr[i]
+				}
+				cr[i] = v
+			}
+		}
+		return
 	}
 	for i := 0; i < m; i++ {
 		cr := c[i*ldc : i*ldc+n]

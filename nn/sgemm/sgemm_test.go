@@ -354,6 +354,8 @@ func TestOddShapes(t *testing.T) {
 		for _, k := range []int{1, 15, 16, 17, 40, 530, 1040} {
 			for _, n := range []int{1, 2, 3, 33} {
 				insts = append(insts, newInstance(problem{tB: true, m: m, n: n, k: k, alpha: -1.5, beta: betas[(m+k+n)%len(betas)], padA: m % 3, padB: k % 4, padC: n % 2}, rng))
+				// and its mirror image, few columns (C^T path)
+				insts = append(insts, newInstance(problem{tB: true, m: n + 11, n: m, k: k, alpha: 0.5, beta: betas[(m+k)%len(betas)], padA: k % 3, padB: m % 2, padC: n % 3}, rng))
 			}
 		}
 	}
