@@ -14,7 +14,8 @@
 // tile of C with the A micro-panel held in L1 and the B micro-panel streamed
 // from L2. Packing turns every access pattern (either transpose) into the
 // same unit-stride streams, so one micro-kernel serves all four transpose
-// combinations; transposing packs use an 8x8 AVX2 shuffle transpose.
+// combinations; transposing packs use an 8x8 AVX shuffle transpose, plain
+// ones an AVX row copy.
 //
 // The micro-kernel is picked once at start-up from the CPU features
 // (golang.org/x/sys/cpu):
@@ -26,9 +27,18 @@
 //   - "generic": a pure Go 4x4 tile, for other CPUs, other architectures and
 //     builds with the noasm tag.
 //
-// When k is small (a minibatch of 10 in the weight update) the same loop
-// nest degenerates into a single pass over C: every tile of C is read and
-// written exactly once, so the memory-bound update streams the weights once.
+// Three shapes of the training step get paths of their own, because at
+// minibatch 10 they are memory bound and the cost is moving the 1000x1024
+// weight matrix, not the arithmetic:
+//
+//   - A*W^T with at most 10 rows (forward pass) or at most 10 columns (the
+//     9-output layer at any batch): a dot-product kernel (AVX-512) streams W
+//     straight from the matrix, once, two rows at a time, with A (10 x 512
+//     floats per k block) held in L1. Packing would first transpose all of W.
+//   - A*W with at most MR rows (backward pass): the micro-kernel reads W in
+//     place with its row stride, since a packed copy would be read only once.
+//   - A^T*B + C with small k (weight update): the ordinary loop nest already
+//     reads and writes every tile of C (the weights) exactly once.
 //
 // # Threads
 //

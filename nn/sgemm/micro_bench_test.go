@@ -1,6 +1,9 @@
 package sgemm
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 // BenchmarkMicro measures the bare micro-kernels on cache-resident panels.
 func BenchmarkMicro(b *testing.B) {
@@ -15,7 +18,7 @@ func BenchmarkMicro(b *testing.B) {
 				bp[i] = 1
 			}
 			c := make([]float32, kn.mr*kn.nr)
-			b.Run(kn.name+"/kc"+itoa(kc), func(b *testing.B) {
+			b.Run(kn.name+"/kc"+strconv.Itoa(kc), func(b *testing.B) {
 				for b.Loop() {
 					for q := 0; q < 4; q++ {
 						kn.micro(kc, ap, bp[q*kn.nr*kc:], c, kn.nr, 1, 1)
@@ -23,17 +26,6 @@ func BenchmarkMicro(b *testing.B) {
 				}
 				b.ReportMetric(8*float64(kn.mr*kn.nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			})
-		}
-	}
-}
-
-func itoa(i int) string {
-	s := ""
-	for {
-		s = string(rune('0'+i%10)) + s
-		i /= 10
-		if i == 0 {
-			return s
 		}
 	}
 }

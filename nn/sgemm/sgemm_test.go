@@ -557,6 +557,19 @@ func TestConcurrent(t *testing.T) {
 	})
 }
 
+// TestKernelParams: the driver steps through MC rows and NC columns in whole
+// register tiles, so the blocks must be multiples of the tile.
+func TestKernelParams(t *testing.T) {
+	for _, kn := range kernels() {
+		if kn.mc%kn.mr != 0 || kn.nc%kn.nr != 0 || kn.kc%8 != 0 {
+			t.Errorf("%s: mc %d nc %d kc %d not multiples of mr %d, nr %d, 8", kn.name, kn.mc, kn.nc, kn.kc, kn.mr, kn.nr)
+		}
+		if kn.name != "generic" && kn.nr%8 != 0 { // copyRows moves 8 floats at a time
+			t.Errorf("%s: nr %d not a multiple of 8", kn.name, kn.nr)
+		}
+	}
+}
+
 func TestSetThreads(t *testing.T) {
 	prev := SetThreads(3)
 	if got := SetThreads(0); got != 3 {
