@@ -41,6 +41,7 @@ type connState struct {
 	channel   atomic.Bool // a session channel has been opened (one is allowed)
 	started   atomic.Bool // the session's handler has started
 	handshake time.Time   // deadline until the session starts
+	session   atomic.Pointer[session]
 	closeOnce sync.Once
 	onClose   func()
 

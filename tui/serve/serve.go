@@ -316,10 +316,14 @@ func (s *Server) sessionRequest(sess ssh.Session, kind string) bool {
 // logs its connect and its end, and closes the connection afterwards.
 func (s *Server) track(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		ss := newSession(sess)
-		if c := connFrom(sess.Context()); c != nil {
-			c.started.Store(true)
+		c := connFrom(sess.Context())
+		if c == nil {
+			panic("serve: connection state missing")
 		}
+		sess = withWindowCopy(sess)
+		ss := newSession(sess)
+		c.session.Store(ss)
+		c.started.Store(true)
 		pty, _, hasPTY := sess.Pty()
 		s.mu.Lock()
 		closing := s.closing
@@ -366,20 +370,52 @@ func (s *Server) track(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// hangUp closes the connection once its session is over (one session per
-// connection), and drains window changes nobody reads any more: the ssh
-// library blocks on delivering them, which would leak its goroutine.
+// hangUpAfter is how long a client has to close its connection after its
+// session ends before the server closes it (one session per connection).
+// OpenSSH hangs up at once; closing first would make it report a broken pipe
+// instead of the session's exit status.
+const hangUpAfter = 3 * time.Second
+
 func (s *Server) hangUp(sess ssh.Session) {
-	_, winch, _ := sess.Pty()
-	if winch != nil {
-		go func() {
-			for range winch {
+	conn, ok := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn)
+	if !ok {
+		return
+	}
+	t := time.AfterFunc(hangUpAfter, func() { conn.Close() })
+	context.AfterFunc(sess.Context(), func() { t.Stop() })
+}
+
+// ptySession hands the middleware a copy of the session's window changes
+// that is never closed. The ssh library blocks delivering a window change
+// until someone reads it (a refused session never does), and closes the
+// channel when the session's channel closes, after which wish's bubbletea
+// middleware would spin on the closed channel until the connection ends.
+type ptySession struct {
+	ssh.Session
+	winch chan ssh.Window
+}
+
+func withWindowCopy(sess ssh.Session) ssh.Session {
+	_, src, ok := sess.Pty()
+	if !ok || src == nil {
+		return sess
+	}
+	ps := &ptySession{Session: sess, winch: make(chan ssh.Window, 1)}
+	ctx := sess.Context()
+	go func() {
+		for w := range src { // ends when the session's channel closes
+			select {
+			case ps.winch <- w:
+			case <-ctx.Done():
 			}
-		}()
-	}
-	if conn, ok := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
-		conn.Close()
-	}
+		}
+	}()
+	return ps
+}
+
+func (ps *ptySession) Pty() (ssh.Pty, <-chan ssh.Window, bool) {
+	pty, _, ok := ps.Session.Pty()
+	return pty, ps.winch, ok
 }
 
 func goodbye(reason string, o cli.ServeOptions) string {

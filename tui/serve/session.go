@@ -13,15 +13,12 @@ import (
 	"github.com/muesli/termenv"
 )
 
-var sessionKey = &ctxKey{"initscope-session"}
-
 // hardStopAfter is how long a session's app has to quit after being asked
 // before it is killed (for a client that stopped reading, say).
 const hardStopAfter = 3 * time.Second
 
 // session is one visitor's stay: from the session channel opening to its
-// close. The server allows one session per connection, so it lives in the
-// connection's context.
+// close. The server allows one session per connection.
 type session struct {
 	s      ssh.Session
 	start  time.Time
@@ -51,12 +48,17 @@ func newSession(s ssh.Session) *session {
 		done:   make(chan struct{}),
 	}
 	ss.lastInput.Store(ss.start.UnixNano())
-	s.Context().SetValue(sessionKey, ss)
 	return ss
 }
 
+// sessionFrom finds the session that track registered. It lives on the
+// connection's state rather than in the ssh context because the context's
+// SetValue is not safe once other goroutines use the context.
 func sessionFrom(s ssh.Session) *session {
-	ss, _ := s.Context().Value(sessionKey).(*session)
+	var ss *session
+	if c := connFrom(s.Context()); c != nil {
+		ss = c.session.Load()
+	}
 	if ss == nil {
 		panic("serve: session middleware not installed")
 	}
