@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -103,6 +104,41 @@ func BenchmarkKernels(b *testing.B) {
 				Gemm(false, false, n, n, n, 1, x, n, x, n, 0, c, n)
 			}
 			b.ReportMetric(2*n*n*n*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkConcurrent models several trainers: 4 goroutines each running
+// the batch-100 forward product, with Gemm allowed 1 or 2 threads each.
+// The metric is the total rate.
+func BenchmarkConcurrent(b *testing.B) {
+	const m, n, k, g = 100, 1000, 1024, 4
+	rng := rand.New(rand.NewPCG(3, 3))
+	x := make([]float32, m*k)
+	w := make([]float32, n*k)
+	for i := range w {
+		w[i] = rng.Float32()
+	}
+	for _, th := range []int{1, 2} {
+		b.Run(fmt.Sprintf("t%d", th), func(b *testing.B) {
+			defer SetThreads(SetThreads(th))
+			b.ReportAllocs()
+			var cs [g][]float32
+			for i := range cs {
+				cs[i] = make([]float32, m*n)
+			}
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for i := 0; i < g; i++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						Gemm(false, true, m, n, k, 1, x, k, w, k, 0, cs[i], n)
+					}()
+				}
+				wg.Wait()
+			}
+			b.ReportMetric(g*2*m*n*k*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
 }

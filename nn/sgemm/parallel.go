@@ -1,6 +1,9 @@
 package sgemm
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // minWorkPerThread is the number of multiply-adds below which another
 // goroutine costs more (wake-up, cache warm-up, duplicated packing of the
@@ -48,20 +51,25 @@ var (
 	callFree []*call
 
 	workMu  sync.Mutex
-	workers int        // persistent worker goroutines started so far
-	work    chan *task // their queue
+	workers atomic.Int64 // persistent worker goroutines started so far
+	work    chan *task   // their queue
+
+	inflight atomic.Int64 // parallel Gemm calls running now
 )
 
 // ensureWorkers starts worker goroutines until there are at least n. They
 // live for the rest of the process: creating goroutines per call would cost
 // allocations and scheduling latency on every layer of every step.
 func ensureWorkers(n int) {
+	if workers.Load() >= int64(n) {
+		return
+	}
 	workMu.Lock()
 	if work == nil {
 		work = make(chan *task, 4*maxThreads)
 	}
-	for workers < n {
-		workers++
+	for workers.Load() < int64(n) {
+		workers.Add(1)
 		go func(ch <-chan *task) {
 			for t := range ch {
 				t.run()
@@ -117,7 +125,11 @@ func gemmParallel(kn *kernel, t int, transA, transB bool, m, n, k int, alpha flo
 		costM := costA*m*k/t + costB*k*n
 		splitN = costN <= costM
 	}
-	ensureWorkers(t - 1)
+	// One set of t-1 workers per concurrent call: with several trainers
+	// calling Gemm at once, a fixed pool of t-1 would run their slabs one
+	// after another while every caller waits on its queued slab.
+	ensureWorkers(int(inflight.Add(1)) * (t - 1))
+	defer inflight.Add(-1)
 	cl := getCall()
 	cl.wg.Add(t - 1)
 	tiles := tilesM
