@@ -10,11 +10,22 @@ import (
 // shared operand) than it saves: about 20 microseconds of one core's work.
 const minWorkPerThread = 1 << 20
 
+// memoryBoundDim: a product with a dimension this small does at most that
+// many multiply-adds per element it moves (the minibatch-10 forward,
+// backward and update passes), so it runs at memory speed. On the 2-vCPU
+// Xeon this was tuned on, a second thread made those 5-15% slower (the
+// vCPUs share one core's caches and memory pipeline, and the hand-off costs
+// a wake-up), so they run on the calling goroutine.
+const memoryBoundDim = 16
+
 // splitCount says how many slabs to cut C into: at most t, no more than
 // there are register tiles along the split dimension, and only as many as
 // the work justifies.
 func splitCount(kn *kernel, m, n, k, t int) int {
 	if t <= 1 {
+		return 1
+	}
+	if min(m, n, k) <= memoryBoundDim {
 		return 1
 	}
 	work := m * n * k

@@ -508,6 +508,8 @@ func TestNoAllocs(t *testing.T) {
 	shapes := []problem{
 		{tA: false, tB: true, m: 10, n: 1000, k: 1024, alpha: 1},
 		{tA: true, tB: false, m: 1000, n: 1024, k: 10, alpha: -0.01, beta: 1},
+		{tA: false, tB: true, m: 100, n: 1000, k: 1024, alpha: 1}, // parallel when threads > 1
+		{tA: true, tB: true, m: 45, n: 300, k: 200, alpha: 1, beta: 2},
 		{tA: false, tB: false, m: 7, n: 9, k: 5, alpha: 1},
 		{tA: false, tB: false, m: 0, n: 9, k: 5, alpha: 1},
 	}
