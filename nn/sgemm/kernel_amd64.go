@@ -13,6 +13,12 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func micro10x32(kc int, a, b *float32, bstride int, c *float32, ldc int, alpha, beta float32)
 
+// micro10x32pf is micro10x32 with software prefetch of B rows, for B read
+// in place with a large row stride.
+//
+//go:noescape
+func micro10x32pf(kc int, a, b *float32, bstride int, c *float32, ldc int, alpha, beta float32)
+
 // micro6x16 computes a 6x16 tile with AVX2 and FMA.
 //
 //go:noescape
@@ -86,7 +92,7 @@ func directAVX512(kc int, ap, b []float32, ldb int, c []float32, ldc int, alpha,
 	_ = ap[10*kc-1]
 	_ = b[(kc-1)*ldb+31]
 	_ = c[9*ldc+31]
-	micro10x32(kc, &ap[0], &b[0], ldb*4, &c[0], ldc, alpha, beta)
+	micro10x32pf(kc, &ap[0], &b[0], ldb*4, &c[0], ldc, alpha, beta)
 }
 
 func directAVX2(kc int, ap, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {

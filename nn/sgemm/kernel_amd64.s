@@ -157,6 +157,115 @@ store512z:
 	VZEROUPPER
 	RET
 
+// micro10x32pf is micro10x32 for B read in place from the matrix (the
+// backward pass at minibatch 10): consecutive k steps are a row stride
+// apart, often a page or more, which the hardware prefetchers do not follow,
+// so each group of 4 steps prefetches the rows PFG groups ahead.
+#define PFG 2
+
+// func micro10x32pf(kc int, a, b *float32, bstride int, c *float32, ldc int, alpha, beta float32)
+TEXT ·micro10x32pf(SB), NOSPLIT, $0-56
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ b+16(FP), BX
+	MOVQ bstride+24(FP), DX
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	LEAQ (DX)(DX*2), R9 // 3*bstride
+	LEAQ (DX*4), R10    // 4*bstride
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+
+	MOVQ CX, R11
+	SHRQ $2, R11 // groups of 4 k steps
+	ANDQ $3, CX  // leftover steps
+	TESTQ R11, R11
+	JZ   tail512pf
+
+loop512pf:
+	LEAQ       (BX)(R10*PFG), R13
+	PREFETCHT0 (R13)
+	PREFETCHT0 64(R13)
+	PREFETCHT0 (R13)(DX*1)
+	PREFETCHT0 64(R13)(DX*1)
+	PREFETCHT0 (R13)(DX*2)
+	PREFETCHT0 64(R13)(DX*2)
+	PREFETCHT0 (R13)(R9*1)
+	PREFETCHT0 64(R13)(R9*1)
+	STEP512(0, (BX), 64(BX))
+	STEP512(40, (BX)(DX*1), 64(BX)(DX*1))
+	STEP512(80, (BX)(DX*2), 64(BX)(DX*2))
+	STEP512(120, (BX)(R9*1), 64(BX)(R9*1))
+	ADDQ $160, AX
+	ADDQ R10, BX
+	DECQ R11
+	JNZ  loop512pf
+
+tail512pf:
+	TESTQ CX, CX
+	JZ    done512pf
+
+tailloop512pfpf:
+	STEP512(0, (BX), 64(BX))
+	ADDQ $40, AX
+	ADDQ DX, BX
+	DECQ CX
+	JNZ  tailloop512pfpf
+
+done512pf:
+	VBROADCASTSS alpha+48(FP), Z20
+	VBROADCASTSS beta+52(FP), Z21
+	MOVL beta+52(FP), R11
+	ANDL $0x7fffffff, R11 // +0 and -0 both mean "overwrite"
+	JZ   store512zpf
+
+	ROW512(Z0, Z1)
+	ROW512(Z2, Z3)
+	ROW512(Z4, Z5)
+	ROW512(Z6, Z7)
+	ROW512(Z8, Z9)
+	ROW512(Z10, Z11)
+	ROW512(Z12, Z13)
+	ROW512(Z14, Z15)
+	ROW512(Z16, Z17)
+	ROW512(Z18, Z19)
+	VZEROUPPER
+	RET
+
+store512zpf:
+	ROW512Z(Z0, Z1)
+	ROW512Z(Z2, Z3)
+	ROW512Z(Z4, Z5)
+	ROW512Z(Z6, Z7)
+	ROW512Z(Z8, Z9)
+	ROW512Z(Z10, Z11)
+	ROW512Z(Z12, Z13)
+	ROW512Z(Z14, Z15)
+	ROW512Z(Z16, Z17)
+	ROW512Z(Z18, Z19)
+	VZEROUPPER
+	RET
+
 // ---------------------------------------------------------------------------
 // AVX2 6x16 micro-kernel: accumulators Y0..Y11 (row i in Y(2i), Y(2i+1)),
 // B row in Y12,Y13, A broadcasts alternate Y14,Y15: all 16 YMM registers.
