@@ -236,11 +236,11 @@ func TestGracefulShutdown(t *testing.T) {
 func TestNoGoroutinesLeftBehind(t *testing.T) {
 	ts := startServer(t, testOptions(t))
 	// Warm up once: the first connection starts lazy package-level work.
-	cycle(t, ts.addr)
+	cycle(t, ts.addr, 0)
 	before := settledGoroutines(0)
 	const cycles = 30
-	for range cycles {
-		cycle(t, ts.addr)
+	for i := range cycles {
+		cycle(t, ts.addr, i)
 	}
 	after := settledGoroutines(before)
 	if after > before {
@@ -248,13 +248,21 @@ func TestNoGoroutinesLeftBehind(t *testing.T) {
 		n := runtime.Stack(buf, true)
 		t.Fatalf("%d goroutines before %d connect/disconnect cycles, %d after:\n%s", before, cycles, after, buf[:n])
 	}
+	waitLog(t, ts, "disconnect", `reason="hung up"`)
 }
 
-// cycle connects, sees the app, quits and hangs up.
-func cycle(t *testing.T, addr string) {
+// cycle connects and sees the app; then even cycles quit with q, odd ones
+// start training and hang up without a word.
+func cycle(t *testing.T, addr string, i int) {
 	t.Helper()
 	tm := openTerm(t, addr, 100, 30)
 	tm.expect(appTitle, 20*time.Second)
+	if i%2 == 1 {
+		tm.send(" ")
+		tm.expect("training", 10*time.Second)
+		tm.close()
+		return
+	}
 	tm.send("q")
 	if err := tm.wait(10 * time.Second); err != nil {
 		t.Fatalf("quit: %v", err)
