@@ -206,6 +206,12 @@ func (s *Stats) unitStats(st *LayerStats, l int, scratch []float32) {
 	}
 }
 
+// Evaluate returns the error rate and mean cost of the set (x, y) of n
+// examples, going through the probe buffers so a run needs no second set.
+func (s *Stats) Evaluate(x []float32, y []int32, n int) (errRate, meanCost float64) {
+	return s.net.Evaluate(s.pass, x, y, n, s.cost)
+}
+
 // weightGrad leaves dC/dW^l of the probe set's mean cost in s.dw.
 func (s *Stats) weightGrad(l int) {
 	net := s.net
