@@ -223,6 +223,9 @@ func TestExport(t *testing.T) {
 	if !strings.Contains(m2.View(), "export is disabled") {
 		t.Error("NoExport: no message")
 	}
+	if strings.Contains(m2.View(), "e export") {
+		t.Error("NoExport: the key hint still offers export")
+	}
 }
 
 // TestTeatest runs the whole program: it trains, visits every view,
@@ -267,5 +270,35 @@ func TestTeatest(t *testing.T) {
 		if final.trainer(run) != nil {
 			t.Errorf("run %d still has a trainer after Close", run)
 		}
+	}
+}
+
+// Keys that arrive together ("2q", fast typing or SSH latency) each act.
+func TestMultiRuneKeysEachAct(t *testing.T) {
+	m := newModel(Options{Scenario: tinyScenario(t), Renderer: asciiRenderer()}, false)
+	defer m.Close()
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 48})
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("4q")})
+	if m.view != 3 {
+		t.Errorf("view %d after \"4q\", want 3 (Learning)", m.view)
+	}
+	if cmd == nil {
+		t.Fatal("no command after \"4q\": q should quit")
+	}
+	quit := false
+	switch msg := cmd().(type) {
+	case tea.QuitMsg:
+		quit = true
+	case tea.BatchMsg:
+		for _, c := range msg {
+			if c != nil {
+				if _, ok := c().(tea.QuitMsg); ok {
+					quit = true
+				}
+			}
+		}
+	}
+	if !quit {
+		t.Error("\"4q\" did not quit")
 	}
 }

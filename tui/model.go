@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -229,6 +230,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.say(false, "exported %d snapshots to %s", msg.N, msg.Path)
 		}
 	case tea.KeyMsg:
+		if keys := splitRunes(msg); keys != nil {
+			// Keys typed fast (or arriving together over SSH) come as one
+			// message, "4q": each is a command of its own.
+			var cmds []tea.Cmd
+			for _, k := range keys {
+				_, c := m.Update(k)
+				cmds = append(cmds, c)
+			}
+			return m, tea.Batch(cmds...)
+		}
 		if key.Matches(msg, m.keys.Quit) && (msg.String() == "ctrl+c" || m.overlay == overlayNone || m.overlay == overlayHelp) {
 			m.stopAll()
 			return m, tea.Quit
@@ -237,6 +248,29 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.render()
 	return m, cmd
+}
+
+// shortHelp is the key hint, without export where it is disabled (the key
+// still answers with a message saying so).
+func (m *Model) shortHelp() []key.Binding {
+	hints := m.keys.ShortHelp()
+	if m.opt.NoExport {
+		hints = slices.DeleteFunc(hints, func(b key.Binding) bool { return b.Help().Key == m.keys.Export.Help().Key })
+	}
+	return hints
+}
+
+// splitRunes splits a typed (not pasted) multi-rune key message into one
+// message per rune; it returns nil for any other key.
+func splitRunes(msg tea.KeyMsg) []tea.KeyMsg {
+	if msg.Type != tea.KeyRunes || msg.Paste || len(msg.Runes) < 2 {
+		return nil
+	}
+	keys := make([]tea.KeyMsg, len(msg.Runes))
+	for i, r := range msg.Runes {
+		keys[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
+	}
+	return keys
 }
 
 // pull takes every trainer's latest data; it reports whether anything changed.
@@ -298,7 +332,7 @@ func (m *Model) render() {
 	bodyH := h - 5
 	head := []string{m.header(w), m.configLine(w), m.statusLine(w)}
 	body := m.body(w, bodyH)
-	foot := []string{m.messageLine(w), fit(m.help.ShortHelpView(m.keys.ShortHelp()), w)}
+	foot := []string{m.messageLine(w), fit(m.help.ShortHelpView(m.shortHelp()), w)}
 	lines := make([]string, 0, h)
 	lines = append(lines, head...)
 	lines = append(lines, fixHeight(body, w, bodyH)...)
