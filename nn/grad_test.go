@@ -235,3 +235,36 @@ func TestFastKernelTrainsLikeReference(t *testing.T) {
 		}
 	}
 }
+
+// The shapes of the paper's network (1024 inputs, 1000 units, 9 outputs)
+// at batch 10 and 100 take the fast kernel's special paths (small k, the
+// in-place update): one step through it matches one through blas32.
+func TestPaperShapesMatchReference(t *testing.T) {
+	cfg := Config{Inputs: 1024, Classes: 9, Depth: 2, Width: 1000, Activation: Tanh, Init: Init{Kind: Normalized}}
+	for _, batch := range []int{10, 100} {
+		x, y := randomBatch(rand.New(rand.NewPCG(8, uint64(batch))), batch, cfg.Inputs, cfg.Classes)
+		var nets [2]*Network
+		var losses [2]float64
+		train := func(k int) {
+			nets[k] = New(cfg, rand.New(rand.NewPCG(9, 9)))
+			p := nets[k].NewPass(batch)
+			for range 2 {
+				losses[k] = nets[k].TrainStep(p, x, y, batch, CrossEntropy, 0.5)
+			}
+		}
+		train(0)
+		name, old := SetGemm("blas32", BlasGemm)
+		train(1)
+		SetGemm(name, old)
+		if math.Abs(losses[0]-losses[1]) > 1e-4 {
+			t.Errorf("batch %d: loss %g, blas32 %g", batch, losses[0], losses[1])
+		}
+		for l := range nets[0].Layers {
+			for i, w := range nets[0].Layers[l].W {
+				if d := math.Abs(float64(w - nets[1].Layers[l].W[i])); d > 1e-5 {
+					t.Fatalf("batch %d layer %d W[%d]: fast %g, blas32 %g", batch, l+1, i, w, nets[1].Layers[l].W[i])
+				}
+			}
+		}
+	}
+}
