@@ -14,9 +14,12 @@ type kernel struct {
 	// from packed panels (see pack.go); beta == 0 must not read c. It may
 	// assume len(c) >= (mr-1)*ldc+nr.
 	micro func(kc int, ap, bp, c []float32, ldc int, alpha, beta float32)
-	// direct is micro reading B straight from the matrix (row stride ldb)
-	// instead of from a packed panel; nil if the kernel has no such form.
-	direct func(kc int, ap, b []float32, ldb int, c []float32, ldc int, alpha, beta float32)
+	// row computes ntiles adjacent full tiles of C, one row panel: tile t
+	// reads B at b[t*bpanel:] with bstride floats between consecutive k
+	// (packed panels: bstride nr, bpanel nr*kc; B in place: ldb and nr).
+	row func(kc int, ap, b []float32, bstride, bpanel int, c []float32, ldc int, alpha, beta float32, ntiles int)
+	// direct reports that row accepts any bstride, so B can be read in place.
+	direct bool
 	// dotNT, if not nil, adds 10x2 dot products of length k to out, for
 	// C = A*B^T with m <= 10 (see gemmDotNT).
 	dotNT func(k int, ap, w []float32, ldw int, out *[20]float32)
@@ -31,6 +34,7 @@ var genericKernel = &kernel{
 	mr:   4, nr: 4,
 	kc: 256, nc: 512, mc: 1024,
 	micro:     microGeneric,
+	row:       rowGeneric,
 	transpose: transposeGo,
 	copyPanel: copyPanelGo,
 }
@@ -56,6 +60,13 @@ func setKernel(name string) (prev string, ok bool) {
 		}
 	}
 	return current.Load().name, false
+}
+
+// rowGeneric runs microGeneric over packed panels (bstride must be 4).
+func rowGeneric(kc int, ap, b []float32, bstride, bpanel int, c []float32, ldc int, alpha, beta float32, ntiles int) {
+	for t := 0; t < ntiles; t++ {
+		microGeneric(kc, ap, b[t*bpanel:], c[4*t:], ldc, alpha, beta)
+	}
 }
 
 // microGeneric is the portable 4x4 micro-kernel. Sixteen scalar accumulators

@@ -7,17 +7,20 @@ import "golang.org/x/sys/cpu"
 // The assembly routines take raw pointers; the Go wrappers below check the
 // slice lengths first so that a driver bug panics instead of corrupting memory.
 
-// micro10x32 computes a 10x32 tile with AVX-512 (see kernel_amd64.s).
-// bstride is the distance in bytes between consecutive p in b.
+// micro10x32 computes ntiles adjacent 10x32 tiles of C with AVX-512 (see
+// kernel_amd64.s): tile t reads B from b + t*bpanel bytes, with bstride
+// bytes between consecutive k, and writes C columns 32t..32t+31. Looping
+// over the tiles in assembly matters when k is small (the weight update),
+// where a Go call per tile would cost as much as the tile.
 //
 //go:noescape
-func micro10x32(kc int, a, b *float32, bstride int, c *float32, ldc int, alpha, beta float32)
+func micro10x32(kc int, a, b *float32, bstride, bpanel int, c *float32, ldc int, alpha, beta float32, ntiles int)
 
 // micro10x32pf is micro10x32 with software prefetch of B rows, for B read
 // in place with a large row stride.
 //
 //go:noescape
-func micro10x32pf(kc int, a, b *float32, bstride int, c *float32, ldc int, alpha, beta float32)
+func micro10x32pf(kc int, a, b *float32, bstride, bpanel int, c *float32, ldc int, alpha, beta float32, ntiles int)
 
 // micro6x16 computes a 6x16 tile with AVX2 and FMA.
 //
@@ -47,7 +50,8 @@ var (
 		// micro-panels stream from a 512x512 (1 MB) block held in the 2 MB L2.
 		kc: 512, nc: 512, mc: 1200,
 		micro:     microAVX512,
-		direct:    directAVX512,
+		row:       rowAVX512,
+		direct:    true,
 		dotNT:     dotNTAVX512,
 		transpose: transposeAVX,
 		copyPanel: copyPanelAVX,
@@ -57,7 +61,8 @@ var (
 		mr:   6, nr: 16,
 		kc: 512, nc: 512, mc: 1200,
 		micro:     microAVX2,
-		direct:    directAVX2,
+		row:       rowAVX2,
+		direct:    true,
 		transpose: transposeAVX,
 		copyPanel: copyPanelAVX,
 	}
@@ -78,7 +83,18 @@ func microAVX512(kc int, ap, bp, c []float32, ldc int, alpha, beta float32) {
 	_ = ap[10*kc-1]
 	_ = bp[32*kc-1]
 	_ = c[9*ldc+31]
-	micro10x32(kc, &ap[0], &bp[0], 32*4, &c[0], ldc, alpha, beta)
+	micro10x32(kc, &ap[0], &bp[0], 32*4, 0, &c[0], ldc, alpha, beta, 1)
+}
+
+func rowAVX512(kc int, ap, b []float32, bstride, bpanel int, c []float32, ldc int, alpha, beta float32, ntiles int) {
+	_ = ap[10*kc-1]
+	_ = b[(ntiles-1)*bpanel+(kc-1)*bstride+31]
+	_ = c[9*ldc+32*ntiles-1]
+	if bstride == 32 {
+		micro10x32(kc, &ap[0], &b[0], 32*4, bpanel*4, &c[0], ldc, alpha, beta, ntiles)
+	} else {
+		micro10x32pf(kc, &ap[0], &b[0], bstride*4, bpanel*4, &c[0], ldc, alpha, beta, ntiles)
+	}
 }
 
 func microAVX2(kc int, ap, bp, c []float32, ldc int, alpha, beta float32) {
@@ -88,18 +104,13 @@ func microAVX2(kc int, ap, bp, c []float32, ldc int, alpha, beta float32) {
 	micro6x16(kc, &ap[0], &bp[0], 16*4, &c[0], ldc, alpha, beta)
 }
 
-func directAVX512(kc int, ap, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
-	_ = ap[10*kc-1]
-	_ = b[(kc-1)*ldb+31]
-	_ = c[9*ldc+31]
-	micro10x32pf(kc, &ap[0], &b[0], ldb*4, &c[0], ldc, alpha, beta)
-}
-
-func directAVX2(kc int, ap, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+func rowAVX2(kc int, ap, b []float32, bstride, bpanel int, c []float32, ldc int, alpha, beta float32, ntiles int) {
 	_ = ap[6*kc-1]
-	_ = b[(kc-1)*ldb+15]
-	_ = c[5*ldc+15]
-	micro6x16(kc, &ap[0], &b[0], ldb*4, &c[0], ldc, alpha, beta)
+	_ = b[(ntiles-1)*bpanel+(kc-1)*bstride+15]
+	_ = c[5*ldc+16*ntiles-1]
+	for t := 0; t < ntiles; t++ {
+		micro6x16(kc, &ap[0], &b[t*bpanel], bstride*4, &c[16*t], ldc, alpha, beta)
+	}
 }
 
 // dotNTAVX512 adds to out[2i+j] sum_p ap_i[p]*w[j*ldw+p] for i < 10, j < 2

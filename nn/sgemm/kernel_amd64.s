@@ -63,17 +63,25 @@
 	VMOVUPS r1, 64(DI)  \
 	ADDQ    R8, DI
 
-// func micro10x32(kc int, a, b *float32, bstride int, c *float32, ldc int, alpha, beta float32)
-TEXT ·micro10x32(SB), NOSPLIT, $0-56
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
+// func micro10x32(kc int, a, b *float32, bstride, bpanel int, c *float32, ldc int, alpha, beta float32, ntiles int)
+TEXT ·micro10x32(SB), NOSPLIT, $0-72
 	MOVQ bstride+24(FP), DX
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), R8
+	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (DX)(DX*2), R9 // 3*bstride
 	LEAQ (DX*4), R10    // 4*bstride
+	XORQ R12, R12       // tile index
+
+tile512:
+	// Tile R12 uses B panel b + R12*bpanel and C columns c + 32*R12.
+	MOVQ  R12, BX
+	IMULQ bpanel+32(FP), BX
+	ADDQ  b+16(FP), BX
+	MOVQ  R12, DI
+	SHLQ  $7, DI
+	ADDQ  c+40(FP), DI
+	MOVQ  kc+0(FP), CX
+	MOVQ  a+8(FP), AX
 
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -96,11 +104,11 @@ TEXT ·micro10x32(SB), NOSPLIT, $0-56
 	VPXORD Z18, Z18, Z18
 	VPXORD Z19, Z19, Z19
 
-	MOVQ CX, R11
-	SHRQ $2, R11 // groups of 4 k steps
-	ANDQ $3, CX  // leftover steps
+	MOVQ  CX, R11
+	SHRQ  $2, R11 // groups of 4 k steps
+	ANDQ  $3, CX  // leftover steps
 	TESTQ R11, R11
-	JZ   tail512
+	JZ    tail512
 
 loop512:
 	STEP512(0, (BX), 64(BX))
@@ -124,9 +132,9 @@ tailloop512:
 	JNZ  tailloop512
 
 done512:
-	VBROADCASTSS alpha+48(FP), Z20
-	VBROADCASTSS beta+52(FP), Z21
-	MOVL beta+52(FP), R11
+	VBROADCASTSS alpha+56(FP), Z20
+	VBROADCASTSS beta+60(FP), Z21
+	MOVL beta+60(FP), R11
 	ANDL $0x7fffffff, R11 // +0 and -0 both mean "overwrite"
 	JZ   store512z
 
@@ -140,8 +148,7 @@ done512:
 	ROW512(Z14, Z15)
 	ROW512(Z16, Z17)
 	ROW512(Z18, Z19)
-	VZEROUPPER
-	RET
+	JMP next512
 
 store512z:
 	ROW512Z(Z0, Z1)
@@ -154,26 +161,39 @@ store512z:
 	ROW512Z(Z14, Z15)
 	ROW512Z(Z16, Z17)
 	ROW512Z(Z18, Z19)
+
+next512:
+	INCQ R12
+	CMPQ R12, ntiles+64(FP)
+	JLT  tile512
 	VZEROUPPER
 	RET
 
 // micro10x32pf is micro10x32 for B read in place from the matrix (the
 // backward pass at minibatch 10): consecutive k steps are a row stride
 // apart, often a page or more, which the hardware prefetchers do not follow,
-// so each group of 4 steps prefetches the rows PFG groups ahead.
+// so each group of 4 steps prefetches the rows PFG groups (8 rows) ahead.
 #define PFG 2
 
-// func micro10x32pf(kc int, a, b *float32, bstride int, c *float32, ldc int, alpha, beta float32)
-TEXT ·micro10x32pf(SB), NOSPLIT, $0-56
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
+// func micro10x32pf(kc int, a, b *float32, bstride, bpanel int, c *float32, ldc int, alpha, beta float32, ntiles int)
+TEXT ·micro10x32pf(SB), NOSPLIT, $0-72
 	MOVQ bstride+24(FP), DX
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), R8
+	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (DX)(DX*2), R9 // 3*bstride
 	LEAQ (DX*4), R10    // 4*bstride
+	XORQ R12, R12       // tile index
+
+tilepf:
+	// Tile R12 uses B panel b + R12*bpanel and C columns c + 32*R12.
+	MOVQ  R12, BX
+	IMULQ bpanel+32(FP), BX
+	ADDQ  b+16(FP), BX
+	MOVQ  R12, DI
+	SHLQ  $7, DI
+	ADDQ  c+40(FP), DI
+	MOVQ  kc+0(FP), CX
+	MOVQ  a+8(FP), AX
 
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -196,13 +216,13 @@ TEXT ·micro10x32pf(SB), NOSPLIT, $0-56
 	VPXORD Z18, Z18, Z18
 	VPXORD Z19, Z19, Z19
 
-	MOVQ CX, R11
-	SHRQ $2, R11 // groups of 4 k steps
-	ANDQ $3, CX  // leftover steps
+	MOVQ  CX, R11
+	SHRQ  $2, R11 // groups of 4 k steps
+	ANDQ  $3, CX  // leftover steps
 	TESTQ R11, R11
-	JZ   tail512pf
+	JZ    tailpf
 
-loop512pf:
+looppf:
 	LEAQ       (BX)(R10*PFG), R13
 	PREFETCHT0 (R13)
 	PREFETCHT0 64(R13)
@@ -219,25 +239,25 @@ loop512pf:
 	ADDQ $160, AX
 	ADDQ R10, BX
 	DECQ R11
-	JNZ  loop512pf
+	JNZ  looppf
 
-tail512pf:
+tailpf:
 	TESTQ CX, CX
-	JZ    done512pf
+	JZ    donepf
 
-tailloop512pfpf:
+taillooppf:
 	STEP512(0, (BX), 64(BX))
 	ADDQ $40, AX
 	ADDQ DX, BX
 	DECQ CX
-	JNZ  tailloop512pfpf
+	JNZ  taillooppf
 
-done512pf:
-	VBROADCASTSS alpha+48(FP), Z20
-	VBROADCASTSS beta+52(FP), Z21
-	MOVL beta+52(FP), R11
+donepf:
+	VBROADCASTSS alpha+56(FP), Z20
+	VBROADCASTSS beta+60(FP), Z21
+	MOVL beta+60(FP), R11
 	ANDL $0x7fffffff, R11 // +0 and -0 both mean "overwrite"
-	JZ   store512zpf
+	JZ   storepfz
 
 	ROW512(Z0, Z1)
 	ROW512(Z2, Z3)
@@ -249,10 +269,9 @@ done512pf:
 	ROW512(Z14, Z15)
 	ROW512(Z16, Z17)
 	ROW512(Z18, Z19)
-	VZEROUPPER
-	RET
+	JMP nextpf
 
-store512zpf:
+storepfz:
 	ROW512Z(Z0, Z1)
 	ROW512Z(Z2, Z3)
 	ROW512Z(Z4, Z5)
@@ -263,6 +282,11 @@ store512zpf:
 	ROW512Z(Z14, Z15)
 	ROW512Z(Z16, Z17)
 	ROW512Z(Z18, Z19)
+
+nextpf:
+	INCQ R12
+	CMPQ R12, ntiles+64(FP)
+	JLT  tilepf
 	VZEROUPPER
 	RET
 

@@ -175,7 +175,7 @@ func gemmSerial(kn *kernel, buf *buffers, transA, transB bool, m, n, k int, alph
 	// With a single row panel every B micro-panel would be packed and then
 	// read once, so read B in place instead: the copy would only add a store
 	// and a reload of every element of B (the weights, in the backward pass).
-	directB := !transB && m <= mr && kn.direct != nil
+	directB := !transB && m <= mr && kn.direct
 
 	for ic := 0; ic < m; ic += kn.mc {
 		mc := min(kn.mc, m-ic)
@@ -195,33 +195,30 @@ func gemmSerial(kn *kernel, buf *buffers, transA, transB bool, m, n, k int, alph
 				for ir := 0; ir < mc; ir += mr {
 					mrv := min(mr, mc-ir)
 					ap := buf.a[ir*kc : (ir+mr)*kc]
-					crow := (ic + ir) * ldc
-					for jr := 0; jr < nc; jr += nr {
+					off := (ic+ir)*ldc + jc
+					jr := 0
+					if nfull := nc / nr; mrv == mr && nfull > 0 {
+						if directB {
+							kn.row(kc, ap, b[pc*ldb+jc:], ldb, nr, c[off:], ldc, alpha, be, nfull)
+						} else {
+							kn.row(kc, ap, buf.b, nr, nr*kc, c[off:], ldc, alpha, be, nfull)
+						}
+						jr = nfull * nr
+					}
+					// Ragged tiles: compute the whole padded tile into tmp, then
+					// merge the valid part.
+					for ; jr < nc; jr += nr {
 						nrv := min(nr, nc-jr)
-						off := crow + jc + jr
-						full := mrv == mr && nrv == nr
-						useDirect := directB && nrv == nr
-						var bp []float32
-						if !useDirect {
-							bp = buf.b[jr*kc : (jr+nr)*kc]
+						if directB && nrv == nr {
+							kn.row(kc, ap, b[pc*ldb+jc+jr:], ldb, nr, buf.tmp, nr, 1, 0, 1)
+						} else {
+							bp := buf.b[jr*kc : (jr+nr)*kc]
 							if directB { // ragged last panel: pack just it
 								packB(kn, bp, transB, b, ldb, pc, kc, jc+jr, nrv)
 							}
+							kn.micro(kc, ap, bp, buf.tmp, nr, 1, 0)
 						}
-						// Ragged edges compute the whole padded tile into tmp and
-						// then merge the valid part.
-						ct, ldct, alt, bet := buf.tmp, nr, float32(1), float32(0)
-						if full {
-							ct, ldct, alt, bet = c[off:off+(mr-1)*ldc+nr], ldc, alpha, be
-						}
-						if useDirect {
-							kn.direct(kc, ap, b[pc*ldb+jc+jr:], ldb, ct, ldct, alt, bet)
-						} else {
-							kn.micro(kc, ap, bp, ct, ldct, alt, bet)
-						}
-						if !full {
-							mergeTile(c[off:], ldc, buf.tmp, nr, mrv, nrv, alpha, be)
-						}
+						mergeTile(c[off+jr:], ldc, buf.tmp, nr, mrv, nrv, alpha, be)
 					}
 				}
 			}
