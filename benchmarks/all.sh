@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every speed and memory figure of BENCHMARKS.md, measured in one run:
+#   benchmarks/all.sh
+# 1. training throughput against PyTorch (compare.sh);
+# 2. the statistics snapshot with and without the Jacobian;
+# 3. Shapeset generation against training consumption;
+# 4. peak RSS while training the paper's network, and --batch's
+#    examples_per_s beside the benchmark's figure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== training throughput, paper net (1024 -> 1000 x5 -> 9, tanh), examples/s"
+benchmarks/compare.sh "${ROUNDS:-3}"
+
+echo
+echo "== snapshot (300 probe examples, all statistics and histograms)"
+go test -run '^$' -bench 'Snapshot' -benchtime 10x ./nn | grep Benchmark
+
+echo
+echo "== Shapeset generation vs training consumption"
+gen=$(go test -run '^$' -bench 'Draw$' -benchtime 2s ./scenarios/shapeset | awk '/ns\/op/ {print 1e9/$3}')
+train=$(/tmp/initscope-nn.test -test.run '^$' -test.bench 'TrainStep/batch=100$' -test.benchtime 3s |
+  awk '{for (i=1;i<=NF;i++) if ($(i+1)=="examples/s") print $i}')
+printf "generator %.0f images/s, training %.0f examples/s: %.1fx\n" "$gen" "$train" "$(echo "$gen / $train" | bc -l)"
+
+echo
+echo "== --batch on the paper net (fig3-tanh, 2000 steps of 10), peak RSS and examples_per_s"
+go build -o /tmp/initscope-bench .
+/usr/bin/time -f "peak RSS %M KB, wall %e s" /tmp/initscope-bench --batch --scenario fig3-tanh --steps 2000 --every 1000 \
+  --out /tmp/initscope-bench.jsonl
+tail -1 /tmp/initscope-bench.jsonl
+/tmp/initscope-nn.test -test.run '^$' -test.bench 'TrainStep/batch=10$' -test.benchtime 3s | grep Benchmark
