@@ -152,9 +152,7 @@ func (a Activation) Apply(dst, src []float32) {
 			dst[i] = sigmoid32(x)
 		}
 	case Tanh:
-		for i, x := range src {
-			dst[i] = tanh32(x)
-		}
+		tanhSlice(dst, src)
 	case Softsign:
 		for i, x := range src {
 			dst[i] = x / (1 + abs32(x))
@@ -236,42 +234,51 @@ func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) 
 // units sit when they saturate at 0 (the paper's Fig 2).
 func sigmoid32(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
 
+// The coefficients of tanh32's rational function, Eigen's
+// generic_fast_tanh_float: a minimax fit on [-7.9, 7.9], beyond which tanh
+// rounds to +-1 in float32.
+const (
+	tanhClamp = 7.90531110763549805
+	tanhA1    = 4.89352455891786e-03
+	tanhA3    = 6.37261928875436e-04
+	tanhA5    = 1.48572235717979e-05
+	tanhA7    = 5.12229709037114e-08
+	tanhA9    = -8.60467152213735e-11
+	tanhA11   = 2.00018790482477e-13
+	tanhA13   = -2.76076847742355e-16
+	tanhB0    = 4.89352518554385e-03
+	tanhB2    = 2.26843463243900e-03
+	tanhB4    = 1.18534705686654e-04
+	tanhB6    = 1.19825839466702e-06
+)
+
+// tanhCoeffs lays the constants out for the vector kernel.
+var tanhCoeffs = [13]float32{tanhClamp, -tanhClamp, tanhA13, tanhA11, tanhA9, tanhA7, tanhA5, tanhA3, tanhA1,
+	tanhB6, tanhB4, tanhB2, tanhB0}
+
 // tanh32 is tanh in float32 arithmetic only, as a rational function
-// x P(x^2) / Q(x^2) of degrees 13 and 6 (Eigen's generic_fast_tanh_float,
-// a minimax fit on [-7.9, 7.9], beyond which tanh rounds to +-1 in float32).
-// It is several times faster than math.Tanh in float64; the tests hold it to
-// within 1e-6 relative (a few ulps) of math.Tanh across the range.
+// x P(x^2) / Q(x^2) of degrees 13 and 6. It is several times faster than
+// math.Tanh in float64; the tests hold it to within 1e-6 relative (a few
+// ulps) of math.Tanh across the range.
 func tanh32(x float32) float32 {
-	const (
-		clamp = 7.90531110763549805
-		tiny  = 0.0004 // below this tanh(x) rounds to x
-		a1    = 4.89352455891786e-03
-		a3    = 6.37261928875436e-04
-		a5    = 1.48572235717979e-05
-		a7    = 5.12229709037114e-08
-		a9    = -8.60467152213735e-11
-		a11   = 2.00018790482477e-13
-		a13   = -2.76076847742355e-16
-		b0    = 4.89352518554385e-03
-		b2    = 2.26843463243900e-03
-		b4    = 1.18534705686654e-04
-		b6    = 1.19825839466702e-06
-	)
-	if abs32(x) < tiny {
-		return x
+	// Plain comparisons: the min and max builtins handle NaN and -0 with
+	// extra branches this loop does not need (NaN falls through both).
+	if x > tanhClamp {
+		x = tanhClamp
+	} else if x < -tanhClamp {
+		x = -tanhClamp
 	}
-	x = min(max(x, -clamp), clamp)
 	x2 := x * x
-	p := x2*a13 + a11
-	p = x2*p + a9
-	p = x2*p + a7
-	p = x2*p + a5
-	p = x2*p + a3
-	p = x2*p + a1
+	p := x2*tanhA13 + tanhA11
+	p = x2*p + tanhA9
+	p = x2*p + tanhA7
+	p = x2*p + tanhA5
+	p = x2*p + tanhA3
+	p = x2*p + tanhA1
 	p *= x
-	q := x2*b6 + b4
-	q = x2*q + b2
-	q = x2*q + b0
+	q := x2*tanhB6 + tanhB4
+	q = x2*q + tanhB2
+	q = x2*q + tanhB0
 	return p / q
 }
 

@@ -74,3 +74,35 @@ func TestParseNames(t *testing.T) {
 		t.Errorf("ParseActivation(swish) error = %v, want %s", err, want)
 	}
 }
+
+// The vector tanh (where the CPU has AVX-512) and the scalar one agree to
+// rounding (the vector one fuses multiply-adds), both keep NaN and
+// saturate infinities; odd lengths mix both paths.
+func TestTanhPaths(t *testing.T) {
+	src := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, -0.0001, 1e-30, 20, -20}
+	for i := range 157 {
+		src = append(src, float32(i-78)/9.5)
+	}
+	vector := make([]float32, len(src))
+	tanhSlice(vector, src)
+	saved := useTanhAVX512
+	useTanhAVX512 = false
+	scalar := make([]float32, len(src))
+	tanhSlice(scalar, src)
+	useTanhAVX512 = saved
+	for i, x := range src {
+		v, s := vector[i], scalar[i]
+		if math.IsNaN(float64(x)) {
+			if !math.IsNaN(float64(v)) || !math.IsNaN(float64(s)) {
+				t.Errorf("tanh(NaN) = %g (vector), %g (scalar), want NaN", v, s)
+			}
+			continue
+		}
+		want := math.Tanh(float64(x))
+		for name, got := range map[string]float32{"vector": v, "scalar": s} {
+			if math.Abs(float64(got)-want) > 1e-6*math.Abs(want)+1e-7 {
+				t.Errorf("%s tanh(%g) = %g, want %g", name, x, got, want)
+			}
+		}
+	}
+}

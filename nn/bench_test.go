@@ -46,3 +46,17 @@ func BenchmarkSnapshot(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTanh measures the activation pass the forward step spends most
+// of its non-matrix time in.
+func BenchmarkTanh(b *testing.B) {
+	src := make([]float32, 100000)
+	for i := range src {
+		src[i] = float32(i%2000-1000) / 300
+	}
+	dst := make([]float32, len(src))
+	for b.Loop() {
+		Tanh.Apply(dst, src)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/elem")
+}
