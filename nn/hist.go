@@ -39,6 +39,16 @@ func (h *Histogram) Add(v []float32) {
 	}
 }
 
+// merge adds o's counts (same range and bins) to h.
+func (h *Histogram) merge(o *Histogram) {
+	for i, c := range o.Counts {
+		h.Counts[i] += c
+	}
+	h.Under += o.Under
+	h.Over += o.Over
+	h.NaN += o.NaN
+}
+
 // Total counts every value added, outside the range and NaN included.
 func (h *Histogram) Total() int {
 	t := h.Under + h.Over + h.NaN

@@ -141,11 +141,7 @@ func (s *Stats) Measure(jacobian bool) ([]LayerStats, float64) {
 	// Weight gradients layer by layer: their product already uses every core.
 	for l := range out {
 		s.weightGrad(l)
-		dw := s.dw[:len(net.Layers[l].W)]
-		_, out[l].WGradVar = moments(dw)
-		if s.opt.Hist && s.fixed {
-			out[l].WGradHist = s.histogram(2, dw)
-		}
+		out[l].WGradVar, out[l].WGradHist = s.weightStats(s.dw[:len(net.Layers[l].W)])
 	}
 	if s.opt.Hist && !s.fixed {
 		// The first measurement fixes the ranges from its own spreads, so
@@ -163,6 +159,45 @@ func (s *Stats) Measure(jacobian bool) ([]LayerStats, float64) {
 		}
 	}
 	return out, loss
+}
+
+// weightStats returns the variance of a weight gradient and, once the
+// ranges are fixed, its histogram. A million values per layer: the pass is
+// split over the cores, each with its own sums and counts, merged after.
+func (s *Stats) weightStats(dw []float32) (variance float64, h *Histogram) {
+	withHist := s.opt.Hist && s.fixed
+	parts := len(s.scratch)
+	type part struct {
+		s1, s2 float64
+		h      *Histogram
+	}
+	res := make([]part, parts)
+	var wg sync.WaitGroup
+	for w := range parts {
+		lo, hi := w*len(dw)/parts, (w+1)*len(dw)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res[w].s1, res[w].s2 = shiftedSums(dw[lo:hi], dw[0])
+			if withHist {
+				res[w].h = s.histogram(2, dw[lo:hi])
+			}
+		}()
+	}
+	wg.Wait()
+	var s1, s2 float64
+	for _, r := range res {
+		s1, s2 = s1+r.s1, s2+r.s2
+		if r.h != nil {
+			if h == nil {
+				h = r.h
+				continue
+			}
+			h.merge(r.h)
+		}
+	}
+	_, variance = momentsFrom(s1, s2, float64(dw[0]), len(dw))
+	return variance, h
 }
 
 // eachLayer calls f for every hidden layer, spread over the cores, giving

@@ -181,3 +181,51 @@ func TestTheoryColumns(t *testing.T) {
 		t.Errorf("theory grad var ratio between layers 4 and 3 = %g, want 3", r)
 	}
 }
+
+// One-pass moments against the two-pass formula in float64, on data whose
+// mean is large against its spread (where a plain sum of squares would
+// cancel): relative error below 1e-9.
+func TestMomentsAccuracy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 9))
+	v := make([]float32, 300000)
+	for i := range v {
+		v[i] = float32(1000 + 0.01*rng.NormFloat64())
+	}
+	var sum float64
+	for _, x := range v {
+		sum += float64(x)
+	}
+	mean := sum / float64(len(v))
+	var ss float64
+	for _, x := range v {
+		ss += (float64(x) - mean) * (float64(x) - mean)
+	}
+	wantVar := ss / float64(len(v))
+	gotMean, gotVar := moments(v)
+	if math.Abs(gotMean-mean) > 1e-9*mean || math.Abs(gotVar-wantVar) > 1e-9*wantVar {
+		t.Errorf("moments = %.12g, %.12g; two-pass %.12g, %.12g", gotMean, gotVar, mean, wantVar)
+	}
+}
+
+// The split weight-gradient pass equals one sequential pass.
+func TestWeightStatsMatchesSequential(t *testing.T) {
+	cfg := Config{Inputs: 30, Classes: 3, Depth: 2, Width: 20, Activation: Tanh, Init: Init{Kind: Normalized}}
+	rng := rand.New(rand.NewPCG(2, 3))
+	net := New(cfg, rng)
+	x, y := randomBatch(rng, 17, 30, 3)
+	st := NewStats(net, x, y, 17, CrossEntropy, StatsOptions{Hist: true})
+	layers, _ := st.Measure(false) // fixes the ranges
+	layers, _ = st.Measure(false)
+	for l := range layers {
+		st.weightGrad(l)
+		dw := st.dw[:len(net.Layers[l].W)]
+		_, want := moments(dw)
+		h := st.histogram(2, dw)
+		if math.Abs(layers[l].WGradVar-want) > 1e-12*want {
+			t.Errorf("layer %d: wgrad var %g, sequential %g", l+1, layers[l].WGradVar, want)
+		}
+		if !slices.Equal(layers[l].WGradHist.Counts, h.Counts) || layers[l].WGradHist.Total() != len(dw) {
+			t.Errorf("layer %d: merged histogram %v, sequential %v", l+1, layers[l].WGradHist.Counts, h.Counts)
+		}
+	}
+}
