@@ -206,14 +206,7 @@ func layerTable(d runData, cols []column, w, h int, st Styles, others ...runData
 	lines := []string{title.String(), scale.String()}
 	last := d.Snaps[len(d.Snaps)-1]
 	for l := range depth {
-		block := make([]strings.Builder, rows)
-		for r := range rows {
-			label := ""
-			if r == 0 {
-				label = fmt.Sprintf("L%d", l+1)
-			}
-			block[r].WriteString(st.Value.Render(fit(label, labelW)))
-		}
+		block := layerBlock(rows, l, labelW, st)
 		for c, col := range cols {
 			sp := sparkRows(series[c][l], sw, spark, ranges[c][0], ranges[c][1])
 			now := col.format(col.get(last.Layers[l]))
@@ -417,14 +410,7 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 	}
 	lines := []string{head.String(), sub.String()}
 	for l := range depth {
-		block := make([]strings.Builder, rows)
-		for r := range rows {
-			label := ""
-			if r == 0 {
-				label = fmt.Sprintf("L%d", l+1)
-			}
-			block[r].WriteString(st.Value.Render(fit(label, labelW)))
-		}
+		block := layerBlock(rows, l, labelW, st)
 		for k, kd := range kinds {
 			var b0, b1 []string
 			if cols[k][0][l] != nil && cols[k][1][l] != nil {
@@ -640,4 +626,18 @@ func renderCompare(a, b runData, w, h int, st Styles) string {
 	lines = append(fixHeight(strings.Join(lines, "\n"), w, h-1),
 		st.Hint.Render(fit("same data and seed; ranges shared by both sides · a / b: edit A / B · space: train both · r: reset both", w)))
 	return strings.Join(lines, "\n")
+}
+
+// layerBlock starts the rows of layer l's block: its label "L<l+1>" on the
+// first row, blanks of the same width below.
+func layerBlock(rows, l, labelW int, st Styles) []strings.Builder {
+	block := make([]strings.Builder, rows)
+	for r := range rows {
+		label := ""
+		if r == 0 {
+			label = fmt.Sprintf("L%d", l+1)
+		}
+		block[r].WriteString(st.Value.Render(fit(label, labelW)))
+	}
+	return block
 }
