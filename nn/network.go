@@ -103,15 +103,6 @@ func (net *Network) NewPass(capacity int) *Pass {
 	return p
 }
 
-// N is the number of examples of the last forward pass.
-func (p *Pass) N() int { return p.n }
-
-// Output returns the softmax probabilities of the last forward pass, n x Classes.
-func (p *Pass) Output() []float32 {
-	last := len(p.Post) - 1
-	return p.Post[last][:p.n*len(p.Post[last])/p.Cap]
-}
-
 // Forward runs the batch x (n x Inputs, row-major) through the network,
 // filling p.Pre and p.Post.
 func (net *Network) Forward(p *Pass, x []float32, n int) {
