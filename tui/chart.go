@@ -5,12 +5,17 @@ import (
 	"math"
 	"strings"
 
+	"github.com/NimbleMarkets/ntcharts/canvas"
+	"github.com/NimbleMarkets/ntcharts/canvas/graph"
 	"github.com/charmbracelet/lipgloss"
 )
 
-// The charts are drawn here rather than with ntcharts: they are pure
-// functions of the history the app keeps, with ranges the caller fixes
-// (so layers share an axis), and a frame costs well under a millisecond.
+// Charts are pure functions of the history the app keeps, with ranges the
+// caller fixes (so layers share an axis). Line charts draw their braille
+// lines with ntcharts' canvas, made fresh for each frame (ntcharts' own
+// ranges only grow, and a chart must not be shared between SSH sessions);
+// sparklines and histogram bars are simple enough to draw here, where
+// negative values and NaN gaps are handled as the views need.
 
 var blocks = []rune("▁▂▃▄▅▆▇█")
 
@@ -157,10 +162,6 @@ type series struct {
 	style  lipgloss.Style
 }
 
-// brailleDots maps a dot (column 0-1, row 0-3 from the top) of a braille
-// cell to its bit.
-var brailleDots = [4][2]rune{{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}}
-
 // lineChart draws series over [xlo, xhi] x [ylo, yhi] in braille, with a
 // y axis of three labels (yfmt formats them) and an x axis of steps. The
 // result is exactly width x height cells.
@@ -170,48 +171,37 @@ func lineChart(ss []series, width, height int, xlo, xhi, ylo, yhi float64, yfmt 
 	if plotW < 2 || plotH < 1 {
 		return blankLines(width, height)
 	}
-	dotsW, dotsH := plotW*2, plotH*4
-	cells := make([]rune, plotW*plotH)
-	owner := make([]int, plotW*plotH)
-	for i := range owner {
-		owner[i] = -1
-	}
-	toDot := func(x, y float64) (int, int) {
-		dx, dy := 0.0, 0.0
-		if xhi > xlo {
-			dx = (x - xlo) / (xhi - xlo)
-		}
-		if yhi > ylo {
-			dy = (y - ylo) / (yhi - ylo)
-		}
-		dx, dy = max(0, min(1, dx)), max(0, min(1, dy))
-		return int(math.Round(dx * float64(dotsW-1))), int(math.Round((1 - dy) * float64(dotsH-1)))
-	}
-	set := func(px, py, si int) {
-		c := (py/4)*plotW + px/2
-		cells[c] |= brailleDots[py%4][px%2]
-		owner[c] = si
-	}
-	for si, s := range ss {
-		px, py, have := 0, 0, false
+	// ntcharts draws the braille lines (one grid per series, every segment
+	// set on it, then drawn once: linechart's DrawBrailleLine rebuilds a
+	// whole grid per segment, 20x slower on long histories); the axes and
+	// labels stay ours so every chart of a view lines up. All of it is made
+	// for this frame from the history the app keeps.
+	cv := canvas.New(plotW, plotH)
+	for _, s := range ss {
+		grid := graph.NewBrailleGrid(plotW, plotH, xlo, xhi, ylo, yhi)
+		var prev canvas.Point
+		have := false
 		for i := range s.xs {
 			if math.IsNaN(s.ys[i]) || math.IsInf(s.ys[i], 0) {
 				have = false
 				continue
 			}
-			x, y := toDot(s.xs[i], s.ys[i])
-			if have {
-				line(px, py, x, y, func(a, b int) { set(a, b, si) })
-			} else {
-				set(x, y, si)
+			p := grid.GridPoint(canvas.Float64Point{X: max(xlo, min(xhi, s.xs[i])), Y: max(ylo, min(yhi, s.ys[i]))})
+			if !have {
+				prev = p
 			}
-			px, py, have = x, y, true
+			for _, q := range graph.GetLinePoints(prev, p) {
+				grid.Set(q)
+			}
+			prev, have = p, true
 		}
+		graph.DrawBraillePatterns(&cv, canvas.Point{}, grid.BraillePatterns(), s.style)
 	}
+	plot := strings.Split(cv.View(), "\n")
 	lines := make([]string, 0, height)
-	for row := range plotH {
+	for r := range plotH {
 		label := ""
-		switch row {
+		switch r {
 		case 0:
 			label = yfmt(yhi)
 		case plotH - 1:
@@ -221,18 +211,11 @@ func lineChart(ss []series, width, height int, xlo, xhi, ylo, yhi float64, yfmt 
 				label = yfmt((ylo + yhi) / 2)
 			}
 		}
-		var b strings.Builder
-		b.WriteString(fmt.Sprintf("%*s┤", labelW, label))
-		for col := range plotW {
-			c := row*plotW + col
-			if cells[c] == 0 {
-				b.WriteByte(' ')
-				continue
-			}
-			ch := string(0x2800 + cells[c])
-			b.WriteString(ss[owner[c]].style.Render(ch))
+		row := ""
+		if r < len(plot) {
+			row = plot[r]
 		}
-		lines = append(lines, b.String())
+		lines = append(lines, fmt.Sprintf("%*s┤", labelW, label)+row)
 	}
 	left, right := "step "+fmtCount(int64(xlo)), fmtCount(int64(xhi))
 	axis := strings.Repeat(" ", labelW) + "└" + strings.Repeat("─", plotW)
