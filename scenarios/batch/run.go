@@ -43,7 +43,9 @@ func Run(ctx context.Context, r *scenarios.Runner, w Writer, opt Options) (Resul
 	if err := snapshot(); err != nil {
 		return Result{}, err
 	}
-	bar := newProgress(opt.Progress, sc.Steps, start)
+	// The ETA counts from here: the step-0 snapshot (seconds with the
+	// Jacobian of a wide network) says nothing of how fast steps go.
+	bar := newProgress(opt.Progress, sc.Steps, time.Now())
 	interrupted := false
 	for !r.Done() {
 		if ctx.Err() != nil {
