@@ -48,9 +48,12 @@ func stdCol(d runData, st Styles) column {
 		lo: 0, hi: top, format: fmtNum}
 }
 
+// satCol runs from 0 to the largest saturation seen (at least 5%): on a
+// fixed 0-100% scale the first few percent of saturating units, where the
+// story starts, would not show.
 func satCol(st Styles) column {
 	return column{title: "saturated", style: st.Sat, get: func(l nn.LayerStats) float64 { return l.Saturated },
-		lo: 0, hi: 1, format: fmtPct}
+		lo: 0, hi: nan, minSpan: 0.05, format: fmtPct}
 }
 
 func gradCol(st Styles) column {
