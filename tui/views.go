@@ -112,6 +112,13 @@ func colRange(c column, runs ...[][]float64) (lo, hi float64) {
 	if c.log {
 		minW = 1 // one decade
 	}
+	if !math.IsNaN(c.lo) && math.IsNaN(c.hi) {
+		// A fixed floor (0 for std and saturation) stays put: widen upward.
+		if math.IsNaN(hi) || hi-lo < minW {
+			hi = lo + minW
+		}
+		return lo, hi
+	}
 	return padSpan(lo, hi, minW)
 }
 
