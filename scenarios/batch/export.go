@@ -5,10 +5,6 @@ import (
 	"initscope/scenarios"
 )
 
-// NewRunRecord describes r's run: the run line of the contract. Take it
-// in the goroutine that drives r.
-func NewRunRecord(r *scenarios.Runner) RunRecord { return newRunRecord(r) }
-
 // WriteRun writes a run kept in memory (the app's Export) in the same
 // order and form as Run: the run line, one line per snapshot, the summary.
 // interrupted says the run stopped before its steps were done.

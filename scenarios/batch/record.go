@@ -87,7 +87,9 @@ func num(x float64) *float64 {
 	return &x
 }
 
-func newRunRecord(r *scenarios.Runner) RunRecord {
+// NewRunRecord describes r's run: the run line of the contract. Take it
+// in the goroutine that drives r.
+func NewRunRecord(r *scenarios.Runner) RunRecord {
 	return RunRecord{Type: "run", Scenario: r.Scenario, Inputs: r.Net.Inputs, Classes: r.Net.Classes,
 		Params: r.Net.Params(), Kernel: nn.KernelName(), GoArch: runtime.GOARCH, Cores: runtime.GOMAXPROCS(0)}
 }

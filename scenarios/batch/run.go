@@ -31,7 +31,7 @@ type Result struct {
 func Run(ctx context.Context, r *scenarios.Runner, w Writer, opt Options) (Result, error) {
 	start := time.Now()
 	sc := r.Scenario
-	if err := w.Run(newRunRecord(r)); err != nil {
+	if err := w.Run(NewRunRecord(r)); err != nil {
 		return Result{}, err
 	}
 	lastTestError := math.NaN()
