@@ -159,7 +159,10 @@ func dispatch(ctx context.Context, o Options, env Env) error {
 	if env.App == nil {
 		return errors.New("this build has no interactive app; use --batch")
 	}
-	return env.App(ctx, o.Scenario)
+	if err := env.App(ctx, o.Scenario); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("%w (the app needs a terminal; --batch runs headless)", err)
+	}
+	return nil
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

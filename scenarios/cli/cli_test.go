@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"initscope/scenarios"
 )
 
 // runMain runs the command line in-process and returns stdout, stderr and
@@ -285,5 +289,21 @@ func TestPlots(t *testing.T) {
 		if len(a) == 0 || !bytes.Equal(a, b) {
 			t.Errorf("%s: %d bytes after the run, %d redrawn; want the same figure", name, len(a), len(b))
 		}
+	}
+}
+
+// An app that cannot start (no terminal) says so in one line with the way
+// out; the scenario flags reach it resolved.
+func TestAppErrorHint(t *testing.T) {
+	var stderr bytes.Buffer
+	var got string
+	app := func(ctx context.Context, sc scenarios.Scenario) error {
+		got = sc.Activation
+		return errors.New("could not open a new TTY")
+	}
+	code := Main(context.Background(), []string{"--activation", "softsign"}, Env{Stdout: io.Discard, Stderr: &stderr, App: app})
+	want := "initscope: could not open a new TTY (the app needs a terminal; --batch runs headless)\n"
+	if code != ExitError || stderr.String() != want || got != "softsign" {
+		t.Errorf("exit %d, stderr %q, activation %q", code, stderr.String(), got)
 	}
 }
