@@ -86,6 +86,22 @@ func startServer(t *testing.T, opt cli.ServeOptions) *testServer {
 
 // dial connects with a password (anyone may connect by default), or with
 // the given key.
+// openSession dials addr as an anonymous visitor and opens a session
+// channel; the connection closes when the test ends.
+func openSession(t *testing.T, addr string) *gossh.Session {
+	t.Helper()
+	client, err := dial(t, addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	sess, err := client.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess
+}
+
 func dial(t *testing.T, addr string, key gossh.Signer) (*gossh.Client, error) {
 	t.Helper()
 	auth := []gossh.AuthMethod{gossh.Password("visitor")}

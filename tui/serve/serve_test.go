@@ -41,15 +41,7 @@ func TestAppOverPTYResizeQuit(t *testing.T) {
 func TestRefusals(t *testing.T) {
 	ts := startServer(t, testOptions(t))
 	t.Run("no pty", func(t *testing.T) {
-		client, err := dial(t, ts.addr, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer client.Close()
-		sess, err := client.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
+		sess := openSession(t, ts.addr)
 		out, err := sess.CombinedOutput("")
 		var exit *gossh.ExitError
 		if !errors.As(err, &exit) || exit.ExitStatus() != 1 {
@@ -61,15 +53,7 @@ func TestRefusals(t *testing.T) {
 		waitLog(t, ts, "refused", `reason="no pty"`)
 	})
 	t.Run("command", func(t *testing.T) {
-		client, err := dial(t, ts.addr, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer client.Close()
-		sess, err := client.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
+		sess := openSession(t, ts.addr)
 		out, err := sess.CombinedOutput("cat /etc/passwd")
 		if err == nil || !strings.Contains(string(out), msgCommand) {
 			t.Errorf("command got %q, %v; want %q and a non-zero exit", out, err, msgCommand)
@@ -77,15 +61,7 @@ func TestRefusals(t *testing.T) {
 		waitLog(t, ts, "refused", "reason=command")
 	})
 	t.Run("sftp", func(t *testing.T) {
-		client, err := dial(t, ts.addr, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer client.Close()
-		sess, err := client.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
+		sess := openSession(t, ts.addr)
 		if err := sess.RequestSubsystem("sftp"); err == nil {
 			t.Error("sftp subsystem accepted, want refused")
 		}
