@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 )
@@ -20,8 +21,13 @@ var presetFiles embed.FS
 // DefaultName is the preset the app opens on.
 const DefaultName = "quick"
 
-// Presets returns the built-in scenarios, sorted by name.
-func Presets() []Scenario {
+// Presets returns the built-in scenarios, sorted by name (a fresh copy the
+// caller may change).
+func Presets() []Scenario { return slices.Clone(presets()) }
+
+// presets parses the embedded files once: Load, Lookup and Names all
+// consult them.
+var presets = sync.OnceValue(func() []Scenario {
 	entries, err := presetFiles.ReadDir("presets")
 	if err != nil {
 		panic("scenarios: presets missing from the binary: " + err.Error())
@@ -41,11 +47,11 @@ func Presets() []Scenario {
 	}
 	slices.SortFunc(all, func(a, b Scenario) int { return strings.Compare(a.Name, b.Name) })
 	return all
-}
+})
 
 // Lookup returns the preset with the given name.
 func Lookup(name string) (Scenario, bool) {
-	for _, sc := range Presets() {
+	for _, sc := range presets() {
 		if sc.Name == name {
 			return sc, true
 		}
@@ -72,7 +78,7 @@ func Load(nameOrFile string) (Scenario, error) {
 // Names lists the presets' names.
 func Names() []string {
 	var names []string
-	for _, sc := range Presets() {
+	for _, sc := range presets() {
 		names = append(names, sc.Name)
 	}
 	return names
@@ -101,7 +107,9 @@ func Parse(file string, data []byte) (Scenario, error) {
 		sc.Name = strings.TrimSuffix(path.Base(file), ".toml")
 	}
 	if _, err := sc.Validate(); err != nil {
-		return sc, fmt.Errorf("%s:%d: %v", file, lineOf(data, keyOf(err)), err)
+		var se *SettingError
+		errors.As(err, &se) // Validate's errors always are
+		return sc, fmt.Errorf("%s:%d: %v", file, lineOf(data, se.Key), err)
 	}
 	return sc, nil
 }
@@ -114,23 +122,6 @@ var decodeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.
 func Keys() []string {
 	return []string{"name", "description", "dataset", "activation", "init", "init_scale", "gain", "depth", "width",
 		"loss", "lr", "batch_size", "steps", "every", "probe", "test", "seed", "hist", "jacobian"}
-}
-
-// keyOf maps a Validate error back to the TOML key it is about: Validate's
-// messages start with the setting's flag name (init-scale -> init_scale).
-func keyOf(err error) string {
-	word, _, _ := strings.Cut(err.Error(), " ")
-	switch word {
-	case "unknown":
-		rest := strings.Fields(err.Error())
-		if len(rest) > 1 {
-			word = rest[1]
-			if word == "loss" || word == "init" || word == "activation" {
-				return word
-			}
-		}
-	}
-	return strings.ReplaceAll(word, "-", "_")
 }
 
 // lineOf returns the 1-based line where key is set, or 0 if it is not.

@@ -71,53 +71,65 @@ type Resolved struct {
 	Cost       nn.Cost
 }
 
-// Validate checks every setting and returns the parsed names. Errors name
-// the setting and its valid values or range.
+// SettingError is a setting out of range or unknown; Key is its TOML key,
+// so a scenario file's error can point at the line.
+type SettingError struct {
+	Key string
+	Err error
+}
+
+func (e *SettingError) Error() string { return e.Err.Error() }
+func (e *SettingError) Unwrap() error { return e.Err }
+
+func settingErr(key string, err error) error { return &SettingError{Key: key, Err: err} }
+
+// Validate checks every setting and returns the parsed names. Errors are
+// *SettingError and name the setting and its valid values or range.
 func (s Scenario) Validate() (Resolved, error) {
 	var r Resolved
 	var err error
 	if r.Activation, err = nn.ParseActivation(s.Activation); err != nil {
-		return r, err
+		return r, settingErr("activation", err)
 	}
 	kind, err := nn.ParseInit(s.Init)
 	if err != nil {
-		return r, err
+		return r, settingErr("init", err)
 	}
 	r.Init = nn.Init{Kind: kind, Scale: s.InitScale, Gain: s.Gain}
 	if r.Cost, err = nn.ParseCost(s.Loss); err != nil {
-		return r, err
+		return r, settingErr("loss", err)
 	}
 	if s.Dataset == "" {
-		return r, fmt.Errorf("dataset is empty (try shapeset)")
+		return r, settingErr("dataset", fmt.Errorf("dataset is empty (try shapeset)"))
 	}
 	checks := []struct {
-		name      string
+		key, flag string
 		v, lo, hi float64
 	}{
-		{"depth", float64(s.Depth), 1, nn.MaxDepth},
-		{"width", float64(s.Width), 1, nn.MaxWidth},
-		{"init-scale", s.InitScale, 0, 100},
-		{"gain", s.Gain, 0, 100},
-		{"lr", s.LR, 0, 100},
-		{"batch-size", float64(s.BatchSize), 1, MaxBatchSize},
-		{"steps", float64(s.Steps), 0, MaxSteps},
-		{"every", float64(s.Every), 1, MaxSteps},
-		{"probe", float64(s.Probe), 1, MaxProbe},
-		{"test", float64(s.Test), 1, MaxTest},
+		{"depth", "depth", float64(s.Depth), 1, nn.MaxDepth},
+		{"width", "width", float64(s.Width), 1, nn.MaxWidth},
+		{"init_scale", "init-scale", s.InitScale, 0, 100},
+		{"gain", "gain", s.Gain, 0, 100},
+		{"lr", "lr", s.LR, 0, 100},
+		{"batch_size", "batch-size", float64(s.BatchSize), 1, MaxBatchSize},
+		{"steps", "steps", float64(s.Steps), 0, MaxSteps},
+		{"every", "every", float64(s.Every), 1, MaxSteps},
+		{"probe", "probe", float64(s.Probe), 1, MaxProbe},
+		{"test", "test", float64(s.Test), 1, MaxTest},
 	}
 	for _, c := range checks {
 		if math.IsNaN(c.v) || c.v < c.lo || c.v > c.hi {
-			return r, fmt.Errorf("%s %v out of range (%v..%v)", c.name, c.v, c.lo, c.hi)
+			return r, settingErr(c.key, fmt.Errorf("%s %v out of range (%v..%v)", c.flag, c.v, c.lo, c.hi))
 		}
 	}
 	if s.InitScale <= 0 {
-		return r, fmt.Errorf("init-scale %v must be above 0 (use --init zeros for all-zero weights)", s.InitScale)
+		return r, settingErr("init_scale", fmt.Errorf("init-scale %v must be above 0 (use --init zeros for all-zero weights)", s.InitScale))
 	}
 	if s.LR <= 0 {
-		return r, fmt.Errorf("lr %v must be above 0 (e.g. 0.01)", s.LR)
+		return r, settingErr("lr", fmt.Errorf("lr %v must be above 0 (e.g. 0.01)", s.LR))
 	}
 	if s.Gain <= 0 {
-		return r, fmt.Errorf("gain %v must be above 0", s.Gain)
+		return r, settingErr("gain", fmt.Errorf("gain %v must be above 0", s.Gain))
 	}
 	return r, nil
 }
