@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -49,26 +50,45 @@ func openCIFAR(spec, dir string, seed uint64) (Source, error) {
 	}, nil
 }
 
-// readCIFAR appends the records of one batch file to t.
+// readCIFAR appends the records of one batch file to t. The records are
+// counted before anything is allocated for them (from the size on disk, or
+// by inflating a gzip file once without keeping it), against the limits on
+// examples and values that t may reach.
 func readCIFAR(spec, path string, t *table[uint8]) error {
-	raw, name, err := readMaybeGzip(path)
+	in, err := openInput(spec, path, cifarHint)
 	if err != nil {
-		return &Error{Spec: spec, Err: err, Hint: cifarHint}
+		return err
 	}
-	if len(raw) == 0 || len(raw)%cifarRecord != 0 {
-		return fileError(spec, name, "download that file again",
-			"truncated: %d bytes is not a whole number of %d-byte records", len(raw), cifarRecord)
+	defer in.close()
+	room := min(MaxExamples-len(t.y), (MaxValues-len(t.x))/cifarDim) // records t may still take
+	size := in.size
+	if in.gzipped() {
+		if size, err = in.count(spec, 0, int64(room)*cifarRecord); err != nil {
+			return err
+		}
 	}
-	records := len(raw) / cifarRecord
+	if size > int64(room)*cifarRecord {
+		return limitError(spec, in.name, "more than %d records: with the %d images before it, above the limit of %d values (%d images of %d pixels)",
+			room, len(t.y), MaxValues, MaxValues/cifarDim, cifarDim)
+	}
+	if size == 0 || size%cifarRecord != 0 {
+		return fileError(spec, in.name, "download that file again",
+			"truncated: %d bytes is not a whole number of %d-byte records", size, cifarRecord)
+	}
+	records := int(size / cifarRecord)
 	t.x = slices.Grow(t.x, records*cifarDim)
 	t.y = slices.Grow(t.y, records)
-	for off := 0; off < len(raw); off += cifarRecord {
-		if l := raw[off]; l > 9 {
-			return fileError(spec, name, "download that file again",
-				"label %d of record %d is out of range [0, 10)", l, off/cifarRecord)
+	rec := make([]byte, cifarRecord)
+	for i := range records {
+		if _, err := io.ReadFull(in.r, rec); err != nil {
+			return in.readError(spec, err) // the file changed under us, or bad gzip data
 		}
-		t.y = append(t.y, int32(raw[off]))
-		t.x = append(t.x, raw[off+1:off+cifarRecord]...)
+		if l := rec[0]; l > 9 {
+			return fileError(spec, in.name, "download that file again",
+				"label %d of record %d is out of range [0, 10)", l, i)
+		}
+		t.y = append(t.y, int32(rec[0]))
+		t.x = append(t.x, rec[1:]...)
 	}
 	return nil
 }

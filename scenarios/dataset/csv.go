@@ -27,7 +27,11 @@ func openCSV(spec, path string, seed uint64) (Source, error) {
 	defer f.Close()
 	t, err := parseCSV(f, path)
 	if err != nil {
-		return nil, &Error{Spec: spec, Err: err, Hint: csvHint}
+		hint := csvHint
+		if _, ok := errors.AsType[*limitErr](err); ok {
+			hint = limitHint
+		}
+		return nil, &Error{Spec: spec, Err: err, Hint: hint}
 	}
 	var parts [3][]int32 // train, test, probe
 	for i := range t.y {
@@ -59,55 +63,94 @@ func openCSV(spec, path string, seed uint64) (Source, error) {
 	}, nil
 }
 
-// parseCSV reads all examples; errors name the file and line.
+// parseCSV reads all examples; errors name the file and line. It stops at
+// the first line that would take the file past a limit.
 func parseCSV(f *os.File, path string) (*table[float32], error) {
+	if st, err := f.Stat(); err == nil && st.Size() > MaxFileBytes {
+		return nil, &limitErr{fmt.Errorf("%s: %d bytes, above the limit of %d (2 GiB)", path, st.Size(), MaxFileBytes)}
+	}
 	t := &table[float32]{scale: 1}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 64<<20) // long lines: 3072 features and more
+	sc := bufio.NewScanner(&capReader{r: f, left: MaxFileBytes}) // a pipe has no size to check
+	sc.Buffer(make([]byte, 64*1024), MaxLineBytes+1)             // +1: the newline
 	first := true
-	for line := 1; sc.Scan(); line++ {
+	line := 0
+	for sc.Scan() {
+		line++
 		text := strings.TrimSpace(sc.Text())
 		if text == "" || text[0] == '#' {
 			continue
 		}
-		fields := strings.Split(text, ",")
 		if first {
 			first = false
-			if _, err := strconv.ParseFloat(strings.TrimSpace(fields[0]), 64); err != nil {
+			label, _, _ := strings.Cut(text, ",")
+			if _, err := strconv.ParseFloat(strings.TrimSpace(label), 64); err != nil {
 				continue // a header
 			}
 		}
-		if err := appendCSV(t, fields); err != nil {
+		if err := appendCSV(t, text); err != nil {
 			return nil, fmt.Errorf("%s line %d: %w", path, line, err)
 		}
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, &limitErr{fmt.Errorf("%s line %d: longer than the limit of %d bytes", path, line+1, MaxLineBytes)}
+		}
+		if errors.Is(err, errTooBig) {
+			return nil, &limitErr{fmt.Errorf("%s: more than %d bytes, the limit (2 GiB)", path, MaxFileBytes)}
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return t, nil
 }
 
-// appendCSV adds one line's example, checking it against the first one.
-func appendCSV(t *table[float32], fields []string) error {
-	if len(fields) < 2 {
+// limitErr marks an error as a file over one of the limits, so that its
+// hint says what the limits are.
+type limitErr struct{ err error }
+
+func (e *limitErr) Error() string { return e.err.Error() }
+func (e *limitErr) Unwrap() error { return e.err }
+
+// appendCSV adds one line's example, checking it against the first one and
+// the limits before anything is stored.
+func appendCSV(t *table[float32], text string) error {
+	features := strings.Count(text, ",") // counted, not split: a line of commas must not allocate a slice per comma
+	if features < 1 {
 		return errors.New("needs a label and at least one feature")
 	}
 	if t.dim == 0 {
-		t.dim = len(fields) - 1
-	} else if len(fields)-1 != t.dim {
-		return fmt.Errorf("ragged: %d features, the first example has %d", len(fields)-1, t.dim)
+		if features > MaxDim {
+			return &limitErr{fmt.Errorf("%d features, above the limit of %d", features, MaxDim)}
+		}
+		t.dim = features
+	} else if features != t.dim {
+		return fmt.Errorf("ragged: %d features, the first example has %d", features, t.dim)
 	}
-	label, err := strconv.Atoi(strings.TrimSpace(fields[0]))
-	if err != nil || label < 0 || label > math.MaxInt32 {
-		return fmt.Errorf("label %q is not an integer >= 0", fields[0])
+	if len(t.y) >= MaxExamples {
+		return &limitErr{fmt.Errorf("more than %d examples, the limit", MaxExamples)}
 	}
-	t.y = append(t.y, int32(label))
-	for j, s := range fields[1:] {
-		v, err := strconv.ParseFloat(strings.TrimSpace(s), 32)
+	if len(t.x) > MaxValues-t.dim {
+		return &limitErr{fmt.Errorf("more than %d values (%d examples of %d features), the limit", MaxValues, MaxValues/t.dim, t.dim)}
+	}
+	field, rest, _ := strings.Cut(text, ",")
+	label, err := strconv.Atoi(strings.TrimSpace(field))
+	switch {
+	case errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(strings.TrimSpace(field), "-"):
+		return &limitErr{fmt.Errorf("label %s is above the limit of %d (at most %d classes)", strings.TrimSpace(field), MaxClasses-1, MaxClasses)}
+	case err != nil || label < 0:
+		return fmt.Errorf("label %q is not an integer >= 0", field)
+	case label >= MaxClasses:
+		return &limitErr{fmt.Errorf("label %d is above the limit of %d (at most %d classes)", label, MaxClasses-1, MaxClasses)}
+	}
+	n := len(t.x)
+	for j := 1; j <= t.dim; j++ {
+		field, rest, _ = strings.Cut(rest, ",")
+		v, err := strconv.ParseFloat(strings.TrimSpace(field), 32)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("feature %d is %q, not a finite number", j+1, s)
+			t.x = t.x[:n]
+			return fmt.Errorf("feature %d is %q, not a finite number", j, field)
 		}
 		t.x = append(t.x, float32(v))
 	}
+	t.y = append(t.y, int32(label))
 	return nil
 }

@@ -3,6 +3,8 @@ package dataset
 import (
 	"encoding/binary"
 	"errors"
+	"io"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -93,40 +95,111 @@ func (r *idxReader) pair(imagePath, labelPath string, wantDim int) *table[uint8]
 }
 
 // read reads one IDX file (or its .gz) and returns its dimensions and data.
+// The header is checked against the limits and against the data the file
+// really holds before the data is allocated: the size on disk for a plain
+// file, a count of the inflated bytes, stopping one past what the header
+// promises, for a gzip file.
 func (r *idxReader) read(path string, magic uint32) (dims []int, data []byte, name string) {
 	if r.err != nil {
 		return nil, nil, ""
 	}
-	raw, name, err := readMaybeGzip(path)
+	in, err := openInput(r.spec, path, r.hint)
 	if err != nil {
-		r.err = &Error{Spec: r.spec, Err: err, Hint: r.hint}
-		return nil, nil, name
+		r.err = err
+		return nil, nil, path
 	}
+	defer in.close()
+	name = in.name
 	ndim := int(magic & 0xff)
 	head := 4 + 4*ndim
-	if len(raw) < head {
-		r.fail(name, "truncated: %d bytes, shorter than the %d-byte IDX header", len(raw), head)
-		return nil, nil, name
-	}
-	if got := binary.BigEndian.Uint32(raw); got != magic {
-		kind := "image"
-		if magic == idxLabels {
-			kind = "label"
+	header := make([]byte, head)
+	if n, err := io.ReadFull(in.r, header); err != nil {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			r.fail(name, "truncated: %d bytes, shorter than the %d-byte IDX header", n, head)
+		} else {
+			r.err = in.readError(r.spec, err)
 		}
-		r.fail(name, "bad magic number 0x%08x, want 0x%08x for an IDX %s file", got, magic, kind)
 		return nil, nil, name
 	}
-	size := 1
+	if got := binary.BigEndian.Uint32(header); got != magic {
+		r.fail(name, "bad magic number 0x%08x, want 0x%08x for an IDX %s file", got, magic, idxKind(magic))
+		return nil, nil, name
+	}
 	for i := range ndim {
-		d := int(binary.BigEndian.Uint32(raw[4+4*i:]))
-		dims = append(dims, d)
-		size *= d
+		d := uint64(binary.BigEndian.Uint32(header[4+4*i:]))
+		dims = append(dims, int(min(d, math.MaxInt))) // exact where int has 64 bits
 	}
-	if got := len(raw) - head; got != size {
-		r.fail(name, "truncated or padded: dimensions %s need %d data bytes, file has %d", joinDims(dims), size, got)
+	size, ok := r.checkDims(name, magic, dims)
+	if !ok {
 		return nil, nil, name
 	}
-	return dims, raw[head:], name
+	have := in.size - int64(head)
+	if in.gzipped() {
+		if int64(size) > in.max-int64(head) {
+			r.fail(name, "dimensions %s need %d data bytes, more than a %d-byte gzip file can hold", joinDims(dims), size, in.size)
+			return nil, nil, name
+		}
+		if have, err = in.count(r.spec, int64(head), int64(size)); err != nil {
+			r.err = err
+			return nil, nil, name
+		}
+	}
+	if have != int64(size) {
+		got := strconv.FormatInt(have, 10)
+		if have > int64(size) && in.gzipped() {
+			got = "more" // counting stopped one past the promise
+		}
+		r.fail(name, "truncated or padded: dimensions %s need %d data bytes, file has %s", joinDims(dims), size, got)
+		return nil, nil, name
+	}
+	data = make([]byte, size)
+	if _, err := io.ReadFull(in.r, data); err != nil {
+		r.err = in.readError(r.spec, err) // the file changed under us, or bad gzip data
+		return nil, nil, name
+	}
+	return dims, data, name
+}
+
+// checkDims checks an IDX header's dimensions against the limits, one by
+// one so that their product cannot overflow, and returns that product.
+func (r *idxReader) checkDims(name string, magic uint32, dims []int) (size int, ok bool) {
+	kind := idxKind(magic) + "s"
+	if dims[0] > MaxExamples {
+		r.limit(name, "header promises %d %s, above the limit of %d examples", dims[0], kind, MaxExamples)
+		return 0, false
+	}
+	dim := 1 // values per item
+	if magic == idxImages {
+		rows, cols := dims[1], dims[2]
+		switch {
+		case rows == 0 || cols == 0:
+			r.fail(name, "images of %dx%d pixels hold nothing", rows, cols)
+			return 0, false
+		case rows > MaxDim || cols > MaxDim/rows:
+			r.limit(name, "images of %dx%d pixels, above the limit of %d features", rows, cols, MaxDim)
+			return 0, false
+		}
+		dim = rows * cols
+	}
+	if dims[0] > MaxValues/dim {
+		r.limit(name, "dimensions %s make %d values, above the limit of %d", joinDims(dims), int64(dims[0])*int64(dim), MaxValues)
+		return 0, false
+	}
+	return dims[0] * dim, true
+}
+
+func idxKind(magic uint32) string {
+	if magic == idxLabels {
+		return "label"
+	}
+	return "image"
+}
+
+// limit records a file over one of the limits.
+func (r *idxReader) limit(name, format string, args ...any) {
+	if r.err == nil {
+		r.err = limitError(r.spec, name, format, args...)
+	}
 }
 
 // fail records a malformed file; the cure is a fresh copy.
