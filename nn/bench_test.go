@@ -36,12 +36,12 @@ func BenchmarkTrainStep(b *testing.B) {
 func BenchmarkSnapshot(b *testing.B) {
 	net := paperNet()
 	x, y := randomBatch(rand.New(rand.NewPCG(1, 1)), 300, 1024, 9)
-	st := NewStats(net, x, y, 300, CrossEntropy, StatsOptions{Hist: true})
+	st := mustStats(b, net, x, y, 300, CrossEntropy, StatsOptions{Hist: true})
 	for _, jac := range []bool{false, true} {
 		b.Run(fmt.Sprintf("jacobian=%v", jac), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				st.Measure(jac)
+				st.measure(b, jac)
 			}
 		})
 	}

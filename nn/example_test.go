@@ -1,6 +1,7 @@
 package nn_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 
@@ -23,12 +24,19 @@ func Example() {
 			y[r] = 1
 		}
 	}
-	stats := nn.NewStats(net, x, y, 20, nn.CrossEntropy, nn.StatsOptions{})
+	ctx := context.Background()
+	stats, err := nn.NewStats(ctx, net, x, y, 20, nn.CrossEntropy, nn.StatsOptions{})
+	if err != nil {
+		panic(err)
+	}
 	pass := net.NewPass(20)
 	for range 200 {
 		net.TrainStep(pass, x, y, 20, nn.CrossEntropy, 0.5)
 	}
-	layers, loss := stats.Measure(false)
+	layers, loss, err := stats.Measure(ctx, false)
+	if err != nil {
+		panic(err)
+	}
 	fmt.Printf("layers %d, probe loss below 0.1: %v\n", len(layers), loss < 0.1)
 	fmt.Printf("layer 1 has an activation std: %v\n", layers[0].ActStd > 0)
 	// Output:

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"sync"
@@ -18,39 +19,75 @@ import (
 // W W^T is formed once and each example only rescales it before a symmetric
 // eigendecomposition; the singular values are the square roots of the
 // min(In, Out) largest eigenvalues.
-func (s *Stats) jacobianMeanSV(l int) float64 {
+//
+// Cancellation: W W^T is formed in chunks of rows with ctx checked between
+// them. gonum's Dsyev cannot be interrupted, so when ctx is done this
+// returns ctx's error at once instead of waiting for the solves in flight:
+// each worker copies what it needs from the shared buffers (s.dw, the
+// pass) into its own workspace under a lock, and after return none of them
+// reads or writes shared state again. The solves already started (at most
+// one per worker, min(GOMAXPROCS, JacobianExamples)) run on in the
+// background with their own workspace, 8*Out^2 bytes each, and their
+// results are dropped; no new one starts.
+func (s *Stats) jacobianMeanSV(ctx context.Context, l int) (float64, error) {
 	layer := s.net.Layers[l] // maps hidden layer l to hidden layer l+1
 	out := layer.Out
 	wwt := s.dw[:out*out]
-	gemm(false, true, out, out, layer.In, 1, layer.W, layer.In, layer.W, layer.In, 0, wwt, out)
+	err := eachChunk(ctx, out, 2*out*layer.In, func(lo, hi int) {
+		gemm(false, true, hi-lo, out, layer.In, 1, layer.W[lo*layer.In:hi*layer.In], layer.In, layer.W, layer.In, 0, wwt[lo*out:hi*out], out)
+	})
+	if err != nil {
+		return math.NaN(), err
+	}
 	rank := min(out, layer.In)
 	examples := min(s.opt.JacobianExamples, s.n)
 	// Each example's eigendecomposition is independent: spread them over
 	// the cores (they dominate a step-0 snapshot of a wide network), one
 	// reusable workspace per worker so memory stays bounded.
-	means := make([]float64, examples)
 	next := make(chan int, examples)
 	for r := range examples {
 		next <- r
 	}
 	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), examples) {
-		wg.Add(1)
+	// Buffered for every example, so a worker whose result is no longer
+	// wanted never blocks.
+	results := make(chan float64, examples)
+	var shared sync.Mutex // held while a worker reads s.dw and s.pass
+	abandoned := false    // set under shared when the call returns early
+	for range jacobianWorkers(s.opt, s.n) {
 		go func() {
-			defer wg.Done()
 			ws := newEigenWork(out)
 			for r := range next {
-				means[r] = s.exampleMeanSV(l, r, wwt, rank, ws)
+				shared.Lock()
+				if abandoned || ctx.Err() != nil {
+					shared.Unlock()
+					return
+				}
+				s.loadExample(l, r, wwt, ws)
+				shared.Unlock()
+				results <- ws.meanSV(rank)
 			}
 		}()
 	}
-	wg.Wait()
 	var total float64
-	for _, m := range means {
-		total += m
+	for range examples {
+		select {
+		case m := <-results:
+			total += m
+		case <-ctx.Done():
+			shared.Lock()
+			abandoned = true
+			shared.Unlock()
+			return math.NaN(), ctx.Err()
+		}
 	}
-	return total / float64(examples)
+	return total / float64(examples), nil
+}
+
+// jacobianWorkers is how many eigendecompositions run at once, each with
+// its own workspace.
+func jacobianWorkers(opt StatsOptions, n int) int {
+	return min(runtime.GOMAXPROCS(0), opt.JacobianExamples, n)
 }
 
 // eigenWork holds the buffers of one symmetric eigenvalue problem of order n.
@@ -59,16 +96,19 @@ type eigenWork struct {
 }
 
 func newEigenWork(n int) *eigenWork {
-	ws := &eigenWork{a: make([]float64, n*n), w: make([]float64, n), d: make([]float64, n)}
-	query := []float64{0}
-	gonum.Implementation{}.Dsyev(lapack.EVNone, blas.Upper, n, ws.a, n, ws.w, query, -1)
-	ws.work = make([]float64, int(query[0]))
-	return ws
+	return &eigenWork{a: make([]float64, n*n), w: make([]float64, n), d: make([]float64, n), work: make([]float64, eigenWorkLen(n))}
 }
 
-// exampleMeanSV is the mean of the rank largest singular values of
-// D W W^T D for probe example r, with D = diag(f'(s^{l+1})).
-func (s *Stats) exampleMeanSV(l, r int, wwt []float32, rank int, ws *eigenWork) float64 {
+// eigenWorkLen is the length of the work array Dsyev asks for at order n.
+func eigenWorkLen(n int) int {
+	query := []float64{0}
+	gonum.Implementation{}.Dsyev(lapack.EVNone, blas.Upper, n, nil, n, nil, query, -1)
+	return int(query[0])
+}
+
+// loadExample sets ws.a to the upper triangle of D W W^T D for probe
+// example r, with D = diag(f'(s^{l+1})).
+func (s *Stats) loadExample(l, r int, wwt []float32, ws *eigenWork) {
 	act := s.net.Activation
 	out := s.net.Layers[l].Out
 	pre := s.pass.Pre[l][r*out : (r+1)*out]
@@ -81,11 +121,17 @@ func (s *Stats) exampleMeanSV(l, r int, wwt []float32, rank int, ws *eigenWork) 
 			ws.a[i*out+j] = d[i] * float64(wwt[i*out+j]) * d[j]
 		}
 	}
-	if !(gonum.Implementation{}).Dsyev(lapack.EVNone, blas.Upper, out, ws.a, out, ws.w, ws.work, len(ws.work)) {
+}
+
+// meanSV is the mean of the square roots of the rank largest eigenvalues
+// of the symmetric matrix in ws.a (upper triangle), which it overwrites.
+func (ws *eigenWork) meanSV(rank int) float64 {
+	n := len(ws.w)
+	if !(gonum.Implementation{}).Dsyev(lapack.EVNone, blas.Upper, n, ws.a, n, ws.w, ws.work, len(ws.work)) {
 		return math.NaN()
 	}
 	var sum float64
-	for _, v := range ws.w[out-rank:] { // ascending order
+	for _, v := range ws.w[n-rank:] { // ascending order
 		sum += math.Sqrt(math.Max(v, 0))
 	}
 	return sum / float64(rank)

@@ -1,7 +1,9 @@
 package nn
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 )
 
@@ -55,22 +57,48 @@ type Network struct {
 // New builds a network with weights drawn by cfg.Init from rng and biases 0.
 // It panics if cfg is invalid (check Validate first).
 func New(cfg Config, rng *rand.Rand) *Network {
+	net, _ := Build(context.Background(), cfg, rng)
+	return net
+}
+
+// Build is New that gives up when ctx is done, checking it before each
+// layer (drawing a 4096 x 4096 layer takes a fraction of a second; an
+// orthogonal one is a QR decomposition that cannot be interrupted), and
+// returns ctx's error.
+func Build(ctx context.Context, cfg Config, rng *rand.Rand) (*Network, error) {
 	if err := cfg.Validate(); err != nil {
 		panic("nn: " + err.Error())
 	}
-	net := &Network{Config: cfg, Layers: make([]Layer, cfg.Depth+1)}
-	in := cfg.Inputs
-	for l := range net.Layers {
-		out := cfg.Width
-		if l == cfg.Depth {
-			out = cfg.Classes
+	shapes := cfg.shapes()
+	net := &Network{Config: cfg, Layers: make([]Layer, len(shapes))}
+	for l, sh := range shapes {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
-		layer := Layer{In: in, Out: out, W: make([]float32, out*in), B: make([]float32, out)}
-		cfg.Init.Fill(layer.W, out, in, rng)
+		layer := Layer{In: sh.in, Out: sh.out, W: make([]float32, sh.out*sh.in), B: make([]float32, sh.out)}
+		cfg.Init.Fill(layer.W, sh.out, sh.in, rng)
 		net.Layers[l] = layer
+	}
+	return net, nil
+}
+
+// shape is one layer's fan-in and fan-out.
+type shape struct{ in, out int }
+
+// shapes lists the layers' shapes: New allocates from it and the memory
+// estimates sum over it, so the two cannot disagree.
+func (c Config) shapes() []shape {
+	s := make([]shape, c.Depth+1)
+	in := c.Inputs
+	for l := range s {
+		out := c.Width
+		if l == c.Depth {
+			out = c.Classes
+		}
+		s[l] = shape{in, out}
 		in = out
 	}
-	return net
+	return s
 }
 
 // Params counts weights and biases.
@@ -95,12 +123,22 @@ type Pass struct {
 // NewPass allocates the buffers for batches of up to capacity examples.
 func (net *Network) NewPass(capacity int) *Pass {
 	p := &Pass{Cap: capacity}
-	for _, l := range net.Layers {
-		p.Pre = append(p.Pre, make([]float32, capacity*l.Out))
-		p.Post = append(p.Post, make([]float32, capacity*l.Out))
-		p.Delta = append(p.Delta, make([]float32, capacity*l.Out))
+	for _, n := range passLens(net.Config, capacity) {
+		p.Pre = append(p.Pre, make([]float32, n))
+		p.Post = append(p.Post, make([]float32, n))
+		p.Delta = append(p.Delta, make([]float32, n))
 	}
 	return p
+}
+
+// passLens is the length of each layer's Pre, Post and Delta buffers.
+func passLens(c Config, capacity int) []int {
+	shapes := c.shapes()
+	lens := make([]int, len(shapes))
+	for l, sh := range shapes {
+		lens[l] = capacity * sh.out
+	}
+	return lens
 }
 
 // Forward runs the batch x (n x Inputs, row-major) through the network,
@@ -110,10 +148,28 @@ func (net *Network) Forward(p *Pass, x []float32, n int) {
 		panic("nn: Forward batch larger than the Pass or x too short")
 	}
 	p.n = n
-	in := x[:n*net.Inputs]
+	net.forwardRows(p, x, 0, n)
+}
+
+// forwardContext is Forward in chunks of rows, checking ctx before each so
+// a pass over a large probe or test set can be abandoned within a chunk's
+// time.
+func (net *Network) forwardContext(ctx context.Context, p *Pass, x []float32, n int) error {
+	if n > p.Cap || len(x) < n*net.Inputs {
+		panic("nn: Forward batch larger than the Pass or x too short")
+	}
+	p.n = n
+	return eachChunk(ctx, n, net.rowFlops(), func(lo, hi int) { net.forwardRows(p, x, lo, hi) })
+}
+
+// forwardRows runs rows [lo, hi) of x through the network. Rows are
+// independent, so any split gives the same values.
+func (net *Network) forwardRows(p *Pass, x []float32, lo, hi int) {
+	n := hi - lo
+	in := x[lo*net.Inputs : hi*net.Inputs]
 	for l, layer := range net.Layers {
-		s := p.Pre[l][:n*layer.Out]
-		z := p.Post[l][:n*layer.Out]
+		s := p.Pre[l][lo*layer.Out : hi*layer.Out]
+		z := p.Post[l][lo*layer.Out : hi*layer.Out]
 		gemm(false, true, n, layer.Out, layer.In, 1, in, layer.In, layer.W, layer.In, 0, s, layer.Out)
 		for r := range n {
 			row := s[r*layer.Out : (r+1)*layer.Out]
@@ -155,11 +211,17 @@ func (net *Network) outputGrad(p *Pass, y []int32, cost Cost, scale float32) flo
 // backpropLayer sets Delta[l-1] = (Delta[l] W^l) * f'(s^{l-1}), the gradient
 // flowing from layer l into the layer below it.
 func (net *Network) backpropLayer(p *Pass, l int) {
+	net.backpropRows(p, l, 0, p.n)
+}
+
+// backpropRows is backpropLayer for the examples [lo, hi).
+func (net *Network) backpropRows(p *Pass, l, lo, hi int) {
 	layer := net.Layers[l]
-	n := p.n
-	d := p.Delta[l-1][:n*layer.In]
-	gemm(false, false, n, layer.In, layer.Out, 1, p.Delta[l][:n*layer.Out], layer.Out, layer.W, layer.In, 0, d, layer.In)
-	net.Activation.MulDeriv(d, p.Pre[l-1][:n*layer.In], p.Post[l-1][:n*layer.In])
+	n := hi - lo
+	in, out := lo*layer.In, lo*layer.Out
+	d := p.Delta[l-1][in : in+n*layer.In]
+	gemm(false, false, n, layer.In, layer.Out, 1, p.Delta[l][out:out+n*layer.Out], layer.Out, layer.W, layer.In, 0, d, layer.In)
+	net.Activation.MulDeriv(d, p.Pre[l-1][in:in+n*layer.In], p.Post[l-1][in:in+n*layer.In])
 }
 
 // Backward computes Delta for every layer after Forward: Delta[l] holds
@@ -222,10 +284,21 @@ func (p *Pass) Predict(r int) int {
 // Evaluate returns the classification error rate and the mean cost of the
 // set (x, y) of n examples, going through p in chunks of p.Cap.
 func (net *Network) Evaluate(p *Pass, x []float32, y []int32, n int, cost Cost) (errRate, meanCost float64) {
+	errRate, meanCost, _ = net.evaluate(context.Background(), p, x, y, n, cost)
+	return errRate, meanCost
+}
+
+// evaluate is Evaluate in chunks of at most p.Cap examples and about
+// chunkFlops of work, checking ctx before each.
+func (net *Network) evaluate(ctx context.Context, p *Pass, x []float32, y []int32, n int, cost Cost) (errRate, meanCost float64, err error) {
 	wrong := 0
 	var total float64
-	for start := 0; start < n; start += p.Cap {
-		m := min(p.Cap, n-start)
+	step := min(p.Cap, rowsPerChunk(net.rowFlops()))
+	for start := 0; start < n; start += step {
+		if err := ctx.Err(); err != nil {
+			return math.NaN(), math.NaN(), err
+		}
+		m := min(step, n-start)
 		net.Forward(p, x[start*net.Inputs:], m)
 		for r := range m {
 			if p.Predict(r) != int(y[start+r]) {
@@ -234,7 +307,7 @@ func (net *Network) Evaluate(p *Pass, x []float32, y []int32, n int, cost Cost) 
 			total += lossOf(cost, p, r, int(y[start+r]), net.Classes)
 		}
 	}
-	return float64(wrong) / float64(n), total / float64(n)
+	return float64(wrong) / float64(n), total / float64(n), nil
 }
 
 // lossOf is the cost of example r from its softmax output, without gradients.

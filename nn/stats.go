@@ -1,8 +1,8 @@
 package nn
 
 import (
+	"context"
 	"math"
-	"runtime"
 	"sync"
 )
 
@@ -76,39 +76,48 @@ type Stats struct {
 
 // NewStats prepares measurements of net on the probe set (x, y) of n
 // examples. Call it before training: it records the network's state at
-// initialization for the theory columns.
-func NewStats(net *Network, x []float32, y []int32, n int, cost Cost, opt StatsOptions) *Stats {
+// initialization for the theory columns, with a forward pass over the
+// probe set that gives up with ctx's error when ctx is done.
+func NewStats(ctx context.Context, net *Network, x []float32, y []int32, n int, cost Cost, opt StatsOptions) (*Stats, error) {
 	if n < 1 || len(x) < n*net.Inputs || len(y) < n {
 		panic("nn: NewStats needs at least one probe example")
 	}
+	opt = opt.withDefaults()
+	sz := statsLens(net.Config, n, opt)
+	s := &Stats{
+		net: net, cost: cost, x: x[:n*net.Inputs], y: y[:n], n: n, opt: opt,
+		pass:    net.NewPass(n),
+		scratch: make([][]float32, sz.scratchBufs),
+		dw:      make([]float32, sz.dw),
+	}
+	for w := range s.scratch {
+		s.scratch[w] = make([]float32, sz.scratch)
+	}
+	th, err := s.predict(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.theory = th
+	return s, nil
+}
+
+func (opt StatsOptions) withDefaults() StatsOptions {
 	if opt.Bins <= 0 {
 		opt.Bins = 50
 	}
 	if opt.JacobianExamples <= 0 {
 		opt.JacobianExamples = 3
 	}
-	maxW := 0
-	for _, l := range net.Layers {
-		maxW = max(maxW, len(l.W), l.Out*l.Out)
-	}
-	s := &Stats{
-		net: net, cost: cost, x: x[:n*net.Inputs], y: y[:n], n: n, opt: opt,
-		pass:    net.NewPass(n),
-		scratch: make([][]float32, runtime.GOMAXPROCS(0)),
-		dw:      make([]float32, maxW),
-	}
-	for w := range s.scratch {
-		s.scratch[w] = make([]float32, n*net.Width)
-	}
-	s.theory = s.predict()
-	return s
+	return opt
 }
 
 // predict evaluates the linear-regime variance formulas, anchored on the
 // measured input variance and output-gradient variance at initialization.
-func (s *Stats) predict() []LayerStats {
+func (s *Stats) predict(ctx context.Context) ([]LayerStats, error) {
 	net := s.net
-	net.Forward(s.pass, s.x, s.n)
+	if err := net.forwardContext(ctx, s.pass, s.x, s.n); err != nil {
+		return nil, err
+	}
 	net.outputGrad(s.pass, s.y, s.cost, 1)
 	_, varX := moments(s.x)
 	_, varOut := moments(s.pass.Delta[net.Depth][:s.n*net.Classes])
@@ -125,22 +134,35 @@ func (s *Stats) predict() []LayerStats {
 		grad *= float64(above.Out) * net.Init.Variance(above.In, above.Out)
 		th[l].TheoryGradVar = grad
 	}
-	return th
+	return th, nil
 }
 
 // Measure computes every hidden layer's statistics on the probe set, with
 // the Jacobian's mean singular value when jacobian is true, and returns the
 // probe set's mean cost. The first call fixes the histogram ranges.
-func (s *Stats) Measure(jacobian bool) ([]LayerStats, float64) {
+//
+// When ctx is done Measure returns ctx's error within about one chunk of
+// work (chunkFlops), or at once during the Jacobian's eigendecompositions
+// (see jacobianMeanSV), and the statistics are dropped.
+func (s *Stats) Measure(ctx context.Context, jacobian bool) ([]LayerStats, float64, error) {
 	net, p, n := s.net, s.pass, s.n
-	net.Forward(p, s.x, n)
-	loss := net.Backward(p, s.y, s.cost, 1) / float64(n)
+	if err := net.forwardContext(ctx, p, s.x, n); err != nil {
+		return nil, math.NaN(), err
+	}
+	loss, err := s.backward(ctx)
+	if err != nil {
+		return nil, math.NaN(), err
+	}
 	out := make([]LayerStats, net.Depth)
 	// Activations and back-propagated gradients: one layer per core.
-	s.eachLayer(func(l int, scratch []float32) { s.unitStats(&out[l], l, scratch) })
+	if err := s.eachLayer(ctx, func(l int, scratch []float32) { s.unitStats(&out[l], l, scratch) }); err != nil {
+		return nil, math.NaN(), err
+	}
 	// Weight gradients layer by layer: their product already uses every core.
 	for l := range out {
-		s.weightGrad(l)
+		if err := s.weightGrad(ctx, l); err != nil {
+			return nil, math.NaN(), err
+		}
 		out[l].WGradVar, out[l].WGradHist = s.weightStats(s.dw[:len(net.Layers[l].W)])
 	}
 	if s.opt.Hist && !s.fixed {
@@ -148,17 +170,34 @@ func (s *Stats) Measure(jacobian bool) ([]LayerStats, float64) {
 		// its histograms come after every layer is measured.
 		s.fixRanges(out)
 		for l := range out {
-			s.weightGrad(l)
+			if err := s.weightGrad(ctx, l); err != nil {
+				return nil, math.NaN(), err
+			}
 			s.histograms(&out[l], l)
 		}
 	}
 	for l := range out {
 		out[l].JacSVMean = math.NaN()
 		if jacobian && l+1 < net.Depth {
-			out[l].JacSVMean = s.jacobianMeanSV(l + 1)
+			if out[l].JacSVMean, err = s.jacobianMeanSV(ctx, l+1); err != nil {
+				return nil, math.NaN(), err
+			}
 		}
 	}
-	return out, loss
+	return out, loss, nil
+}
+
+// backward is Backward over the probe set with per-example gradients, in
+// chunks of rows, and returns the mean cost.
+func (s *Stats) backward(ctx context.Context) (float64, error) {
+	net, p := s.net, s.pass
+	total := net.outputGrad(p, s.y, s.cost, 1)
+	err := eachChunk(ctx, s.n, net.rowFlops(), func(lo, hi int) {
+		for l := net.Depth; l > 0; l-- {
+			net.backpropRows(p, l, lo, hi)
+		}
+	})
+	return total / float64(s.n), err
 }
 
 // weightStats returns the variance of a weight gradient and, once the
@@ -201,8 +240,9 @@ func (s *Stats) weightStats(dw []float32) (variance float64, h *Histogram) {
 }
 
 // eachLayer calls f for every hidden layer, spread over the cores, giving
-// each call a scratch buffer no other call uses at the same time.
-func (s *Stats) eachLayer(f func(l int, scratch []float32)) {
+// each call a scratch buffer no other call uses at the same time. It stops
+// taking layers when ctx is done and returns ctx's error.
+func (s *Stats) eachLayer(ctx context.Context, f func(l int, scratch []float32)) error {
 	next := make(chan int, s.net.Depth)
 	for l := range s.net.Depth {
 		next <- l
@@ -214,11 +254,15 @@ func (s *Stats) eachLayer(f func(l int, scratch []float32)) {
 		go func() {
 			defer wg.Done()
 			for l := range next {
+				if ctx.Err() != nil {
+					return
+				}
 				f(l, s.scratch[w])
 			}
 		}()
 	}
 	wg.Wait()
+	return ctx.Err()
 }
 
 // unitStats measures hidden layer l's activations and back-propagated
@@ -243,20 +287,33 @@ func (s *Stats) unitStats(st *LayerStats, l int, scratch []float32) {
 
 // Evaluate returns the error rate and mean cost of the set (x, y) of n
 // examples, going through the probe buffers so a run needs no second set.
-func (s *Stats) Evaluate(x []float32, y []int32, n int) (errRate, meanCost float64) {
-	return s.net.Evaluate(s.pass, x, y, n, s.cost)
+// It checks ctx between chunks and returns ctx's error when it is done.
+func (s *Stats) Evaluate(ctx context.Context, x []float32, y []int32, n int) (errRate, meanCost float64, err error) {
+	return s.net.evaluate(ctx, s.pass, x, y, n, s.cost)
 }
 
-// weightGrad leaves dC/dW^l of the probe set's mean cost in s.dw.
-func (s *Stats) weightGrad(l int) {
-	net := s.net
+// weightGrad leaves dC/dW^l of the probe set's mean cost in s.dw. The
+// product sums over the probe examples; it is accumulated in chunks of
+// examples so that ctx is checked between them.
+func (s *Stats) weightGrad(ctx context.Context, l int) error {
+	net, p := s.net, s.pass
 	layer := net.Layers[l]
 	dw := s.dw[:layer.Out*layer.In]
-	net.WeightGrad(dw, s.pass, s.x, l)
+	in := net.input(p, s.x, l)
+	beta := float32(0)
+	err := eachChunk(ctx, s.n, 2*layer.In*layer.Out, func(lo, hi int) {
+		gemm(true, false, layer.Out, layer.In, hi-lo, 1, p.Delta[l][lo*layer.Out:hi*layer.Out], layer.Out,
+			in[lo*layer.In:hi*layer.In], layer.In, beta, dw, layer.In)
+		beta = 1
+	})
+	if err != nil {
+		return err
+	}
 	inv := 1 / float32(s.n)
 	for i := range dw {
 		dw[i] *= inv
 	}
+	return nil
 }
 
 func (s *Stats) saturation(z, pre []float32, width int) float64 {

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -66,8 +67,8 @@ func TestStatsHandComputed(t *testing.T) {
 	copy(net.Layers[1].W, []float32{1, 1, 0, 0}) // 2x2
 	x := []float32{-1, 0, 1, 2}                  // probe inputs
 	y := []int32{0, 1, 0, 1}
-	st := NewStats(net, x, y, 4, CrossEntropy, StatsOptions{Hist: true, Bins: 4})
-	layers, loss := st.Measure(true)
+	st := mustStats(t, net, x, y, 4, CrossEntropy, StatsOptions{Hist: true, Bins: 4})
+	layers, loss := st.measure(t, true)
 	// Output weights are 0, so p = (1/2, 1/2) and the cost is log 2 for every example.
 	if math.Abs(loss-math.Ln2) > 1e-6 {
 		t.Errorf("probe loss %g, want ln 2", loss)
@@ -110,7 +111,7 @@ func TestSaturation(t *testing.T) {
 	copy(net.Layers[0].W, []float32{10, 0.1, -10}) // units 1 and 3 saturate for |x| >= 1
 	x := []float32{1, -1, 0.01, 2}
 	y := []int32{0, 0, 0, 0}
-	layers, _ := NewStats(net, x, y, 4, CrossEntropy, StatsOptions{}).Measure(false)
+	layers, _ := mustStats(t, net, x, y, 4, CrossEntropy, StatsOptions{}).measure(t, false)
 	// Saturated: units 1 and 3 for x in {1,-1,2} (tanh(10) ~ 1; tanh(0.1) = 0.0997 no);
 	// 6 of 12 activations.
 	if got := layers[0].Saturated; math.Abs(got-0.5) > 1e-9 {
@@ -118,7 +119,7 @@ func TestSaturation(t *testing.T) {
 	}
 	net.Activation = ReLU
 	copy(net.Layers[0].W, []float32{1, -1, 0}) // unit 2 is off for x > 0 only; unit 3 always 0
-	layers, _ = NewStats(net, []float32{1, 2, 3, 4}, y, 4, CrossEntropy, StatsOptions{}).Measure(false)
+	layers, _ = mustStats(t, net, []float32{1, 2, 3, 4}, y, 4, CrossEntropy, StatsOptions{}).measure(t, false)
 	if got := layers[0].Saturated; math.Abs(got-2.0/3) > 1e-9 {
 		t.Errorf("relu dead fraction = %g, want 2/3", got)
 	}
@@ -130,8 +131,8 @@ func TestJacobianAgainstSVD(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	net := New(cfg, rng)
 	x, y := randomBatch(rng, 5, 12, 3)
-	st := NewStats(net, x, y, 5, CrossEntropy, StatsOptions{JacobianExamples: 2})
-	layers, _ := st.Measure(true)
+	st := mustStats(t, net, x, y, 5, CrossEntropy, StatsOptions{JacobianExamples: 2})
+	layers, _ := st.measure(t, true)
 	p := net.NewPass(5)
 	net.Forward(p, x, 5)
 	for l := 1; l < net.Depth; l++ {
@@ -167,7 +168,7 @@ func TestTheoryColumns(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	net := New(cfg, rng)
 	x, y := randomBatch(rng, 40, 50, 4)
-	layers, _ := NewStats(net, x, y, 40, CrossEntropy, StatsOptions{}).Measure(false)
+	layers, _ := mustStats(t, net, x, y, 40, CrossEntropy, StatsOptions{}).measure(t, false)
 	_, varX := moments(x)
 	for l, st := range layers {
 		if want := varX * math.Pow(1.0/3, float64(l+1)); math.Abs(st.TheoryActVar-want) > 1e-9*want {
@@ -213,11 +214,13 @@ func TestWeightStatsMatchesSequential(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 3))
 	net := New(cfg, rng)
 	x, y := randomBatch(rng, 17, 30, 3)
-	st := NewStats(net, x, y, 17, CrossEntropy, StatsOptions{Hist: true})
-	layers, _ := st.Measure(false) // fixes the ranges
-	layers, _ = st.Measure(false)
+	st := mustStats(t, net, x, y, 17, CrossEntropy, StatsOptions{Hist: true})
+	st.measure(t, false) // fixes the ranges
+	layers, _ := st.measure(t, false)
 	for l := range layers {
-		st.weightGrad(l)
+		if err := st.weightGrad(context.Background(), l); err != nil {
+			t.Fatal(err)
+		}
 		dw := st.dw[:len(net.Layers[l].W)]
 		_, want := moments(dw)
 		h := st.histogram(2, dw)
@@ -228,4 +231,26 @@ func TestWeightStatsMatchesSequential(t *testing.T) {
 			t.Errorf("layer %d: merged histogram %v, sequential %v", l+1, layers[l].WGradHist.Counts, h.Counts)
 		}
 	}
+}
+
+// mustStats is NewStats on a context that is never cancelled.
+func mustStats(t testing.TB, net *Network, x []float32, y []int32, n int, cost Cost, opt StatsOptions) *statsT {
+	t.Helper()
+	st, err := NewStats(context.Background(), net, x, y, n, cost, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &statsT{st}
+}
+
+type statsT struct{ *Stats }
+
+// measure is Measure on a context that is never cancelled.
+func (s *statsT) measure(t testing.TB, jac bool) ([]LayerStats, float64) {
+	t.Helper()
+	layers, loss, err := s.Measure(context.Background(), jac)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return layers, loss
 }

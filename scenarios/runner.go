@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -36,29 +38,35 @@ type Runner struct {
 
 // NewRunner validates sc, opens its data set and builds the network. The
 // seed fixes the weights (stream 1 of the PCG) and the data (Open's seed).
-func NewRunner(sc Scenario) (*Runner, error) {
+// When ctx is done it stops at the next check (every few hundred examples
+// of a data set, every layer of the network, every chunk of the probe
+// pass) and returns ctx's error, dropping what it built.
+func NewRunner(ctx context.Context, sc Scenario) (*Runner, error) {
 	res, err := sc.Validate()
 	if err != nil {
 		return nil, err
 	}
-	src, err := dataset.Open(sc.Dataset, sc.Seed)
+	src, err := dataset.Open(ctx, sc.Dataset, sc.Seed)
 	if err != nil {
 		return nil, err
-	}
-	test, err := src.Test(sc.Test)
-	if err != nil {
-		return nil, fmt.Errorf("test set: %w (lower --test)", err)
-	}
-	probe, err := src.Probe(sc.Probe)
-	if err != nil {
-		return nil, fmt.Errorf("probe set: %w (lower --probe)", err)
 	}
 	cfg := nn.Config{Inputs: src.Dim(), Classes: src.Classes(), Depth: sc.Depth, Width: sc.Width,
 		Activation: res.Activation, Init: res.Init}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	net := nn.New(cfg, rand.New(rand.NewPCG(sc.Seed, 1)))
+	test, err := src.Test(ctx, sc.Test)
+	if err != nil {
+		return nil, setError("test set", "lower --test", err)
+	}
+	probe, err := src.Probe(ctx, sc.Probe)
+	if err != nil {
+		return nil, setError("probe set", "lower --probe", err)
+	}
+	net, err := nn.Build(ctx, cfg, rand.New(rand.NewPCG(sc.Seed, 1)))
+	if err != nil {
+		return nil, err
+	}
 	r := &Runner{
 		Scenario: sc, Resolved: res, Net: net, Data: src,
 		stream: src.Train(), test: test, probe: probe,
@@ -66,8 +74,19 @@ func NewRunner(sc Scenario) (*Runner, error) {
 		x:    make([]float32, sc.BatchSize*src.Dim()),
 		y:    make([]int32, sc.BatchSize),
 	}
-	r.stats = nn.NewStats(net, probe.X, probe.Y, probe.N, res.Cost, nn.StatsOptions{Hist: sc.Hist})
+	if r.stats, err = nn.NewStats(ctx, net, probe.X, probe.Y, probe.N, res.Cost, nn.StatsOptions{Hist: sc.Hist}); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// setError adds what to do to a data set's error, unless it is a
+// cancellation, which passes through as it is.
+func setError(what, hint string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%s: %w (%s)", what, err, hint)
 }
 
 // Step does one SGD step on the next minibatch and returns its mean cost.
@@ -102,15 +121,23 @@ func (r *Runner) Done() bool { return r.diverged || r.step >= r.Scenario.Steps }
 // Snapshot measures the network now. The mean training cost covers the
 // steps since the previous snapshot (NaN if there were none). The Jacobian
 // is measured when asked, or always at step 0 where the contract requires it.
-func (r *Runner) Snapshot(jacobian bool) nn.Snapshot {
+// When ctx is done it returns ctx's error (see nn.Stats.Measure for how
+// soon) and the training cost since the previous snapshot is kept for the
+// next one.
+func (r *Runner) Snapshot(ctx context.Context, jacobian bool) (nn.Snapshot, error) {
 	snap := nn.Snapshot{Step: r.step, Examples: r.examples, TrainLoss: math.NaN()}
 	if r.lossSteps > 0 {
 		snap.TrainLoss = r.lossSum / float64(r.lossSteps)
 	}
+	var err error
+	if snap.TestError, snap.TestLoss, err = r.stats.Evaluate(ctx, r.test.X, r.test.Y, r.test.N); err != nil {
+		return nn.Snapshot{}, err
+	}
+	if snap.Layers, snap.ProbeLoss, err = r.stats.Measure(ctx, jacobian || r.Scenario.Jacobian || r.step == 0); err != nil {
+		return nn.Snapshot{}, err
+	}
 	r.lossSum, r.lossSteps = 0, 0
-	snap.TestError, snap.TestLoss = r.stats.Evaluate(r.test.X, r.test.Y, r.test.N)
-	snap.Layers, snap.ProbeLoss = r.stats.Measure(jacobian || r.Scenario.Jacobian || r.step == 0)
-	return snap
+	return snap, nil
 }
 
 // Summary is the outcome of a run.

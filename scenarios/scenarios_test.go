@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"flag"
 	"math"
 	"os"
@@ -123,7 +124,7 @@ func TestValidateRanges(t *testing.T) {
 func TestRunnerDeterminismAndDivergence(t *testing.T) {
 	sc, _ := Lookup("tiny")
 	run := func(sc Scenario) []float64 {
-		r, err := NewRunner(sc)
+		r, err := NewRunner(context.Background(), sc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,7 +147,7 @@ func TestRunnerDeterminismAndDivergence(t *testing.T) {
 	}
 	// A huge learning rate with relu and a large init explodes.
 	sc.Activation, sc.Init, sc.InitScale, sc.LR, sc.Steps = "relu", "he-normal", 10, 50, 1000
-	r, _ := NewRunner(sc)
+	r, _ := NewRunner(context.Background(), sc)
 	for !r.Done() {
 		r.Step()
 	}

@@ -55,7 +55,7 @@ func BenchmarkTrainingWithApp(b *testing.B) {
 	sc := benchScenario(b)
 	var bare, app time.Duration
 	for range b.N {
-		r, err := scenarios.NewRunner(sc)
+		r, err := scenarios.NewRunner(context.Background(), sc)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -18,7 +18,7 @@ func TestWriteRunMatchesRun(t *testing.T) {
 	}
 	sc.Steps, sc.Every = 20, 10
 	var want bytes.Buffer
-	r, err := scenarios.NewRunner(sc)
+	r, err := scenarios.NewRunner(context.Background(), sc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,17 +27,17 @@ func TestWriteRunMatchesRun(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	r2, err := scenarios.NewRunner(sc)
+	r2, err := scenarios.NewRunner(context.Background(), sc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	run := NewRunRecord(r2)
 	var snaps []nn.Snapshot
-	snaps = append(snaps, r2.Snapshot(false))
+	snaps = append(snaps, mustSnapshot(t, r2))
 	for !r2.Done() {
 		r2.Step()
 		if r2.StepCount()%sc.Every == 0 {
-			snaps = append(snaps, r2.Snapshot(false))
+			snaps = append(snaps, mustSnapshot(t, r2))
 		}
 	}
 	var got bytes.Buffer
@@ -59,4 +59,13 @@ func TestWriteRunMatchesRun(t *testing.T) {
 	if !bytes.Contains(gotLines[len(gotLines)-1], []byte(`"type":"summary"`)) {
 		t.Errorf("last line is not the summary: %s", gotLines[len(gotLines)-1])
 	}
+}
+
+func mustSnapshot(t *testing.T, r *scenarios.Runner) nn.Snapshot {
+	t.Helper()
+	s, err := r.Snapshot(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

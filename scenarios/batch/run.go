@@ -24,10 +24,15 @@ type Result struct {
 
 // Run trains r's scenario, writing the run line, a snapshot at step 0
 // (before any update), one every Every steps and one at the end, and the
-// summary. Cancelling ctx stops at the next step; the summary is still
-// written. A diverged run stops at the step whose cost went NaN or Inf,
+// summary. A diverged run stops at the step whose cost went NaN or Inf,
 // takes a last snapshot there and reports it in the summary; it is not an
 // error. Errors are the writer's.
+//
+// Cancelling ctx stops at the next step, or inside a snapshot (whose
+// measurement is dropped); either way the summary is still written, with
+// interrupted true, so the output holds the run line, every snapshot
+// finished before the cancellation, and the summary. The summary's test
+// error is the last written snapshot's (null when there was none).
 func Run(ctx context.Context, r *scenarios.Runner, w Writer, opt Options) (Result, error) {
 	start := time.Now()
 	sc := r.Scenario
@@ -35,8 +40,15 @@ func Run(ctx context.Context, r *scenarios.Runner, w Writer, opt Options) (Resul
 		return Result{}, err
 	}
 	lastTestError := math.NaN()
+	interrupted := false
+	// snapshot measures and writes one; a cancelled measurement sets
+	// interrupted and writes nothing.
 	snapshot := func() error {
-		snap := r.Snapshot(false)
+		snap, err := r.Snapshot(ctx, false)
+		if err != nil {
+			interrupted = true
+			return nil
+		}
 		lastTestError = snap.TestError
 		return w.Snapshot(NewSnapshotRecord(snap))
 	}
@@ -46,8 +58,7 @@ func Run(ctx context.Context, r *scenarios.Runner, w Writer, opt Options) (Resul
 	// The ETA counts from here: the step-0 snapshot (seconds with the
 	// Jacobian of a wide network) says nothing of how fast steps go.
 	bar := newProgress(opt.Progress, sc.Steps, time.Now())
-	interrupted := false
-	for !r.Done() {
+	for !interrupted && !r.Done() {
 		if ctx.Err() != nil {
 			interrupted = true
 			break

@@ -12,19 +12,42 @@ import (
 )
 
 // errInterrupted carries the exit status of a run stopped by a signal
-// (128 + signal number, as shells report it) after its output was
-// completed.
-type errInterrupted int
+// (128 + signal number, as shells report it). A run stopped after its run
+// line has completed output and exits quietly; one stopped before says so
+// in one line (msg).
+type errInterrupted struct {
+	status int
+	msg    string
+}
 
-func (e errInterrupted) Error() string { return fmt.Sprintf("interrupted (exit status %d)", int(e)) }
+func (e errInterrupted) Error() string {
+	return fmt.Sprintf("interrupted (exit status %d)", e.status)
+}
+
+// signalStatus is the exit status for the signal that cancelled ctx:
+// 128 + its number, SIGINT's 130 when the cause is not a signal.
+func signalStatus(ctx context.Context) int {
+	if sc, ok := context.Cause(ctx).(SignalCause); ok {
+		return 128 + int(sc.Signal)
+	}
+	return 130
+}
 
 // SignalCause lets main tell which signal cancelled the context.
 type SignalCause struct{ Signal syscall.Signal }
 
 func (s SignalCause) Error() string { return s.Signal.String() }
 
+// batchMode builds the run, then trains and writes it. Interrupted while
+// building (the data set, the network, the probe pass), it writes nothing,
+// creates no --out file, says so in one line and exits with the signal's
+// status; interrupted later, the output is completed by batch.Run (its
+// summary says interrupted) and the exit status is the signal's.
 func batchMode(ctx context.Context, o Options, env Env) error {
-	runner, err := scenarios.NewRunner(o.Scenario)
+	runner, err := build(ctx, o.Scenario)
+	if ctx.Err() != nil && (err != nil || runner == nil) {
+		return errInterrupted{signalStatus(ctx), "interrupted while building the run; nothing was written"}
+	}
 	if err != nil {
 		return UsageError{err}
 	}
@@ -61,11 +84,29 @@ func batchMode(ctx context.Context, o Options, env Env) error {
 		}
 	}
 	if res.Interrupted {
-		status := 130 // SIGINT
-		if sc, ok := context.Cause(ctx).(SignalCause); ok {
-			status = 128 + int(sc.Signal)
-		}
-		return errInterrupted(status)
+		return errInterrupted{status: signalStatus(ctx)}
 	}
 	return nil
+}
+
+// build is scenarios.NewRunner that returns as soon as ctx is done, even
+// from a step that cannot be interrupted (an orthogonal layer's QR
+// decomposition): the builder is left to finish in the background, and the
+// process exits before it matters.
+func build(ctx context.Context, sc scenarios.Scenario) (*scenarios.Runner, error) {
+	type result struct {
+		r   *scenarios.Runner
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, err := scenarios.NewRunner(ctx, sc)
+		done <- result{r, err}
+	}()
+	select {
+	case res := <-done:
+		return res.r, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

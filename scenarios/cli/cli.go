@@ -130,7 +130,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	var interrupted errInterrupted
 	if errors.As(err, &interrupted) {
-		return int(interrupted)
+		if interrupted.msg != "" {
+			fmt.Fprintf(env.Stderr, "initscope: %s\n", interrupted.msg)
+		}
+		return interrupted.status
 	}
 	fmt.Fprintf(env.Stderr, "initscope: %s\n", oneLine(err.Error()))
 	var ue UsageError
@@ -145,7 +148,7 @@ func dispatch(ctx context.Context, o Options, env Env) error {
 	case o.List:
 		return list(env.Stdout)
 	case o.Samples > 0:
-		return samples(o, env.Stdout)
+		return samples(ctx, o, env.Stdout)
 	case o.From != "":
 		return replot(o, env.Stderr)
 	case o.Batch:

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,8 +12,11 @@ import (
 
 // samples shows the first N training examples of the scenario's data set:
 // as text in the terminal, or as a PNG contact sheet with --samples-png.
-func samples(o Options, w io.Writer) error {
-	src, err := dataset.Open(o.Scenario.Dataset, o.Scenario.Seed)
+func samples(ctx context.Context, o Options, w io.Writer) error {
+	src, err := dataset.Open(ctx, o.Scenario.Dataset, o.Scenario.Seed)
+	if err != nil && ctx.Err() != nil {
+		return errInterrupted{signalStatus(ctx), "interrupted while opening the data set"}
+	}
 	if err != nil {
 		return UsageError{err}
 	}

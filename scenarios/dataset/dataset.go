@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -44,11 +45,12 @@ type Source interface {
 	// Test returns the first n examples of the held-out test set, the same
 	// ones on every call; n <= 0 asks for all of them, which is an error
 	// for generated (endless) sets. Asking for more than the set holds is
-	// an error that says how many it has.
-	Test(n int) (*Set, error)
+	// an error that says how many it has. When ctx is done it stops within
+	// a few hundred examples and returns ctx's error.
+	Test(ctx context.Context, n int) (*Set, error)
 	// Probe is like Test for the probe set, disjoint from Test, which
 	// serves for per-layer statistics.
-	Probe(n int) (*Set, error)
+	Probe(ctx context.Context, n int) (*Set, error)
 }
 
 // Info describes one kind of spec for `initscope --list`.
@@ -74,8 +76,21 @@ func List() []Info {
 const valid = "valid: shapeset, tiny, mnist:DIR, fashion:DIR, cifar10:DIR, csv:FILE"
 
 // Open opens the data set named by spec. The seed fixes the training
-// stream and, for generated sets, the test and probe sets too.
-func Open(spec string, seed uint64) (Source, error) {
+// stream and, for generated sets, the test and probe sets too. It returns
+// ctx's error when ctx is done before or after reading the files (the
+// loaders themselves bound what they read, not how long).
+func Open(ctx context.Context, spec string, seed uint64) (Source, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	src, err := open(spec, seed)
+	if err == nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return src, err
+}
+
+func open(spec string, seed uint64) (Source, error) {
 	kind, arg, hasArg := strings.Cut(strings.TrimSpace(spec), ":")
 	kind = strings.ToLower(kind)
 	switch kind {
@@ -135,6 +150,24 @@ func (e *Error) Unwrap() error { return e.Err }
 // fileError reports a problem with one file: "path: problem".
 func fileError(spec, path, hint, format string, args ...any) error {
 	return &Error{Spec: spec, Err: errors.New(path + ": " + fmt.Sprintf(format, args...)), Hint: hint}
+}
+
+// fillEvery is how many examples are made between two looks at a context:
+// a few hundred Shapeset images take about a millisecond.
+const fillEvery = 256
+
+// fillContext fills s from stream in pieces of fillEvery examples, so that
+// a million-example set can be abandoned at once. A stream continues where
+// it stopped, so the pieces give the same examples as one Fill.
+func fillContext(ctx context.Context, stream Stream, s *Set) error {
+	for lo := 0; lo < s.N; lo += fillEvery {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hi := min(s.N, lo+fillEvery)
+		stream.Fill(s.X[lo*s.Dim:hi*s.Dim], s.Y[lo:hi])
+	}
+	return ctx.Err()
 }
 
 // checkFill panics unless x holds len(y) examples of dim values.

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"math"
@@ -14,7 +15,7 @@ import (
 
 func mustOpen(t *testing.T, spec string, seed uint64) Source {
 	t.Helper()
-	src, err := Open(spec, seed)
+	src, err := Open(context.Background(), spec, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +24,7 @@ func mustOpen(t *testing.T, spec string, seed uint64) Source {
 
 func testSet(t *testing.T, src Source, n int) *Set {
 	t.Helper()
-	s, err := src.Test(n)
+	s, err := src.Test(context.Background(), n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func testSet(t *testing.T, src Source, n int) *Set {
 
 func probeSet(t *testing.T, src Source, n int) *Set {
 	t.Helper()
-	s, err := src.Probe(n)
+	s, err := src.Probe(context.Background(), n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestOpenErrors(t *testing.T) {
 		{"csv:" + filepath.Join(dir, "none.csv"), []string{"none.csv: no such file", "(check the path)"}},
 	}
 	for _, tt := range tests {
-		_, err := Open(tt.spec, 1)
+		_, err := Open(context.Background(), tt.spec, 1)
 		if err == nil {
 			t.Errorf("Open(%q) succeeded", tt.spec)
 			continue
@@ -91,7 +92,7 @@ func TestOpenErrors(t *testing.T) {
 			t.Errorf("Open(%q): message spans lines: %q", tt.spec, err)
 		}
 	}
-	_, err := Open("mnist:"+dir, 1)
+	_, err := Open(context.Background(), "mnist:"+dir, 1)
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing MNIST file: %v does not wrap fs.ErrNotExist", err)
 	}
@@ -102,7 +103,7 @@ func TestList(t *testing.T) {
 		if info.Name == "" || info.Usage == "" || info.Description == "" || strings.Contains(info.Description, "\n") {
 			t.Errorf("incomplete Info %+v", info)
 		}
-		_, err := Open(info.Usage, 1)
+		_, err := Open(context.Background(), info.Usage, 1)
 		if err != nil && strings.HasPrefix(err.Error(), "unknown dataset") {
 			t.Errorf("List offers %q but Open does not know it", info.Usage)
 		}
@@ -129,7 +130,7 @@ func TestMNIST(t *testing.T) {
 		if probe.N != 10 || rowID(probe.Row(0)) != 50 {
 			t.Errorf("gz=%v: probe set has %d images starting with %d, want 10 from 50", gz, probe.N, rowID(probe.Row(0)))
 		}
-		if _, err := src.Test(13); err == nil || !strings.Contains(err.Error(), "asked for 13 test examples") ||
+		if _, err := src.Test(context.Background(), 13); err == nil || !strings.Contains(err.Error(), "asked for 13 test examples") ||
 			!strings.Contains(err.Error(), "has 12") {
 			t.Errorf("gz=%v: Test(13) error %v", gz, err)
 		}
@@ -195,14 +196,14 @@ func TestMNISTMalformed(t *testing.T) {
 		dir := writeMNIST(t, 12, 2, false)
 		writeFile(t, filepath.Join(dir, "train-images-idx3-ubyte"), tt.images, false)
 		writeFile(t, filepath.Join(dir, "train-labels-idx1-ubyte"), tt.labels, false)
-		_, err := Open("mnist:"+dir, 1)
+		_, err := Open(context.Background(), "mnist:"+dir, 1)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want it to contain %q", tt.name, err, tt.want)
 		}
 	}
 	dir := writeMNIST(t, 12, 2, false)
 	writeFile(t, filepath.Join(dir, "t10k-images-idx3-ubyte"), []byte{0x1f, 0x8b, 1, 2, 3}, false)
-	if _, err := Open("mnist:"+dir, 1); err == nil || !strings.Contains(err.Error(), "t10k-images-idx3-ubyte: bad gzip data") {
+	if _, err := Open(context.Background(), "mnist:"+dir, 1); err == nil || !strings.Contains(err.Error(), "t10k-images-idx3-ubyte: bad gzip data") {
 		t.Errorf("corrupt gzip: error %v", err)
 	}
 }
@@ -236,13 +237,13 @@ func TestCIFAR(t *testing.T) {
 		}
 	}
 	writeFile(t, filepath.Join(dir, "data_batch_3.bin"), make([]byte, cifarRecord+7), false)
-	if _, err := Open("cifar10:"+dir, 1); err == nil || !strings.Contains(err.Error(), "data_batch_3.bin: truncated: 3080 bytes") {
+	if _, err := Open(context.Background(), "cifar10:"+dir, 1); err == nil || !strings.Contains(err.Error(), "data_batch_3.bin: truncated: 3080 bytes") {
 		t.Errorf("truncated batch: error %v", err)
 	}
 	bad := make([]byte, cifarRecord)
 	bad[0] = 10
 	writeFile(t, filepath.Join(dir, "data_batch_3.bin"), bad, false)
-	if _, err := Open("cifar10:"+dir, 1); err == nil || !strings.Contains(err.Error(), "label 10 of record 0 is out of range") {
+	if _, err := Open(context.Background(), "cifar10:"+dir, 1); err == nil || !strings.Contains(err.Error(), "label 10 of record 0 is out of range") {
 		t.Errorf("bad label: error %v", err)
 	}
 }
@@ -297,7 +298,7 @@ func TestCSVMalformed(t *testing.T) {
 	for _, tt := range tests {
 		path := filepath.Join(t.TempDir(), "bad.csv")
 		writeFile(t, path, []byte(tt.text), false)
-		_, err := Open("csv:"+path, 1)
+		_, err := Open(context.Background(), "csv:"+path, 1)
 		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: error %v, want it to name the file and contain %q", tt.text, err, tt.want)
 		}

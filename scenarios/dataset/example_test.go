@@ -1,13 +1,14 @@
 package dataset_test
 
 import (
+	"context"
 	"fmt"
 
 	"initscope/scenarios/dataset"
 )
 
 func ExampleOpen() {
-	src, err := dataset.Open("tiny", 1)
+	src, err := dataset.Open(context.Background(), "tiny", 1)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -18,10 +19,10 @@ func ExampleOpen() {
 	x, y := make([]float32, 10*src.Dim()), make([]int32, 10)
 	src.Train().Fill(x, y)
 
-	test, _ := src.Test(300)
+	test, _ := src.Test(context.Background(), 300)
 	fmt.Println(test.N, len(test.X))
 
-	_, err = dataset.Open("mnist", 1)
+	_, err = dataset.Open(context.Background(), "mnist", 1)
 	fmt.Println(err)
 	// Output:
 	// tiny 16 4 [+h1 -h1 +h2 -h2]

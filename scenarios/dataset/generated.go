@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"context"
 	"fmt"
 
 	"initscope/scenarios/shapeset"
@@ -21,17 +22,24 @@ func (g *generated) Classes() int         { return g.classes }
 func (g *generated) ClassNames() []string { return append([]string(nil), g.names...) }
 func (g *generated) Train() Stream        { return g.stream(derive(g.seed, trainTag)) }
 
-func (g *generated) Test(n int) (*Set, error)  { return g.set(n, testTag, "test") }
-func (g *generated) Probe(n int) (*Set, error) { return g.set(n, probeTag, "probe") }
+func (g *generated) Test(ctx context.Context, n int) (*Set, error) {
+	return g.set(ctx, n, testTag, "test")
+}
+
+func (g *generated) Probe(ctx context.Context, n int) (*Set, error) {
+	return g.set(ctx, n, probeTag, "probe")
+}
 
 // set draws n examples from the stream for tag. A fresh stream each time
 // makes Test(100) the first 100 examples of Test(1000).
-func (g *generated) set(n int, tag uint64, what string) (*Set, error) {
+func (g *generated) set(ctx context.Context, n int, tag uint64, what string) (*Set, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("dataset %q: generated data has no fixed size; ask for a positive number of %s examples, not %d", g.spec, what, n)
 	}
 	s := NewSet(n, g.dim, g.classes)
-	g.stream(derive(g.seed, tag)).Fill(s.X, s.Y)
+	if err := fillContext(ctx, g.stream(derive(g.seed, tag)), s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

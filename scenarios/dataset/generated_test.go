@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"context"
 	"math"
 	"slices"
 	"testing"
@@ -42,7 +43,7 @@ func TestShapesetSplits(t *testing.T) {
 			seen[h] = part.name
 		}
 	}
-	if _, err := src.Test(0); err == nil {
+	if _, err := src.Test(context.Background(), 0); err == nil {
 		t.Error("Test(0) on an endless stream did not fail")
 	}
 }

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 )
@@ -31,7 +32,7 @@ type part[T uint8 | float32] struct {
 }
 
 // set copies the first n rows (all of them if n <= 0).
-func (p part[T]) set(spec string, n, classes int) (*Set, error) {
+func (p part[T]) set(ctx context.Context, spec string, n, classes int) (*Set, error) {
 	if n <= 0 {
 		n = len(p.rows)
 	}
@@ -40,6 +41,9 @@ func (p part[T]) set(spec string, n, classes int) (*Set, error) {
 	}
 	s := NewSet(n, p.t.dim, classes)
 	for i, r := range p.rows[:n] {
+		if i%fillEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		p.t.row(s.Row(i), int(r))
 		s.Y[i] = p.t.y[r]
 	}
@@ -55,12 +59,18 @@ type fileSource[T uint8 | float32] struct {
 	train, test, probe part[T]
 }
 
-func (f *fileSource[T]) Name() string              { return f.spec }
-func (f *fileSource[T]) Dim() int                  { return f.train.t.dim }
-func (f *fileSource[T]) Classes() int              { return f.classes }
-func (f *fileSource[T]) ClassNames() []string      { return append([]string(nil), f.names...) }
-func (f *fileSource[T]) Test(n int) (*Set, error)  { return f.test.set(f.spec, n, f.classes) }
-func (f *fileSource[T]) Probe(n int) (*Set, error) { return f.probe.set(f.spec, n, f.classes) }
+func (f *fileSource[T]) Name() string         { return f.spec }
+func (f *fileSource[T]) Dim() int             { return f.train.t.dim }
+func (f *fileSource[T]) Classes() int         { return f.classes }
+func (f *fileSource[T]) ClassNames() []string { return append([]string(nil), f.names...) }
+
+func (f *fileSource[T]) Test(ctx context.Context, n int) (*Set, error) {
+	return f.test.set(ctx, f.spec, n, f.classes)
+}
+
+func (f *fileSource[T]) Probe(ctx context.Context, n int) (*Set, error) {
+	return f.probe.set(ctx, f.spec, n, f.classes)
+}
 
 // Train returns shuffled epochs over the training rows: every row once per
 // epoch, in an order drawn afresh each epoch from the seeded stream.

@@ -18,7 +18,7 @@ func TestWriteFiguresFromARealRun(t *testing.T) {
 	for _, hist := range []bool{true, false} {
 		sc, _ := scenarios.Lookup("tiny")
 		sc.Steps, sc.Every, sc.Hist = 60, 20, hist
-		runner, err := scenarios.NewRunner(sc)
+		runner, err := scenarios.NewRunner(context.Background(), sc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +64,7 @@ func TestWriteFiguresFromARealRun(t *testing.T) {
 func TestWriteOneSnapshot(t *testing.T) {
 	sc, _ := scenarios.Lookup("tiny")
 	sc.Steps, sc.Hist = 0, true
-	runner, _ := scenarios.NewRunner(sc)
+	runner, _ := scenarios.NewRunner(context.Background(), sc)
 	var out bytes.Buffer
 	w, _ := batch.NewWriter("jsonl", &out)
 	batch.Run(context.Background(), runner, w, batch.Options{})
