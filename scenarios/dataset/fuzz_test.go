@@ -75,7 +75,8 @@ func FuzzIDX(f *testing.F) {
 	f.Add(gz(images), gz(labels))
 	f.Add(idx(idxImages, []int{1 << 31, 1 << 16, 1 << 17}, nil), labels) // product 2^64, once taken for 0
 	f.Add(idx(idxImages, []int{1, 1<<32 - 1, 1<<32 - 1}, nil), labels)
-	f.Add(idx(idxImages, []int{1 << 31, 28, 28}, make([]byte, 84)), labels) // 2^31 images in 100 bytes
+	f.Add(idx(idxImages, []int{16, 1 << 30, 1 << 30}, nil), idx(idxLabels, []int{16}, make([]byte, 16))) // 2^64 = 0 bytes: Test panicked
+	f.Add(idx(idxImages, []int{1 << 31, 28, 28}, make([]byte, 84)), labels)                              // 2^31 images in 100 bytes
 	f.Add(images, idx(idxLabels, []int{1 << 31}, nil))
 	f.Add(gz(idx(idxImages, []int{1 << 24, 4, 4}, make([]byte, 84))), labels) // 256 MiB promised by 100 gzipped bytes
 	f.Add(gz(append(images, make([]byte, 4096)...)), labels)                  // gzip inflating past the promise

@@ -78,14 +78,15 @@ func allocated(f func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
-// Before: the header's product of dimensions overflowed and matched the
-// file's size (2^31 * 2^16 * 2^17 = 2^64 = 0 bytes), or panicked in
-// makeslice.
+// Before: the header's product of dimensions could overflow and match the
+// file's size: 16 images of 2^30 x 2^30 pixels make 2^64 = 0 bytes, so an
+// empty file opened as a set of 2^60 features and Test panicked.
 func TestIDXDimsOverflow(t *testing.T) {
 	tests := []struct {
 		dims []int
 		want string
 	}{
+		{[]int{16, 1 << 30, 1 << 30}, "images of 1073741824x1073741824 pixels, above the limit of 1048576 features"},
 		{[]int{1 << 31, 1 << 16, 1 << 17}, "header promises 2147483648 images, above the limit of 16777216 examples"},
 		{[]int{1, 1 << 16, 1 << 17}, "images of 65536x131072 pixels, above the limit of 1048576 features"},
 		{[]int{1, 1<<32 - 1, 1<<32 - 1}, "images of 4294967295x4294967295 pixels"},
@@ -93,8 +94,10 @@ func TestIDXDimsOverflow(t *testing.T) {
 		{[]int{2, 0, 28}, "images of 0x28 pixels hold nothing"},
 	}
 	for _, tt := range tests {
-		dir := writeMNIST(t, 12, 2, false)
-		writeFile(t, filepath.Join(dir, "train-images-idx3-ubyte"), idx(idxImages, tt.dims, nil), false)
+		dir := writeMNIST(t, 16, 16, false)
+		for _, prefix := range []string{"train", "t10k"} {
+			writeFile(t, filepath.Join(dir, prefix+"-images-idx3-ubyte"), idx(idxImages, tt.dims, nil), false)
+		}
 		openErr(t, "mnist:"+dir, "train-images-idx3-ubyte: "+tt.want)
 	}
 }
@@ -131,7 +134,9 @@ func TestIDXPromisesMore(t *testing.T) {
 			dir := writeMNIST(t, 12, 2, false)
 			os.Remove(filepath.Join(dir, tt.file))
 			writeFile(t, filepath.Join(dir, tt.file), tt.data, tt.gz)
-			if got := allocated(func() { openErr(t, "mnist:"+dir, tt.file, tt.want) }); got > tt.budget {
+			got := allocated(func() { openErr(t, "mnist:"+dir, tt.file, tt.want) })
+			t.Logf("Open allocated %d bytes", got)
+			if got > tt.budget {
 				t.Errorf("Open allocated %d bytes, want at most %d", got, tt.budget)
 			}
 		})
@@ -152,6 +157,7 @@ func TestGzipBomb(t *testing.T) {
 	got := allocated(func() {
 		openErr(t, "mnist:"+dir, "train-images-idx3-ubyte.gz: truncated or padded: dimensions 12x4x5 need 240 data bytes, file has more")
 	})
+	t.Logf("IDX bomb: %d bytes inflating to %d; Open allocated %d bytes", len(images), bomb, got)
 	if got > 1<<20 {
 		t.Errorf("IDX bomb of %d bytes (%d gzipped): Open allocated %d bytes, want at most 1 MiB", bomb, len(images), got)
 	}
@@ -165,6 +171,7 @@ func TestGzipBomb(t *testing.T) {
 	got = allocated(func() {
 		openErr(t, "cifar10:"+cifar, "data_batch_2.bin: more than 87379 records: with the 2 images before it, above the limit of 268435456 values")
 	})
+	t.Logf("CIFAR bomb: %d bytes inflating to %d; Open allocated %d bytes", len(batch), bomb, got)
 	if got > 1<<20 {
 		t.Errorf("CIFAR bomb of %d bytes (%d gzipped): Open allocated %d bytes, want at most 1 MiB", bomb, len(batch), got)
 	}
