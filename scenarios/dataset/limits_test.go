@@ -3,7 +3,9 @@ package dataset
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -261,5 +263,20 @@ func TestLimitHint(t *testing.T) {
 	}
 	if MaxFileBytes != 2<<30 || !strings.Contains(limitHint, "2 GiB") {
 		t.Errorf("limitHint %q and MaxFileBytes %d disagree", limitHint, MaxFileBytes)
+	}
+}
+
+// A CSV file stops being read soon after its context is done: here, a
+// context cancelled before the first line, and a file of 12 checks' worth.
+func TestCSVCancel(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.csv")
+	writeFile(t, path, []byte(strings.Repeat("1,0.5,0.25\n", 12*csvCheckEvery/11)), false)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := openCSVContext(ctx, "csv:"+path, path, 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: error %v, want %v", err, context.Canceled)
+	}
+	if _, err := openCSVContext(t.Context(), "csv:"+path, path, 1); err != nil {
+		t.Error(err)
 	}
 }
