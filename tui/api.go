@@ -23,6 +23,13 @@ type Options struct {
 	Pool Pool
 	// NoExport disables the export key (the SSH demo gives no file access).
 	NoExport bool
+	// OnPanic, when not nil, is told of a panic recovered in a goroutine
+	// the app started (a run's trainer, an export). The run shows the
+	// error's one line and stops; the app goes on. err is a *PanicError
+	// carrying the stack. OnPanic is called from that goroutine, so it
+	// must be safe for concurrent use; an SSH server logs it with the
+	// session's name.
+	OnPanic func(err error)
 }
 
 // Limits caps network size and run length.

@@ -190,7 +190,7 @@ func TestExport(t *testing.T) {
 	tr.send(ctlMsg{op: ctlToggle})
 	waitData(t, tr, func(d runData) bool { return d.State == stateDone })
 	dir := t.TempDir()
-	msg := exportRun(tr, dir, time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
+	msg := exportRun(tr, dir, time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), nil)
 	if msg.Err != nil {
 		t.Fatal(msg.Err)
 	}

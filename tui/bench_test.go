@@ -90,3 +90,19 @@ func BenchmarkTrainingWithApp(b *testing.B) {
 	b.ReportMetric(float64(sc.Steps*int64(sc.BatchSize)*int64(b.N))/app.Seconds(), "app-ex/s")
 	b.ReportMetric(float64(sc.Steps*int64(sc.BatchSize)*int64(b.N))/bare.Seconds(), "batch-ex/s")
 }
+
+// BenchmarkFrameMaxSize is a whole frame per view at the largest size the
+// app draws (MaxWidth x MaxHeight); the frame pacing keeps what it costs
+// to about a quarter of a core.
+func BenchmarkFrameMaxSize(b *testing.B) {
+	for v := range numViews {
+		b.Run(viewNames[v], func(b *testing.B) {
+			m := goldenModel(b, MaxWidth, MaxHeight)
+			m.setView(v)
+			for b.Loop() {
+				m.render()
+			}
+			b.ReportMetric(float64(len(m.frame)), "frame-bytes")
+		})
+	}
+}

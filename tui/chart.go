@@ -227,43 +227,6 @@ func lineChart(ss []series, width, height int, xlo, xhi, ylo, yhi float64, yfmt 
 	return lines
 }
 
-// line calls plot for every dot from (x0, y0) to (x1, y1) (Bresenham).
-func line(x0, y0, x1, y1 int, plot func(x, y int)) {
-	dx, dy := abs(x1-x0), -abs(y1-y0)
-	sx, sy := sign(x1-x0), sign(y1-y0)
-	err := dx + dy
-	for {
-		plot(x0, y0)
-		if x0 == x1 && y0 == y1 {
-			return
-		}
-		if e2 := 2 * err; e2 >= dy {
-			err += dy
-			x0 += sx
-		} else {
-			err += dx
-			y0 += sy
-		}
-	}
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-func sign(x int) int {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return 0
-}
-
 func blankLines(width, height int) []string {
 	out := make([]string, max(0, height))
 	for i := range out {

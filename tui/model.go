@@ -15,11 +15,36 @@ import (
 	"initscope/scenarios"
 )
 
-// The smallest terminal the app draws in.
-const minWidth, minHeight = 80, 24
+// Terminal sizes, in cells. The app draws its views in at least
+// MinWidth x MinHeight (a smaller window gets a one-line request to
+// enlarge it) and at most MaxWidth x MaxHeight: every size it is told is
+// clamped to [0, Max] first, since a client may claim 4294967295 columns
+// and layout allocates by the size. An SSH server clamps to the same
+// maximum before it hands sizes on.
+const (
+	MinWidth, MinHeight = 80, 24
+	MaxWidth, MaxHeight = 500, 200
+)
+
+// clampSize bounds a terminal size to [0, MaxWidth] x [0, MaxHeight].
+func clampSize(w, h int) (int, int) {
+	return max(0, min(MaxWidth, w)), max(0, min(MaxHeight, h))
+}
 
 // frameRate is how often the UI takes the trainers' latest snapshots.
 const frameRate = 100 * time.Millisecond
+
+// Frames are paced by what they cost, so that drawing takes at most about
+// a quarter of a core however large the terminal (a line chart of 500x200
+// cells takes a quarter of a second) and however fast keys arrive (a held
+// key, pasted text): the tick comes every max(frameRate, frameBudget*cost)
+// of the last frame, and a key or resize draws at once only when the last
+// frame is older than max(keyFrameGap, frameBudget*cost); otherwise the
+// next tick draws it.
+const (
+	keyFrameGap = 25 * time.Millisecond
+	frameBudget = 3
+)
 
 type viewID int
 
@@ -89,6 +114,8 @@ type Model struct {
 	mu       sync.Mutex // guards trainers and closed against Close from another goroutine
 	trainers [numRuns]*trainer
 	closed   bool
+	quitting bool           // a quit key was pressed
+	running  sync.WaitGroup // every trainer goroutine, replaced ones too
 
 	data [numRuns]runData
 
@@ -102,7 +129,14 @@ type Model struct {
 	messageAt  time.Time
 
 	exportDir string // "" is the current directory
+	exporting bool   // an export is being written (one at a time)
 	frame     string // the cached screen View returns
+
+	paced    bool          // keys and resizes draw at most every keyFrameGap (New; tests draw every time)
+	dirty    bool          // the frame is older than the model: the next tick draws
+	drawnAt  time.Time     // when the frame was drawn
+	drawCost time.Duration // how long it took
+	frames   int           // frames drawn (tests read it)
 }
 
 // pendingChange is a new scenario waiting for the user's yes.
@@ -113,7 +147,11 @@ type pendingChange struct {
 
 // New builds the app on opt.Scenario and starts building its network in
 // the background, paused at step 0.
-func New(opt Options) *Model { return newModel(opt, true) }
+func New(opt Options) *Model {
+	m := newModel(opt, true)
+	m.paced = true
+	return m
+}
 
 // newModel is New; tests that show fixed data pass train false.
 func newModel(opt Options, train bool) *Model {
@@ -135,9 +173,14 @@ func newModel(opt Options, train bool) *Model {
 	m.opt.Scenario = sc
 	m.data[runMain] = runData{Scenario: sc, State: stateBuilding, Version: 0}
 	if train {
-		m.trainers[runMain] = startTrainer(sc, opt.Pool)
+		m.trainers[runMain] = launch(sc, m.trainerConfig(runMain), nil)
 	}
 	return m
+}
+
+// trainerConfig is what run's trainers share.
+func (m *Model) trainerConfig(run int) trainerConfig {
+	return trainerConfig{pool: m.opt.Pool, onPanic: m.opt.OnPanic, where: runNames[run], wg: &m.running}
 }
 
 // clamp caps a scenario to the limits.
@@ -167,6 +210,7 @@ func (m *Model) Close() {
 			t.stop()
 		}
 	}
+	m.running.Wait()
 }
 
 // trainer returns run's trainer, or nil.
@@ -176,18 +220,20 @@ func (m *Model) trainer(run int) *trainer {
 	return m.trainers[run]
 }
 
-// restart replaces run's trainer with a new one on sc, at step 0.
+// restart replaces run's trainer with a new one on sc, at step 0. The old
+// one is cancelled and ends on its own; the new one builds after it has
+// ended, so however often a run is reset it holds one network at a time,
+// and a burst of resets builds once (launch).
 func (m *Model) restart(run int, sc scenarios.Scenario) {
 	m.mu.Lock()
 	old := m.trainers[run]
 	m.trainers[run] = nil
 	if !m.closed {
-		m.trainers[run] = startTrainer(sc, m.opt.Pool)
+		m.trainers[run] = launch(sc, m.trainerConfig(run), old)
+	} else if old != nil {
+		old.retire()
 	}
 	m.mu.Unlock()
-	if old != nil {
-		old.cancel() // it ends on its own; Close need not wait for it
-	}
 	m.data[run] = runData{Scenario: sc, State: stateBuilding}
 }
 
@@ -197,16 +243,27 @@ func (m *Model) stopAll() {
 	defer m.mu.Unlock()
 	for _, t := range m.trainers {
 		if t != nil {
-			t.cancel()
+			t.retire()
 		}
 	}
 }
 
 // Init starts the frame tick.
-func (m *Model) Init() tea.Cmd { return tick() }
+func (m *Model) Init() tea.Cmd { return m.tick() }
 
-func tick() tea.Cmd {
-	return tea.Tick(frameRate, func(t time.Time) tea.Msg { return tickMsg(t) })
+// tick asks for the next frame, later when frames cost more.
+func (m *Model) tick() tea.Cmd {
+	return tea.Tick(max(frameRate, frameBudget*m.drawCost), func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// tooSoon reports whether a key or resize should leave its frame to the
+// next tick, marking the frame out of date if so.
+func (m *Model) tooSoon() bool {
+	if m.paced && time.Since(m.drawnAt) < max(keyFrameGap, frameBudget*m.drawCost) {
+		m.dirty = true
+		return true
+	}
+	return false
 }
 
 // Update handles keys, sizes, ticks and data.
@@ -214,40 +271,70 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		m.help.Width = msg.Width
-	case tickMsg:
-		if !m.pull() && !m.messageExpired() {
-			return m, tick()
+		m.width, m.height = clampSize(msg.Width, msg.Height)
+		m.help.Width = m.width
+		if m.tooSoon() {
+			return m, nil
 		}
-		cmd = tick()
+	case tickMsg:
+		if !m.pull() && !m.messageExpired() && !m.dirty {
+			return m, m.tick()
+		}
+		cmd = m.tick()
 	case dataMsg:
 		m.data[msg.Run] = msg.Data
 	case exportedMsg:
+		m.exporting = false
 		if msg.Err != nil {
 			m.say(true, "export failed: %v", msg.Err)
 		} else {
 			m.say(false, "exported %d snapshots to %s", msg.N, msg.Path)
 		}
 	case tea.KeyMsg:
-		if keys := splitRunes(msg); keys != nil {
-			// Keys typed fast (or arriving together over SSH) come as one
-			// message, "4q": each is a command of its own.
-			var cmds []tea.Cmd
-			for _, k := range keys {
-				_, c := m.Update(k)
-				cmds = append(cmds, c)
-			}
-			return m, tea.Batch(cmds...)
+		cmd = m.keys1(msg)
+		if m.tooSoon() {
+			return m, cmd
 		}
-		if key.Matches(msg, m.keys.Quit) && (msg.String() == "ctrl+c" || m.overlay == overlayNone || m.overlay == overlayHelp) {
-			m.stopAll()
-			return m, tea.Quit
-		}
-		cmd = m.handleKey(msg)
 	}
 	m.render()
 	return m, cmd
+}
+
+// maxKeysPerMsg is the most keys one message acts on. Keys typed fast (or
+// arriving together over SSH) come as one message, "4q", and each is a
+// command; text pasted without bracketed paste comes the same way, and
+// beyond this many runes the rest of the message is dropped, so a 100 KB
+// paste costs a few hundred key presses, not 100,000 (and one frame).
+const maxKeysPerMsg = 32
+
+// keys1 acts on one key message: a key, or several typed together.
+func (m *Model) keys1(msg tea.KeyMsg) tea.Cmd {
+	if msg.Paste {
+		// The app has no text field: pasted text is not commands.
+		return nil
+	}
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 {
+		return m.key(msg)
+	}
+	var cmds []tea.Cmd
+	for _, r := range msg.Runes[:min(len(msg.Runes), maxKeysPerMsg)] {
+		c := m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		cmds = append(cmds, c)
+		if m.quitting {
+			break
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// key acts on one key.
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.Quit) && (msg.String() == "ctrl+c" || m.overlay == overlayNone || m.overlay == overlayHelp) {
+		m.stopAll()
+		m.quitting = true
+		return tea.Quit
+	}
+	return m.handleKey(msg)
 }
 
 // shortHelp is the key hint, without export where it is disabled (the key
@@ -258,19 +345,6 @@ func (m *Model) shortHelp() []key.Binding {
 		hints = slices.DeleteFunc(hints, func(b key.Binding) bool { return b.Help().Key == m.keys.Export.Help().Key })
 	}
 	return hints
-}
-
-// splitRunes splits a typed (not pasted) multi-rune key message into one
-// message per rune; it returns nil for any other key.
-func splitRunes(msg tea.KeyMsg) []tea.KeyMsg {
-	if msg.Type != tea.KeyRunes || msg.Paste || len(msg.Runes) < 2 {
-		return nil
-	}
-	keys := make([]tea.KeyMsg, len(msg.Runes))
-	for i, r := range msg.Runes {
-		keys[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
-	}
-	return keys
 }
 
 // pull takes every trainer's latest data; it reports whether anything changed.
@@ -318,15 +392,21 @@ func (m *Model) View() string {
 
 // render draws the whole screen into the cache.
 func (m *Model) render() {
+	start := time.Now()
+	defer func() {
+		m.drawnAt = time.Now()
+		m.drawCost, m.dirty = m.drawnAt.Sub(start), false
+		m.frames++
+	}()
 	w, h := m.width, m.height
 	if w == 0 || h == 0 {
 		m.frame = "starting initscope…"
 		return
 	}
-	if w < minWidth || h < minHeight {
-		msg := m.st.Bad.Render(sprintf("terminal too small: need %dx%d, have %dx%d", minWidth, minHeight, w, h)) +
+	if w < MinWidth || h < MinHeight {
+		msg := m.st.Bad.Render(sprintf("terminal too small: need %dx%d, have %dx%d", MinWidth, MinHeight, w, h)) +
 			"\n" + m.st.Hint.Render("enlarge the window, or press q to quit")
-		m.frame = lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, msg)
+		m.frame = strings.Join(fixHeight(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, msg), w, h), "\n")
 		return
 	}
 	bodyH := h - 5

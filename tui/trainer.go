@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"initscope/nn"
@@ -69,19 +70,46 @@ type ctlMsg struct {
 	steps int64
 }
 
+// rebuildDelay is how long a replacement run waits, once the run it
+// replaces has ended, before it builds: a newer request in that time
+// replaces it in turn, so a burst of resets builds one network.
+const rebuildDelay = 100 * time.Millisecond
+
+// builds counts the trainers that began building a network (tests read it).
+var builds struct {
+	launched atomic.Int64 // trainers started, built or not
+	started  atomic.Int64 // builds begun
+	live     atomic.Int64 // begun and not yet ended
+	peak     atomic.Int64 // the most live at once
+}
+
+// trainerConfig is what every trainer of one run shares.
+type trainerConfig struct {
+	pool    Pool
+	onPanic func(error)
+	where   string          // the run's name, for errors
+	wg      *sync.WaitGroup // when not nil, counts the trainers' goroutines
+}
+
 // trainer owns one Runner in its own goroutine. It takes a snapshot every
 // scenario.Every steps and publishes it with the run's progress under a
 // mutex; the UI reads the latest on its tick. Controls arrive on a channel,
 // so the UI never waits for training.
+//
+// A run's trainers follow each other: a trainer that replaces another
+// waits for it to end before it builds, so each run holds at most one
+// network at a time however fast it is reset (see launch and retire).
 type trainer struct {
 	ctl    chan ctlMsg
 	cancel context.CancelFunc
 	done   chan struct{}
-	pool   Pool
+	cfg    trainerConfig
 
 	wantJac chan struct{} // non-blocking: ask for a Jacobian at the next snapshot
 
 	mu      sync.Mutex
+	began   bool     // it started building (then it is the one to wait for)
+	after   *trainer // the trainer it replaces, until it begins
 	data    runData
 	record  batch.RunRecord
 	summary scenarios.Summary
@@ -90,14 +118,75 @@ type trainer struct {
 // startTrainer builds sc's runner in the background and waits paused at
 // step 0, with the step-0 snapshot published.
 func startTrainer(sc scenarios.Scenario, pool Pool) *trainer {
+	return launch(sc, trainerConfig{pool: pool, where: runNames[runMain]}, nil)
+}
+
+// launch starts a trainer on sc that replaces prev (nil for none): prev is
+// cancelled, and the new trainer builds only once prev (or, when prev never
+// began, the trainer prev was waiting for) has ended and rebuildDelay has
+// passed without a newer launch replacing it.
+func launch(sc scenarios.Scenario, cfg trainerConfig, prev *trainer) *trainer {
 	ctx, cancel := context.WithCancel(context.Background())
 	t := &trainer{
-		ctl: make(chan ctlMsg, 16), cancel: cancel, done: make(chan struct{}), pool: pool,
+		ctl: make(chan ctlMsg, 16), cancel: cancel, done: make(chan struct{}), cfg: cfg,
 		wantJac: make(chan struct{}, 1),
 		data:    runData{Scenario: sc, State: stateBuilding, Rate: math.NaN(), Version: 1},
 	}
+	if prev != nil {
+		t.after = prev.retire()
+	}
+	if cfg.wg != nil {
+		cfg.wg.Add(1)
+	}
+	builds.launched.Add(1)
 	go t.loop(ctx)
 	return t
+}
+
+// retire cancels t and returns the trainer a successor must wait for: t
+// itself once it began building (its network may still be in memory),
+// else the one t was waiting for, since t will build nothing.
+func (t *trainer) retire() *trainer {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.cancel()
+	if t.began {
+		return t
+	}
+	return t.after
+}
+
+// begin waits for the trainer t replaces to end, then rebuildDelay, and
+// marks t building. It reports false when t was cancelled first.
+func (t *trainer) begin(ctx context.Context) bool {
+	t.mu.Lock()
+	after := t.after
+	t.mu.Unlock()
+	if after != nil {
+		select {
+		case <-after.done:
+		case <-ctx.Done():
+			return false
+		}
+		delay := time.NewTimer(rebuildDelay)
+		defer delay.Stop()
+		select {
+		case <-delay.C:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if ctx.Err() != nil { // retire decides under the same lock
+		return false
+	}
+	t.began, t.after = true, nil
+	builds.started.Add(1)
+	live := builds.live.Add(1)
+	for peak := builds.peak.Load(); live > peak && !builds.peak.CompareAndSwap(peak, live); peak = builds.peak.Load() {
+	}
+	return true
 }
 
 // send passes a control without ever blocking the UI; when 16 are already
@@ -116,10 +205,14 @@ func (t *trainer) requestJacobian() {
 	}
 }
 
-// stop ends the goroutine and waits for it. It is idempotent.
+// stop ends the goroutine and waits for it, and for the trainer it
+// replaced if that one is still ending. It is idempotent.
 func (t *trainer) stop() {
-	t.cancel()
+	after := t.retire()
 	<-t.done
+	if after != nil {
+		<-after.done
+	}
 }
 
 // read returns a copy of what the trainer published.
@@ -138,23 +231,56 @@ func (t *trainer) exportData() (batch.RunRecord, []nn.Snapshot, scenarios.Summar
 
 func (t *trainer) update(f func(d *runData)) {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	f(&t.data)
 	t.data.Version++
-	t.mu.Unlock()
+}
+
+// fail ends the run with err, shown as the run's error.
+func (t *trainer) fail(err error) {
+	t.update(func(d *runData) { d.State, d.Err = stateFailed, err })
 }
 
 func (t *trainer) loop(ctx context.Context) {
+	if t.cfg.wg != nil {
+		defer t.cfg.wg.Done()
+	}
 	defer close(t.done)
-	sc := t.data.Scenario
-	r, err := scenarios.NewRunner(sc)
+	// A panic ends this run, not the process: the run shows it as its
+	// error and the embedding program is told (Options.OnPanic).
+	defer func() {
+		if p := recover(); p != nil {
+			t.fail(recovered(t.cfg.where, p, t.cfg.onPanic))
+		}
+	}()
+	if !t.begin(ctx) {
+		return
+	}
+	defer builds.live.Add(-1)
+	t.run(ctx)
+}
+
+// run builds the network and trains it as the controls say until ctx ends.
+// The runner is local to it: when it returns, the network can be freed.
+func (t *trainer) run(ctx context.Context) {
+	sc := t.read().Scenario
+	fault("build")
+	// NewRunner and Snapshot return as soon as ctx ends (a reset), and
+	// the network goes with r when run returns.
+	r, err := scenarios.NewRunner(ctx, sc)
+	if ctx.Err() != nil {
+		return
+	}
 	if err != nil {
-		t.update(func(d *runData) { d.State, d.Err = stateFailed, err })
+		t.fail(err)
 		return
 	}
 	start := time.Now()
 	lastTestError := math.NaN()
 	var lastJac time.Time
-	snapshot := func() {
+	// snapshot measures the network and publishes the snapshot; it
+	// reports false when the run must end (ctx ended, or it failed).
+	snapshot := func() bool {
 		jac := false
 		select {
 		case <-t.wantJac:
@@ -163,11 +289,19 @@ func (t *trainer) loop(ctx context.Context) {
 			}
 		default:
 		}
-		snap := r.Snapshot(jac)
+		snap, err := r.Snapshot(ctx, jac)
+		if ctx.Err() != nil {
+			return false
+		}
+		if err != nil {
+			t.fail(err)
+			return false
+		}
 		lastTestError = snap.TestError
 		t.mu.Lock()
+		defer t.mu.Unlock()
 		t.data.Snaps = appendSnap(t.data.Snaps, snap)
-		t.mu.Unlock()
+		return true
 	}
 	publish := func(state runState) {
 		sum := r.Summary(lastTestError, time.Since(start))
@@ -178,18 +312,21 @@ func (t *trainer) loop(ctx context.Context) {
 			state = stateDone
 		}
 		rate := sum.ExamplesPerSecond()
-		t.mu.Lock()
-		t.summary = sum
-		t.mu.Unlock()
 		t.update(func(d *runData) {
 			d.State, d.Step, d.Examples, d.Rate, d.DivergedStep = state, sum.Steps, sum.Examples, rate, divStep
 			d.Scenario = r.Scenario
 		})
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.summary = sum
 	}
+	rec := batch.NewRunRecord(r)
 	t.mu.Lock()
-	t.record = batch.NewRunRecord(r)
+	t.record = rec
 	t.mu.Unlock()
-	snapshot()
+	if !snapshot() {
+		return
+	}
 	publish(statePaused)
 
 	running := false
@@ -228,7 +365,9 @@ func (t *trainer) loop(ctx context.Context) {
 			running = false
 			if !r.Done() {
 				r.Step()
-				snapshot()
+				if !snapshot() {
+					return
+				}
 			}
 		case ctlSteps:
 			// Only the length of the run changes: the network stays.
@@ -247,19 +386,22 @@ func (t *trainer) loop(ctx context.Context) {
 
 // train does steps for about one chunk of time, holding a pool slot when
 // there is a pool. It reports false when ctx ended.
-func (t *trainer) train(ctx context.Context, r *scenarios.Runner, snapshot func()) bool {
-	if t.pool != nil {
-		if err := t.pool.Acquire(ctx); err != nil {
+func (t *trainer) train(ctx context.Context, r *scenarios.Runner, snapshot func() bool) bool {
+	if t.cfg.pool != nil {
+		if err := t.cfg.pool.Acquire(ctx); err != nil {
 			return false
 		}
-		defer t.pool.Release()
+		defer t.cfg.pool.Release()
 	}
 	every := r.Scenario.Every
 	deadline := time.Now().Add(chunk)
 	for !r.Done() {
+		fault("step")
 		r.Step()
 		if step := r.StepCount(); step%every == 0 || r.Done() {
-			snapshot()
+			if !snapshot() {
+				return false
+			}
 		}
 		if time.Now().After(deadline) {
 			break

@@ -212,12 +212,26 @@ func (m *Model) export() tea.Cmd {
 	if t == nil {
 		return nil
 	}
+	if m.exporting {
+		m.say(false, "an export is being written: press e again when it is done")
+		return nil
+	}
+	m.exporting = true
 	dir := m.exportDir
 	now := time.Now()
-	return func() tea.Msg { return exportRun(t, dir, now) }
+	onPanic := m.opt.OnPanic
+	return func() tea.Msg { return exportRun(t, dir, now, onPanic) }
 }
 
-func exportRun(t *trainer, dir string, now time.Time) exportedMsg {
+// exportRun writes t's run to a new file in dir (the working directory
+// when ""). A panic is recovered as the export's error.
+func exportRun(t *trainer, dir string, now time.Time, onPanic func(error)) (msg exportedMsg) {
+	defer func() {
+		if p := recover(); p != nil {
+			msg = exportedMsg{Err: recovered("export", p, onPanic)}
+		}
+	}()
+	fault("export")
 	run, snaps, sum, ok := t.exportData()
 	if !ok {
 		return exportedMsg{Err: errors.New("nothing to export yet: the network is still being built")}
