@@ -1,11 +1,16 @@
 package cli
 
 import (
+	"errors"
 	"flag"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"time"
+
+	"initscope/scenarios"
 )
 
 // ServeOptions are the SSH server's settings, each with a safe default for
@@ -51,24 +56,54 @@ func (s *ServeOptions) register(fs *flag.FlagSet) {
 	fs.IntVar(&s.Workers, "workers", max(1, runtime.NumCPU()-1), "with --serve: training workers shared by all sessions")
 }
 
+// Bounds on the serve flags that have no natural limit of their own.
+const (
+	maxRatePerMinute = 1e6
+	maxRateBurst     = 10000
+	minTimeout       = time.Second
+	maxTimeout       = 7 * 24 * time.Hour
+)
+
 func (s *ServeOptions) validate() error {
 	switch {
 	case s.MaxSessions < 1 || s.MaxSessions > 10000:
 		return usagef("--max-sessions %d out of range (1..10000)", s.MaxSessions)
-	case s.RatePerMinute <= 0:
-		return usagef("--rate %v must be above 0", s.RatePerMinute)
-	case s.RateBurst < 1:
-		return usagef("--rate-burst %d must be at least 1", s.RateBurst)
-	case s.IdleTimeout <= 0 || s.MaxSession <= 0:
-		return usagef("--idle-timeout and --max-session must be above 0 (e.g. 10m)")
+	case !(s.RatePerMinute > 0 && s.RatePerMinute <= maxRatePerMinute): // NaN fails too
+		return usagef("--rate %v out of range (above 0, at most %g connections per minute)", s.RatePerMinute, float64(maxRatePerMinute))
+	case s.RateBurst < 1 || s.RateBurst > maxRateBurst:
+		return usagef("--rate-burst %d out of range (1..%d)", s.RateBurst, maxRateBurst)
+	case s.IdleTimeout < minTimeout || s.IdleTimeout > maxTimeout:
+		return usagef("--idle-timeout %v out of range (%v..%v, e.g. 10m)", s.IdleTimeout, minTimeout, maxTimeout)
+	case s.MaxSession < minTimeout || s.MaxSession > maxTimeout:
+		return usagef("--max-session %v out of range (%v..%v, e.g. 1h)", s.MaxSession, minTimeout, maxTimeout)
 	case s.MaxWidth < 1 || s.MaxWidth > 4096:
 		return usagef("--cap-width %d out of range (1..4096)", s.MaxWidth)
 	case s.MaxDepth < 1 || s.MaxDepth > 20:
 		return usagef("--cap-depth %d out of range (1..20)", s.MaxDepth)
-	case s.MaxSteps < 1:
-		return usagef("--cap-steps %d must be at least 1", s.MaxSteps)
+	case s.MaxSteps < 1 || s.MaxSteps > scenarios.MaxSteps:
+		return usagef("--cap-steps %d out of range (1..%d)", s.MaxSteps, int64(scenarios.MaxSteps))
 	case s.Workers < 1 || s.Workers > 64:
 		return usagef("--workers %d out of range (1..64)", s.Workers)
+	case s.HostKey == "":
+		return usagef("--host-key is empty (give the path of the server's key; it is created if missing)")
+	}
+	return validateListen(s.Listen)
+}
+
+// validateListen checks that addr is HOST:PORT with a port in 0..65535
+// (0 picks a free one). Whether the host resolves and the port is free is
+// found out when the server listens.
+func validateListen(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		why := err.Error()
+		if ae := (*net.AddrError)(nil); errors.As(err, &ae) {
+			why = ae.Err
+		}
+		return usagef("--listen %q: %s (give HOST:PORT, e.g. 127.0.0.1:23234 or :2222)", addr, why)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return usagef("--listen %q: port %q is not a number in 0..65535", addr, port)
 	}
 	return nil
 }
