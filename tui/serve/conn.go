@@ -2,6 +2,8 @@ package serve
 
 import (
 	"net"
+
+	"github.com/charmbracelet/log"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,11 +16,17 @@ import (
 // Connection-level limits that need no flag.
 const (
 	// handshakeTimeout bounds how long a connection may take to reach an
-	// open session, so silent or slow clients cannot hold connection slots.
-	handshakeTimeout = 20 * time.Second
+	// open session, so silent or slow clients cannot hold connection slots
+	// for long. OpenSSH with a key in an agent needs well under a second.
+	handshakeTimeout = 10 * time.Second
 	// pendingConns is how many connections beyond --max-sessions may be
 	// mid-handshake or waiting to be told "busy"; more are dropped at once.
-	pendingConns = 16
+	pendingConns = 64
+	// pendingPerAddr is how many connections one address (an IPv4 address,
+	// an IPv6 /64) may have before its sessions start; more are dropped at
+	// accept, so one address holding silent sockets cannot fill the
+	// pending slots that every other visitor needs.
+	pendingPerAddr = 4
 	// rateEntries bounds the per-address rate table (least recently seen
 	// addresses are forgotten first).
 	rateEntries = 4096
@@ -40,7 +48,12 @@ type connState struct {
 	overRate  bool        // past --rate: refused with a message once a session opens
 	channel   atomic.Bool // a session channel has been opened (one is allowed)
 	started   atomic.Bool // the session's handler has started
+	aborted   atomic.Bool // closed by the server for misbehaving
 	handshake time.Time   // deadline until the session starts
+	addrKey   string      // the remote address as the per-address limits count it
+	pending   bool        // counted in Server.pending; guarded by Server.mu
+	budget    *budget     // requests the visitor may still send
+	window    *windowBox  // the terminal size, clamped, latest only
 	session   atomic.Pointer[session]
 	closeOnce sync.Once
 	onClose   func()
@@ -115,14 +128,23 @@ func newRateTable(perMinute float64, burst int) *rateTable {
 	return &rateTable{per: rate.Limit(perMinute / 60), burst: burst, cache: cache}
 }
 
-func (r *rateTable) allow(addr net.Addr) bool {
+// addrKey is what the per-address limits count: the IP for IPv4, the /64
+// prefix for IPv6 (one host usually holds a whole /64).
+func addrKey(addr net.Addr) string {
 	if a, ok := addr.(connAddr); ok {
 		addr = a.Addr
 	}
-	key := addr.String()
-	if tcp, ok := addr.(*net.TCPAddr); ok {
-		key = tcp.IP.String()
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return addr.String()
 	}
+	if ip4 := tcp.IP.To4(); ip4 != nil {
+		return ip4.String()
+	}
+	return tcp.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
+
+func (r *rateTable) allow(key string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l, ok := r.cache.Get(key)
@@ -152,4 +174,39 @@ func (l rateLimiter) Allow(s ssh.Session) error {
 		return errRate{}
 	}
 	return nil
+}
+
+// refusalLog logs the connections refused at accept: at most
+// refusalLogBurst lines at once and refusalLogRate a second, so a flood of
+// connections cannot flood the log; the lines left out are counted in the
+// next one.
+type refusalLog struct {
+	mu         sync.Mutex
+	lim        *rate.Limiter
+	suppressed int
+}
+
+const (
+	refusalLogRate  = 10
+	refusalLogBurst = 20
+)
+
+func (r *refusalLog) log(l *log.Logger, remote, reason string) {
+	r.mu.Lock()
+	if r.lim == nil {
+		r.lim = rate.NewLimiter(refusalLogRate, refusalLogBurst)
+	}
+	if !r.lim.Allow() {
+		r.suppressed++
+		r.mu.Unlock()
+		return
+	}
+	n := r.suppressed
+	r.suppressed = 0
+	r.mu.Unlock()
+	keys := []any{"remote", remote, "reason", reason}
+	if n > 0 {
+		keys = append(keys, "not_logged", n)
+	}
+	l.Info("refused", keys...)
 }

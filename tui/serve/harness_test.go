@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"io"
+	"net"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -47,13 +48,19 @@ func testOptions(t *testing.T) cli.ServeOptions {
 
 func startServer(t *testing.T, opt cli.ServeOptions) *testServer {
 	t.Helper()
+	return startServerApp(t, opt, nil)
+}
+
+// startServerApp serves app (nil: the initscope app).
+func startServerApp(t *testing.T, opt cli.ServeOptions, app App) *testServer {
+	t.Helper()
 	sc, ok := scenarios.Lookup(scenarios.DefaultName)
 	if !ok {
 		t.Fatal("no default scenario")
 	}
 	logs := &syncBuffer{}
 	logger := log.NewWithOptions(logs, log.Options{Level: log.DebugLevel})
-	srv, err := New(Config{ServeOptions: opt, Scenario: sc, Logger: logger})
+	srv, err := New(Config{ServeOptions: opt, Scenario: sc, Logger: logger, App: app})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,16 +111,37 @@ func openSession(t *testing.T, addr string) *gossh.Session {
 
 func dial(t *testing.T, addr string, key gossh.Signer) (*gossh.Client, error) {
 	t.Helper()
+	return dialFrom(t, nil, addr, key)
+}
+
+// dialFrom is dial from a local address (nil: any); every 127.0.0.0/8
+// address is loopback on Linux, so tests can be visitors from two addresses.
+func dialFrom(t *testing.T, local net.IP, addr string, key gossh.Signer) (*gossh.Client, error) {
+	t.Helper()
 	auth := []gossh.AuthMethod{gossh.Password("visitor")}
 	if key != nil {
 		auth = []gossh.AuthMethod{gossh.PublicKeys(key)}
 	}
-	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
+	d := net.Dialer{Timeout: 10 * time.Second}
+	if local != nil {
+		d.LocalAddr = &net.TCPAddr{IP: local}
+	}
+	conn, err := d.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	conn.SetDeadline(time.Now().Add(10 * time.Second)) // for the handshake
+	c, chans, reqs, err := gossh.NewClientConn(conn, addr, &gossh.ClientConfig{
 		User:            "visitor",
 		Auth:            auth,
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
-		Timeout:         10 * time.Second,
 	})
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	conn.SetDeadline(time.Time{})
+	return gossh.NewClient(c, chans, reqs), nil
 }
 
 // term is a client session with a PTY, running the app.

@@ -18,26 +18,30 @@ import (
 // directory made 0700, so clients see the same host key across restarts. Like
 // sshd, it refuses a key file that others may read.
 func loadHostKey(path string) (gossh.Signer, error) {
-	pemBytes, err := os.ReadFile(path)
+	pemBytes, err := readBounded(path, maxHostKeyBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		pemBytes, err = createHostKey(path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("host key %s: %w", path, err)
+		return nil, fmt.Errorf("--host-key %s: %w", path, err)
 	}
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("host key %s: %w", path, err)
+		return nil, fmt.Errorf("--host-key %s: %w", path, err)
 	}
 	if info.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("host key %s is readable by others (mode %v); run chmod 600 on it", path, info.Mode().Perm())
+		return nil, fmt.Errorf("--host-key %s is readable by others (mode %v); run chmod 600 on it", path, info.Mode().Perm())
 	}
 	signer, err := gossh.ParsePrivateKey(pemBytes)
 	if err != nil {
-		return nil, fmt.Errorf("host key %s: %w (delete it to have a new one made)", path, err)
+		return nil, fmt.Errorf("--host-key %s: %w (delete it to have a new one made)", path, err)
 	}
 	return signer, nil
 }
+
+// maxHostKeyBytes bounds the host key file: an OpenSSH RSA 16384-bit key
+// is under 13 KiB.
+const maxHostKeyBytes = 64 << 10
 
 // createHostKey writes a new ed25519 key in OpenSSH format to path and
 // returns it. O_EXCL makes two servers starting at once agree on one key.
@@ -56,7 +60,7 @@ func createHostKey(path string) ([]byte, error) {
 	pemBytes := pem.EncodeToMemory(block)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		return os.ReadFile(path)
+		return readBounded(path, maxHostKeyBytes)
 	}
 	if err != nil {
 		return nil, err

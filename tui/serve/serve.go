@@ -17,7 +17,6 @@ import (
 	"github.com/charmbracelet/wish/activeterm"
 	bm "github.com/charmbracelet/wish/bubbletea"
 	"github.com/charmbracelet/wish/ratelimiter"
-	"github.com/charmbracelet/wish/recover"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -33,6 +32,7 @@ const (
 	msgClosing  = "initscope: the server is shutting down, try again later"
 	msgCommand  = "initscope: this server runs only the app; connect without a command (ssh -p PORT HOST)"
 	msgShutdown = "initscope: the server is shutting down, goodbye"
+	msgPanic    = "initscope: the app hit a bug and had to stop (the server logged it); sorry, goodbye"
 )
 
 // shutdownGrace bounds each stage of a graceful shutdown: sessions saying
@@ -71,6 +71,8 @@ type Server struct {
 	closing  bool
 	sessions map[*session]struct{}
 	conns    map[*connState]struct{}
+	pending  map[string]int // connections before their session, per address
+	refusals refusalLog
 	handlers sync.WaitGroup // session handlers
 	connsWG  sync.WaitGroup // accepted connections
 }
@@ -86,14 +88,16 @@ func Run(ctx context.Context, sc scenarios.Scenario, opt cli.ServeOptions) error
 }
 
 // New loads the host key and authorized keys and listens on cfg.Listen.
+// A key file that cannot be used, or a --listen address that does not
+// resolve, is a cli.UsageError.
 func New(cfg Config) (*Server, error) {
 	signer, err := loadHostKey(cfg.HostKey)
 	if err != nil {
-		return nil, err
+		return nil, cli.UsageError{Err: err}
 	}
 	auth, err := loadAuthorizedKeys(cfg.AuthorizedKeys)
 	if err != nil {
-		return nil, err
+		return nil, cli.UsageError{Err: err}
 	}
 	s := &Server{
 		cfg:      cfg,
@@ -106,6 +110,7 @@ func New(cfg Config) (*Server, error) {
 		slots:    make(chan struct{}, cfg.MaxSessions),
 		sessions: map[*session]struct{}{},
 		conns:    map[*connState]struct{}{},
+		pending:  map[string]int{},
 	}
 	if s.log == nil {
 		s.log = log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true, Prefix: "initscope"})
@@ -122,25 +127,25 @@ func New(cfg Config) (*Server, error) {
 		wish.WithPublicKeyAuth(s.publicKey),
 		wish.WithIdleTimeout(cfg.IdleTimeout + timeoutGrace),
 		wish.WithMaxTimeout(cfg.MaxSession + timeoutGrace),
-		// Middleware runs last-listed first: track wraps everything, the app
-		// is innermost.
+		// Middleware runs last-listed first: track wraps everything (and
+		// recovers a panic in any of it), the app is innermost.
 		wish.WithMiddleware(
-			recover.MiddlewareWithLogger(panicLogger{s.log},
-				bm.MiddlewareWithProgramHandler(s.program, termenv.ANSI256),
-				s.admit,
-				activeterm.Middleware(),
-				s.notePTY,
-				s.refuseCommand,
-				ratelimiter.Middleware(rateLimiter{s}),
-			),
+			bm.MiddlewareWithProgramHandler(s.program, termenv.ANSI256),
+			s.admit,
+			activeterm.Middleware(),
+			s.notePTY,
+			s.refuseCommand,
+			ratelimiter.Middleware(rateLimiter{s}),
 			s.track,
 		),
 	}
 	if auth == nil {
 		// A demo anyone may use: clients without keys get in too.
 		opts = append(opts,
-			wish.WithKeyboardInteractiveAuth(func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true }),
-			wish.WithPasswordAuth(func(ssh.Context, string) bool { return true }))
+			wish.WithKeyboardInteractiveAuth(func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
+				return s.anyone(ctx)
+			}),
+			wish.WithPasswordAuth(func(ctx ssh.Context, _ string) bool { return s.anyone(ctx) }))
 	}
 	srv, err := wish.NewServer(opts...)
 	if err != nil {
@@ -152,12 +157,19 @@ func New(cfg Config) (*Server, error) {
 	// Only session channels, and one per connection: no port forwarding
 	// (direct-tcpip, tcpip-forward), no X11 or agent channels, no
 	// subsystems (sftp), so no file access.
-	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
-	srv.RequestHandlers = map[string]ssh.RequestHandler{}
+	// Every other channel and global request is refused, and counted
+	// against the connection's request budget.
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel, "default": s.otherChannel}
+	srv.RequestHandlers = map[string]ssh.RequestHandler{"default": s.globalRequest}
 	srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
 	s.ssh = srv
 
 	s.ln, err = net.Listen("tcp", cfg.Listen)
+	var dnsErr *net.DNSError
+	var addrErr *net.AddrError
+	if errors.As(err, &dnsErr) || errors.As(err, &addrErr) {
+		return nil, cli.UsageError{Err: fmt.Errorf("--listen %s: %w (give HOST:PORT, e.g. 127.0.0.1:23234)", cfg.Listen, err)}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w (is another server running? pick another --listen)", cfg.Listen, err)
 	}
@@ -247,29 +259,56 @@ func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
 	}
 }
 
-// accept runs for every TCP connection before the handshake.
+// accept runs for every TCP connection before the handshake. It refuses a
+// connection when the server is full, or when its address already has
+// pendingPerAddr connections that have not reached their session.
 func (s *Server) accept(ctx ssh.Context, conn net.Conn) net.Conn {
 	now := time.Now()
-	c := &connState{Conn: conn, start: now, handshake: now.Add(handshakeTimeout)}
+	c := &connState{Conn: conn, start: now, handshake: now.Add(handshakeTimeout),
+		addrKey: addrKey(conn.RemoteAddr()), budget: newBudget(), window: newWindowBox()}
+	reason := ""
 	s.mu.Lock()
-	if s.closing || len(s.conns) >= s.cfg.MaxSessions+pendingConns {
-		s.mu.Unlock()
-		s.log.Info("refused", "remote", conn.RemoteAddr().String(), "reason", "too many connections")
+	switch {
+	case s.closing:
+		reason = "shutting down"
+	case len(s.conns) >= s.cfg.MaxSessions+pendingConns:
+		reason = "too many connections"
+	case s.pending[c.addrKey] >= pendingPerAddr:
+		reason = "too many connections from this address before their sessions"
+	default:
+		s.conns[c] = struct{}{}
+		s.pending[c.addrKey]++
+		c.pending = true
+		s.connsWG.Add(1)
+	}
+	s.mu.Unlock()
+	if reason != "" {
+		s.refusals.log(s.log, conn.RemoteAddr().String(), reason)
 		return nil
 	}
-	s.conns[c] = struct{}{}
-	s.connsWG.Add(1)
-	s.mu.Unlock()
 	c.onClose = func() {
 		s.mu.Lock()
 		delete(s.conns, c)
+		s.leavePending(c)
 		s.mu.Unlock()
 		s.connsWG.Done()
 	}
-	c.overRate = !s.rate.allow(conn.RemoteAddr())
+	c.overRate = !s.rate.allow(c.addrKey)
 	c.Conn.SetDeadline(c.handshake)
 	ctx.SetValue(connStateKey, c)
 	return c
+}
+
+// leavePending stops counting c as a connection before its session;
+// s.mu must be held.
+func (s *Server) leavePending(c *connState) {
+	if !c.pending {
+		return
+	}
+	c.pending = false
+	if s.pending[c.addrKey]--; s.pending[c.addrKey] <= 0 {
+		delete(s.pending, c.addrKey)
+	}
 }
 
 // failed logs a connection that never completed the handshake: failed
@@ -283,6 +322,14 @@ func (s *Server) failed(conn net.Conn, err error) {
 		"reason", "handshake: "+err.Error())
 }
 
+// anyone lets a client in without a key, noting its user name.
+func (s *Server) anyone(ctx ssh.Context) bool {
+	if c := connFrom(ctx); c != nil {
+		c.setUser(ctx.User(), "")
+	}
+	return true
+}
+
 func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	ok := s.auth.allows(key)
 	if c := connFrom(ctx); c != nil {
@@ -291,14 +338,33 @@ func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	return ok
 }
 
-// sessionChannel opens the one session channel a connection may have.
+// sessionChannel opens the one session channel a connection may have; its
+// requests reach the library through the server's filter.
 func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
 	c := connFrom(ctx)
-	if c == nil || c.channel.Swap(true) {
+	if c == nil || !s.spend(c, "session channel", len(ch.ExtraData())) || c.channel.Swap(true) {
 		ch.Reject(gossh.Prohibited, "initscope: one session per connection")
 		return
 	}
-	ssh.DefaultSessionHandler(srv, conn, ch, ctx)
+	ssh.DefaultSessionHandler(srv, conn, filteredChannel{NewChannel: ch, srv: s, c: c}, ctx)
+}
+
+// otherChannel refuses every channel but the session: port forwarding
+// (direct-tcpip), X11, agent.
+func (s *Server) otherChannel(_ *ssh.Server, _ *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
+	if c := connFrom(ctx); c != nil {
+		s.spend(c, "channel "+ch.ChannelType(), len(ch.ExtraData()))
+	}
+	ch.Reject(gossh.Prohibited, "initscope: only the app's session is served")
+}
+
+// globalRequest refuses every global request (tcpip-forward,
+// keepalive@openssh.com, ...); a refusal is all a keepalive needs.
+func (s *Server) globalRequest(ctx ssh.Context, _ *ssh.Server, req *gossh.Request) (bool, []byte) {
+	if c := connFrom(ctx); c != nil {
+		s.spend(c, "global "+req.Type, len(req.Payload))
+	}
+	return false, nil
 }
 
 // sessionRequest refuses subsystems (sftp and the like); shell and exec
@@ -318,14 +384,16 @@ func (s *Server) track(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		c := connFrom(sess.Context())
 		if c == nil {
-			panic("serve: connection state missing")
+			s.log.Error("session without connection state", "remote", sess.RemoteAddr().String())
+			return
 		}
-		sess = withWindowCopy(sess)
+		sess = withWindow(sess, c.window)
 		ss := newSession(sess)
 		c.session.Store(ss)
 		c.started.Store(true)
 		pty, _, hasPTY := sess.Pty()
 		s.mu.Lock()
+		s.leavePending(c)
 		closing := s.closing
 		if !closing {
 			s.sessions[ss] = struct{}{}
@@ -338,7 +406,7 @@ func (s *Server) track(next ssh.Handler) ssh.Handler {
 			ss.refuse("shutting down")
 			fmt.Fprintln(sess, msgClosing)
 		} else {
-			next(sess)
+			s.guard(ss, "session", func() { next(sess) })
 		}
 		close(ss.done)
 		reason, refused := ss.outcome()
@@ -385,39 +453,6 @@ func (s *Server) hangUp(sess ssh.Session) {
 	context.AfterFunc(sess.Context(), func() { t.Stop() })
 }
 
-// ptySession hands the middleware a copy of the session's window changes
-// that is never closed. The ssh library blocks delivering a window change
-// until someone reads it (a refused session never does), and closes the
-// channel when the session's channel closes, after which wish's bubbletea
-// middleware would spin on the closed channel until the connection ends.
-type ptySession struct {
-	ssh.Session
-	winch chan ssh.Window
-}
-
-func withWindowCopy(sess ssh.Session) ssh.Session {
-	_, src, ok := sess.Pty()
-	if !ok || src == nil {
-		return sess
-	}
-	ps := &ptySession{Session: sess, winch: make(chan ssh.Window, 1)}
-	ctx := sess.Context()
-	go func() {
-		for w := range src { // ends when the session's channel closes
-			select {
-			case ps.winch <- w:
-			case <-ctx.Done():
-			}
-		}
-	}()
-	return ps
-}
-
-func (ps *ptySession) Pty() (ssh.Pty, <-chan ssh.Window, bool) {
-	pty, _, ok := ps.Session.Pty()
-	return pty, ps.winch, ok
-}
-
 func goodbye(reason string, o cli.ServeOptions) string {
 	switch reason {
 	case "shutdown":
@@ -426,6 +461,8 @@ func goodbye(reason string, o cli.ServeOptions) string {
 		return fmt.Sprintf("initscope: no key pressed for %v, goodbye", o.IdleTimeout)
 	case "max-session":
 		return fmt.Sprintf("initscope: sessions last at most %v, goodbye", o.MaxSession)
+	case "panic":
+		return msgPanic
 	}
 	return ""
 }
@@ -485,7 +522,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	// middleware quits the program politely, and this one only kills it
 	// if that does not work.
 	ctx, kill := context.WithCancel(context.Background())
-	p := tea.NewProgram(m,
+	p := tea.NewProgram(guardModel{m: m, report: func(where string, r any) { s.sessionPanic(ss, where, r) }},
 		tea.WithInput(input{ss}),
 		tea.WithOutput(sess),
 		tea.WithContext(ctx),
@@ -499,13 +536,6 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	ss.unhook = context.AfterFunc(sess.Context(), func() { ss.stop("hung up") })
 	go ss.watch(s.cfg.IdleTimeout, s.cfg.MaxSession)
 	return p
-}
-
-// panicLogger reports a panic in a session as one error line.
-type panicLogger struct{ l *log.Logger }
-
-func (p panicLogger) Printf(format string, v ...any) {
-	p.l.Error("session panic", "error", fmt.Sprintf(format, v...))
 }
 
 var _ io.Reader = input{}

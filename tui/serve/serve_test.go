@@ -161,19 +161,20 @@ func TestRateLimit(t *testing.T) {
 
 func TestIdleAndMaxSession(t *testing.T) {
 	opt := testOptions(t)
-	opt.IdleTimeout = 700 * time.Millisecond
+	opt.IdleTimeout = 1500 * time.Millisecond
 	ts := startServer(t, opt)
 	tm := openTerm(t, ts.addr, 100, 30)
 	tm.expect(appTitle, 20*time.Second)
-	// Typing keeps the session: three keys 400ms apart outlast the timeout.
-	for range 3 {
-		time.Sleep(400 * time.Millisecond)
+	// Typing keeps the session: keys 500ms apart outlast the timeout (the
+	// first one at once, as a slow start may have used some of it).
+	for range 4 {
 		tm.send("?")
+		time.Sleep(500 * time.Millisecond)
 	}
 	if tm.out.waitFor("goodbye", 0) {
 		t.Fatal("session closed as idle while typing")
 	}
-	tm.expect("no key pressed for 700ms, goodbye", 10*time.Second)
+	tm.expect("no key pressed for 1.5s, goodbye", 10*time.Second)
 	if err := tm.wait(10 * time.Second); err != nil {
 		t.Errorf("idle session ended with %v, want exit status 0", err)
 	}

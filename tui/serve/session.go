@@ -28,6 +28,7 @@ type session struct {
 	done   chan struct{} // closed when the session's handler ends
 
 	lastInput atomic.Int64 // unix nanoseconds of the last byte typed
+	panicked  atomic.Bool  // a panic was logged; later ones are not
 
 	mu       sync.Mutex
 	reason   string // why it ended, first cause wins
