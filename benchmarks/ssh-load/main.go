@@ -3,9 +3,16 @@
 // that all train for a fixed time while pressing keys, and reports how many
 // sessions were held, the p99 time from a keystroke to the next frame and
 // to the frame showing its effect, frames and training steps per session,
-// and the server's peak RSS. It stops by itself.
+// and the server's peak RSS, its RSS before the first visitor, and the
+// growth per session. It stops by itself.
 //
 //	go run ./benchmarks/ssh-load -sessions 20 -duration 20s
+//
+// -width and -depth set the network every session builds (by default the
+// app's starting scenario); -width 512 -depth 10 is the largest the
+// server's default caps allow, so it measures memory per session at the caps:
+//
+//	go run ./benchmarks/ssh-load -sessions 8 -duration 20s -width 512 -depth 10
 package main
 
 import (
@@ -16,6 +23,7 @@ import (
 	"io"
 	"log"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,30 +52,44 @@ func main() {
 	workers := flag.Int("workers", 2, "the server's --workers")
 	child := flag.Bool("child", false, "internal: run the server and print its address")
 	verbose := flag.Bool("v", false, "show the server's log")
+	width := flag.Int("width", 0, "every session's network width, at most the cap 512 (0: the starting scenario's)")
+	depth := flag.Int("depth", 0, "every session's network depth, at most the cap 10 (0: the starting scenario's)")
 	flag.Parse()
-	if *sessions < 1 || *sessions > 200 || *duration < time.Second || *duration > 5*time.Minute {
-		log.Print("-sessions must be 1..200 and -duration 1s..5m")
+	if *sessions < 1 || *sessions > 200 || *duration < time.Second || *duration > 5*time.Minute ||
+		*width < 0 || *width > 512 || *depth < 0 || *depth > 10 {
+		log.Print("-sessions must be 1..200, -duration 1s..5m, -width 0..512 and -depth 0..10")
 		os.Exit(2)
 	}
+	shape := network{*width, *depth}
 	if *child {
-		if err := runServer(*sessions, *workers, *verbose); err != nil {
+		if err := runServer(*sessions, *workers, shape, *verbose); err != nil {
 			log.Fatal(err)
 		}
 		return
 	}
-	if err := run(*sessions, *duration, *workers, *verbose); err != nil {
+	if err := run(*sessions, *duration, *workers, shape, *verbose); err != nil {
 		log.Fatal(err)
 	}
 }
 
+// network is the shape every session builds; a zero field keeps the
+// starting scenario's.
+type network struct{ width, depth int }
+
 // runServer serves on a loopback port until stdin closes or SIGTERM.
-func runServer(sessions, workers int, verbose bool) error {
+func runServer(sessions, workers int, shape network, verbose bool) error {
 	dir, err := os.MkdirTemp("", "ssh-load")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
 	sc, _ := scenarios.Lookup(scenarios.DefaultName)
+	if shape.width > 0 {
+		sc.Width = shape.width
+	}
+	if shape.depth > 0 {
+		sc.Depth = shape.depth
+	}
 	opt := cli.ServeOptions{
 		Listen: "127.0.0.1:0", HostKey: filepath.Join(dir, "hostkey"),
 		MaxSessions: sessions, RatePerMinute: 6000, RateBurst: 2 * sessions,
@@ -151,13 +173,13 @@ func (c *client) press(w io.Writer, key string) error {
 	return err
 }
 
-func run(n int, dur time.Duration, workers int, verbose bool) error {
+func run(n int, dur time.Duration, workers int, shape network, verbose bool) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
 	cmd := exec.Command(self, "-child", "-sessions", strconv.Itoa(n), "-workers", strconv.Itoa(workers),
-		"-v="+strconv.FormatBool(verbose))
+		"-width", strconv.Itoa(shape.width), "-depth", strconv.Itoa(shape.depth), "-v="+strconv.FormatBool(verbose))
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
@@ -172,6 +194,7 @@ func run(n int, dur time.Duration, workers int, verbose bool) error {
 	addr := strings.TrimSpace(strings.TrimPrefix(line, "ADDR "))
 	fmt.Printf("server pid %d on %s; %d sessions training for %v, %d workers, %d CPUs\n",
 		cmd.Process.Pid, addr, n, dur, workers, numCPU())
+	idleRSS := procKB(cmd.Process.Pid, "VmRSS:")
 
 	clients := make([]*client, n)
 	held := make([]bool, n)
@@ -183,7 +206,7 @@ func run(n int, dur time.Duration, workers int, verbose bool) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ok, err := visit(addr, clients[i], dur)
+			ok, err := visit(addr, visitorIP(i), clients[i], dur)
 			held[i] = ok
 			if err != nil {
 				errs <- fmt.Errorf("session %d: %w", i, err)
@@ -216,20 +239,32 @@ func run(n int, dur time.Duration, workers int, verbose bool) error {
 	cmd.Process.Signal(syscall.SIGTERM)
 	exitErr := cmd.Wait()
 
-	report(clients, held, dur, peakRSS, lastCPU, elapsed, exitErr)
+	report(clients, held, dur, idleRSS, peakRSS, lastCPU, elapsed, exitErr)
 	return nil
 }
 
+// visitorIP is visitor i's own loopback address (all of 127.0.0.0/8 is
+// loopback on Linux), so the server's per-address limits (4 connections
+// in the handshake at once) see n visitors, not one.
+func visitorIP(i int) net.IP { return net.IPv4(127, 0, 1+byte(i/250), 1+byte(i%250)) }
+
 // visit holds one session: wait for the app, start training, press a view
 // key about once a second until dur has passed, then quit with q.
-func visit(addr string, c *client, dur time.Duration) (held bool, err error) {
-	conn, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
-		User: "load", Auth: []gossh.AuthMethod{gossh.Password("x")},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
-	})
+func visit(addr string, from net.IP, c *client, dur time.Duration) (held bool, err error) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: from}, Timeout: 10 * time.Second}
+	tcp, err := d.Dial("tcp", addr)
 	if err != nil {
 		return false, err
 	}
+	cc, chans, reqs, err := gossh.NewClientConn(tcp, addr, &gossh.ClientConfig{
+		User: "load", Auth: []gossh.AuthMethod{gossh.Password("x")},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+	})
+	if err != nil {
+		tcp.Close()
+		return false, err
+	}
+	conn := gossh.NewClient(cc, chans, reqs)
 	defer conn.Close()
 	sess, err := conn.NewSession()
 	if err != nil {
@@ -288,7 +323,7 @@ func (c *client) up() bool {
 	return c.lastStp != ""
 }
 
-func report(clients []*client, held []bool, dur time.Duration, peakKB, cpu int64, elapsed time.Duration, exitErr error) {
+func report(clients []*client, held []bool, dur time.Duration, idleKB, peakKB, cpu int64, elapsed time.Duration, exitErr error) {
 	var next, effect []time.Duration
 	var frames, lateFrames []int
 	var steps []int64
@@ -329,7 +364,8 @@ func report(clients []*client, held []bool, dur time.Duration, peakKB, cpu int64
 		frames[0], frames[len(frames)/2], frames[len(frames)-1], float64(frames[len(frames)/2])/dur.Seconds())
 	fmt.Printf("every session got frames: %v (frames in the last %v: min %d)\n", allFrames, dur/4, lateFrames[0])
 	fmt.Printf("training steps reached:   min %d  median %d  max %d\n", steps[0], steps[len(steps)/2], steps[len(steps)-1])
-	fmt.Printf("server peak RSS:          %.1f MiB\n", float64(peakKB)/1024)
+	fmt.Printf("server peak RSS:          %.1f MiB (%.1f MiB before the first visitor; %.1f MiB more per session held)\n",
+		float64(peakKB)/1024, float64(idleKB)/1024, float64(peakKB-idleKB)/1024/float64(max(nHeld, 1)))
 	fmt.Printf("server CPU:               %.1f s over %.1f s wall (%.0f%% of one core)\n",
 		float64(cpu)/100, elapsed.Seconds(), 100*float64(cpu)/100/elapsed.Seconds())
 	fmt.Printf("server exit after SIGTERM: %v\n", exitStatus(exitErr))
