@@ -131,7 +131,6 @@ type client struct {
 	out     strings.Builder // stripped output since the last keystroke
 	reads   []time.Time
 	total   int64
-	eof     bool
 	keyAt   time.Time
 	want    string
 	waitAny bool

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -26,6 +27,7 @@ import (
 type probeApp struct {
 	w, h  int
 	sizes *atomic.Int64
+	opt   tui.Options
 }
 
 func (m probeApp) Init() tea.Cmd { return nil }
@@ -44,6 +46,11 @@ func (m probeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			_ = table[len(msg.String())] // index out of range, as a bug would
 		case "c":
 			return m, func() tea.Msg { panic("probe command failed") }
+		case "t": // a panic the app recovered in a trainer of its own
+			go func() {
+				defer func() { m.opt.OnPanic(&tui.PanicError{Where: "main run", Value: recover(), Stack: debug.Stack()}) }()
+				probeTrainer()
+			}()
 		}
 	}
 	return m, nil
@@ -52,8 +59,10 @@ func (m probeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m probeApp) View() string { return fmt.Sprintf("probe size %dx%d.", m.w, m.h) }
 
 func probe(sizes *atomic.Int64) App {
-	return func(tui.Options) (tea.Model, func()) { return probeApp{sizes: sizes}, func() {} }
+	return func(opt tui.Options) (tea.Model, func()) { return probeApp{sizes: sizes, opt: opt}, func() {} }
 }
+
+func probeTrainer() { panic("probe trainer failed") }
 
 // heapMB is the live heap after a collection, in MB.
 func heapMB() float64 {
@@ -368,6 +377,12 @@ func TestPanicInSession(t *testing.T) {
 			"key="+gossh.FingerprintSHA256(key.PublicKey()), c.in, c.at)
 		waitLog(t, ts, "refused", "reason=panic")
 	}
-	other := openTerm(t, ts.addr, 100, 30)
-	other.expect("probe size 100x30.", 10*time.Second)
+	// A panic the app recovered itself is logged, and the session goes on.
+	tm := openTerm(t, ts.addr, 100, 30)
+	tm.expect("probe size 100x30.", 10*time.Second)
+	tm.send("t")
+	waitLog(t, ts, "session panic", "remote=127.0.0.1:", "user=visitor", `in="main run"`,
+		`error="probe trainer failed"`, "at=\"initscope/tui/serve.probeTrainer (abuse_test.go:")
+	tm.sess.WindowChange(31, 101)
+	tm.expect("probe size 101x31.", 10*time.Second)
 }

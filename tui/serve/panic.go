@@ -1,12 +1,15 @@
 package serve
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"initscope/tui"
 )
 
 // A panic in one session must not end the server or the other sessions.
@@ -19,7 +22,8 @@ import (
 //   - the request filter: filterOne recovers each request;
 //   - the idle watcher, the hang-up hooks and wish's window forwarder do
 //     nothing that can panic.
-// Training runs in the app's trainer goroutine, which the app owns.
+//   - the app's own goroutines (a run's trainer): the app recovers them,
+//     shows the error in that run and tells appPanic, which logs it.
 
 // guard runs f, and logs and ends the session if it panics.
 func (s *Server) guard(ss *session, where string, f func()) {
@@ -39,6 +43,43 @@ func (s *Server) sessionPanic(ss *session, where string, r any) {
 	s.logPanic(ss.remote, ss.user, ss.key, where, r)
 	ss.refuse("panic")
 	ss.stop("panic")
+}
+
+// appPanic logs a panic the app recovered in a goroutine of its own; the
+// app shows it in the run it stopped and the session goes on.
+func (s *Server) appPanic(ss *session, err error) {
+	where, value, site := "app", err.Error(), "unknown"
+	var pe *tui.PanicError
+	if errors.As(err, &pe) {
+		where, value, site = pe.Where, fmt.Sprint(pe.Value), stackSite(pe.Stack)
+	}
+	s.log.Error("session panic", "remote", ss.remote, "user", ss.user, "key", ss.key, "in", where,
+		"error", value, "at", site)
+}
+
+// stackSite finds the panicking line in a debug.Stack text: the first
+// function after panic(...) that is not the runtime's, with its file:line.
+func stackSite(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	past := false
+	for i := 0; i+1 < len(lines); i++ {
+		fn := lines[i]
+		if strings.HasPrefix(fn, "\t") || strings.HasPrefix(fn, "goroutine ") {
+			continue
+		}
+		if past && !strings.HasPrefix(fn, "runtime.") {
+			if j := strings.LastIndexByte(fn, '('); j > 0 {
+				fn = fn[:j]
+			}
+			loc := strings.TrimSpace(lines[i+1])
+			if j := strings.LastIndex(loc, " +0x"); j > 0 {
+				loc = loc[:j]
+			}
+			return fmt.Sprintf("%s (%s)", fn, filepath.Base(loc))
+		}
+		past = past || strings.HasPrefix(fn, "panic(")
+	}
+	return "unknown"
 }
 
 // logPanic writes one line: whose session, where, the panic's value and

@@ -168,7 +168,7 @@ func New(cfg Config) (*Server, error) {
 	var dnsErr *net.DNSError
 	var addrErr *net.AddrError
 	if errors.As(err, &dnsErr) || errors.As(err, &addrErr) {
-		return nil, cli.UsageError{Err: fmt.Errorf("--listen %s: %w (give HOST:PORT, e.g. 127.0.0.1:23234)", cfg.Listen, err)}
+		return nil, cli.UsageError{Err: fmt.Errorf("--listen %s: %w (give an IP address or a host name that resolves)", cfg.Listen, err)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w (is another server running? pick another --listen)", cfg.Listen, err)
@@ -517,6 +517,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		Limits:   tui.Limits{MaxWidth: s.cfg.MaxWidth, MaxDepth: s.cfg.MaxDepth, MaxSteps: s.cfg.MaxSteps},
 		Pool:     s.pool,
 		NoExport: true,
+		OnPanic:  func(err error) { s.appPanic(ss, err) },
 	})
 	// The program's context is not the connection's: on a hang-up wish's
 	// middleware quits the program politely, and this one only kills it
