@@ -51,7 +51,11 @@ func (s *Stats) jacobianMeanSV(ctx context.Context, l int) (float64, error) {
 	close(next)
 	// Buffered for every example, so a worker whose result is no longer
 	// wanted never blocks.
-	results := make(chan float64, examples)
+	type result struct {
+		r    int
+		mean float64
+	}
+	results := make(chan result, examples)
 	var shared sync.Mutex // held while a worker reads s.dw and s.pass
 	abandoned := false    // set under shared when the call returns early
 	for range jacobianWorkers(s.opt, s.n) {
@@ -65,21 +69,27 @@ func (s *Stats) jacobianMeanSV(ctx context.Context, l int) (float64, error) {
 				}
 				s.loadExample(l, r, wwt, ws)
 				shared.Unlock()
-				results <- ws.meanSV(rank)
+				results <- result{r, ws.meanSV(rank)}
 			}
 		}()
 	}
-	var total float64
+	means := make([]float64, examples)
 	for range examples {
 		select {
-		case m := <-results:
-			total += m
+		case res := <-results:
+			means[res.r] = res.mean
 		case <-ctx.Done():
 			shared.Lock()
 			abandoned = true
 			shared.Unlock()
 			return math.NaN(), ctx.Err()
 		}
+	}
+	// Summed in example order, so the result does not depend on which
+	// worker finished first.
+	var total float64
+	for _, m := range means {
+		total += m
 	}
 	return total / float64(examples), nil
 }

@@ -31,6 +31,8 @@ var overrides = []struct {
 	{"test", "held-out test examples for the test error", intFlag(func(s *Scenario) *int { return &s.Test })},
 	{"hist", "record histograms of activations and gradients", boolFlag(func(s *Scenario) *bool { return &s.Hist })},
 	{"jacobian", "measure Jacobian singular values at every snapshot (always at step 0)", boolFlag(func(s *Scenario) *bool { return &s.Jacobian })},
+	{"mem-budget", "memory the run may plan to use, as a `SIZE` such as 8GiB or 512MiB; a larger configuration is refused before anything is allocated (default: half of this machine's memory)",
+		sizeFlag(func(s *Scenario) *ByteSize { return &s.MemBudget })},
 }
 
 // RegisterFlags defines the override flags on fs.
@@ -95,4 +97,8 @@ func floatFlag(field func(*Scenario) *float64) binder {
 
 func boolFlag(field func(*Scenario) *bool) binder {
 	return func(fs *flag.FlagSet, s *Scenario, name, usage string) { fs.BoolVar(field(s), name, *field(s), usage) }
+}
+
+func sizeFlag(field func(*Scenario) *ByteSize) binder {
+	return func(fs *flag.FlagSet, s *Scenario, name, usage string) { fs.Var(field(s), name, usage) }
 }

@@ -55,6 +55,11 @@ func NewRunner(ctx context.Context, sc Scenario) (*Runner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	// The data set's loader bounded its own memory; everything from here
+	// on is in the estimate, checked before any of it is allocated.
+	if err := checkBudget(sc, src.Dim(), src.Classes()); err != nil {
+		return nil, err
+	}
 	test, err := src.Test(ctx, sc.Test)
 	if err != nil {
 		return nil, setError("test set", "lower --test", err)

@@ -29,6 +29,11 @@ type Scenario struct {
 	Seed        uint64  `toml:"seed" json:"seed"`
 	Hist        bool    `toml:"hist" json:"hist"`
 	Jacobian    bool    `toml:"jacobian" json:"jacobian"`
+	// MemBudget bounds the memory the run may plan to use (0: the
+	// machine's default, see DefaultBudget). Only the command line sets
+	// it: it has no TOML key, so a scenario file, which may come from
+	// anywhere, cannot raise it.
+	MemBudget ByteSize `json:"-"`
 }
 
 // Ranges of the numeric settings, checked by Validate.
@@ -127,6 +132,9 @@ func (s Scenario) Validate() (Resolved, error) {
 	}
 	if s.LR <= 0 {
 		return r, settingErr("lr", fmt.Errorf("lr %v must be above 0 (e.g. 0.01)", s.LR))
+	}
+	if s.MemBudget < 0 {
+		return r, settingErr("mem_budget", fmt.Errorf("mem-budget %d must be above 0 (e.g. 8GiB)", int64(s.MemBudget)))
 	}
 	if s.Gain <= 0 {
 		return r, settingErr("gain", fmt.Errorf("gain %v must be above 0", s.Gain))

@@ -10,9 +10,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"initscope/scenarios"
+	"initscope/scenarios/dataset"
 )
 
 // Exit statuses.
@@ -112,6 +114,9 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	if o.Samples < 0 || o.Samples > 10000 {
 		return o, usagef("--samples %d out of range (1..10000)", o.Samples)
 	}
+	if err := checkOutputs(o, *name); err != nil {
+		return o, err
+	}
 	return o, o.ServeOpts.validate()
 }
 
@@ -164,6 +169,40 @@ func dispatch(ctx context.Context, o Options, env Env) error {
 	}
 	if err := env.App(ctx, o.Scenario); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("%w (the app needs a terminal; --batch runs headless)", err)
+	}
+	return nil
+}
+
+// checkOutputs refuses an output file that is one of the run's inputs (the
+// scenario file, the data set's files, the --from file): writing it would
+// destroy the input before or while it is read. Files are compared with
+// os.SameFile, so links and other spellings of the same path are caught;
+// an output that does not exist yet cannot be an input.
+func checkOutputs(o Options, scenarioArg string) error {
+	type input struct{ path, what string }
+	var inputs []input
+	if fi, err := os.Stat(scenarioArg); err == nil && fi.Mode().IsRegular() {
+		inputs = append(inputs, input{scenarioArg, "the --scenario file"})
+	}
+	for _, f := range dataset.InputFiles(o.Scenario.Dataset) {
+		inputs = append(inputs, input{f, "a file of --dataset " + o.Scenario.Dataset})
+	}
+	if o.From != "" {
+		inputs = append(inputs, input{o.From, "the --from file"})
+	}
+	for _, out := range []struct{ flag, path string }{{"--out", o.Out}, {"--samples-png", o.SamplesPNG}} {
+		if out.path == "" {
+			continue
+		}
+		ofi, err := os.Stat(out.path)
+		if err != nil {
+			continue
+		}
+		for _, in := range inputs {
+			if ifi, err := os.Stat(in.path); err == nil && os.SameFile(ofi, ifi) {
+				return usagef("%s %s is %s (%s); writing it would destroy the input, so choose another path", out.flag, out.path, in.what, in.path)
+			}
+		}
 	}
 	return nil
 }

@@ -118,6 +118,35 @@ func open(spec string, seed uint64) (Source, error) {
 	return nil, fmt.Errorf("unknown dataset %q (%s)", spec, valid)
 }
 
+// InputFiles lists the files that opening spec may read, so that a caller
+// can refuse to overwrite one: the file of csv:FILE, every file in the
+// folder of mnist:DIR, fashion:DIR and cifar10:DIR (and in the
+// cifar-10-batches-bin folder inside it). Generated sets read none. Paths
+// that cannot be listed are left out: opening them fails anyway.
+func InputFiles(spec string) []string {
+	kind, arg, _ := strings.Cut(strings.TrimSpace(spec), ":")
+	if arg == "" {
+		return nil
+	}
+	path := expandHome(arg)
+	switch strings.ToLower(kind) {
+	case "csv":
+		return []string{path}
+	case "mnist", "fashion", "cifar10":
+		var files []string
+		for _, dir := range []string{path, filepath.Join(path, "cifar-10-batches-bin")} {
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				if !e.IsDir() {
+					files = append(files, filepath.Join(dir, e.Name()))
+				}
+			}
+		}
+		return files
+	}
+	return nil
+}
+
 // expandHome expands a leading ~/, which the shell leaves alone inside
 // "mnist:~/data".
 func expandHome(p string) string {
