@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -20,9 +21,15 @@ func (c *collector) Run(r batch.RunRecord) error {
 	return c.Writer.Run(r)
 }
 
+// Snapshot keeps s through plot.Run.Add, which thins a long run to at most
+// plot.MaxKept snapshots: the plots' memory is bounded however many
+// snapshots the run writes.
 func (c *collector) Snapshot(s batch.SnapshotRecord) error {
-	c.run.Snapshots = append(c.run.Snapshots, s)
-	return c.Writer.Snapshot(s)
+	if err := c.Writer.Snapshot(s); err != nil {
+		return err
+	}
+	c.run.Add(s)
+	return nil
 }
 
 // writePlots draws the figures and says where they went, on stderr so that
@@ -40,12 +47,22 @@ func writePlots(dir string, run plot.Run, stderr io.Writer) error {
 
 // replot draws the figures of a saved --batch JSON Lines file.
 func replot(o Options, stderr io.Writer) error {
+	return replotContext(context.Background(), o, stderr)
+}
+
+// replotContext is replot that stops reading when ctx is done (a --from
+// file may be gigabytes long), writing no figure and exiting with the
+// signal's status.
+func replotContext(ctx context.Context, o Options, stderr io.Writer) error {
 	f, err := os.Open(o.From)
 	if err != nil {
 		return usagef("--from: %v", err)
 	}
 	defer f.Close()
-	run, err := plot.Read(o.From, f)
+	run, err := plot.ReadContext(ctx, o.From, f)
+	if ctx.Err() != nil {
+		return errInterrupted{signalStatus(ctx), fmt.Sprintf("interrupted while reading %s; no figure was written", o.From)}
+	}
 	if err != nil {
 		return UsageError{err}
 	}
