@@ -88,3 +88,41 @@ func (c *countdown) Err() error {
 }
 
 func (c *countdown) Done() <-chan struct{} { return c.done }
+
+// A step too large for one chunk is split over chunks of rows: it equals
+// TrainStep up to the order of float32 sums (one chunk's K-sum against
+// several), and a context that turns done inside it stops it with the error.
+func TestTrainStepContextChunked(t *testing.T) {
+	defer func(f int) { chunkFlops = f }(chunkFlops)
+	chunkFlops = 1 << 20 // chunks of a few rows, so a small network splits
+	cfg := Config{Inputs: 64, Classes: 3, Depth: 2, Width: 128, Activation: Tanh, Init: Init{Kind: Normalized}}
+	n := 2*rowsPerChunk(New(cfg, rand.New(rand.NewPCG(1, 1))).rowFlops()) + 5 // three chunks
+	x, y := randomBatch(rand.New(rand.NewPCG(2, 2)), n, 64, 3)
+	a, b := New(cfg, rand.New(rand.NewPCG(1, 1))), New(cfg, rand.New(rand.NewPCG(1, 1)))
+	p := a.NewPass(n)
+	want := a.TrainStep(p, x, y, n, CrossEntropy, 0.1)
+	got, err := b.TrainStepContext(context.Background(), p, x, y, n, CrossEntropy, 0.1)
+	if err != nil || math.Abs(got-want) > 1e-6*math.Abs(want) {
+		t.Fatalf("TrainStepContext = %g, %v; TrainStep %g", got, err, want)
+	}
+	for l := range a.Layers {
+		for i, w := range a.Layers[l].W {
+			// Each entry moved by lr times a sum of n products; float32
+			// sums in another order differ by about n*eps of their size.
+			if d := math.Abs(float64(b.Layers[l].W[i] - w)); d > 1e-5 {
+				t.Fatalf("layer %d weight %d: %g chunked, %g in one pass", l, i, b.Layers[l].W[i], w)
+			}
+		}
+	}
+	for checks := range 12 {
+		ctx := &countdown{Context: context.Background(), left: checks, done: make(chan struct{})}
+		if _, err := b.TrainStepContext(ctx, p, x, y, n, CrossEntropy, 0.1); err == nil {
+			if checks < 8 {
+				t.Errorf("the step finished after %d checks; want a check per chunk", checks)
+			}
+			break
+		} else if !errors.Is(err, context.Canceled) {
+			t.Fatal(err)
+		}
+	}
+}

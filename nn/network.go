@@ -267,6 +267,51 @@ func (net *Network) TrainStep(p *Pass, x []float32, y []int32, n int, cost Cost,
 	return total / float64(n)
 }
 
+// TrainStepContext is TrainStep that checks ctx between chunks of about
+// chunkFlops, for batches large enough that one step takes seconds (batch
+// 10000 on 4096-wide layers). A batch within one chunk is TrainStep itself,
+// so the usual small steps cost and allocate nothing more. When ctx is
+// done it returns ctx's error and the network is left part-way through
+// the step, some layers updated and some not: use it only to stop.
+func (net *Network) TrainStepContext(ctx context.Context, p *Pass, x []float32, y []int32, n int, cost Cost, lr float32) (float64, error) {
+	if err := ctx.Err(); err != nil {
+		return math.NaN(), err
+	}
+	if n*net.rowFlops() <= chunkFlops {
+		return net.TrainStep(p, x, y, n, cost, lr), nil
+	}
+	if err := net.forwardContext(ctx, p, x, n); err != nil {
+		return math.NaN(), err
+	}
+	total := net.outputGrad(p, y, cost, 1/float32(n))
+	for l := net.Depth; l >= 0; l-- {
+		layer := net.Layers[l]
+		flops := 2 * layer.In * layer.Out
+		if l > 0 {
+			// Needs W^l before its update.
+			if err := eachChunk(ctx, n, flops, func(lo, hi int) { net.backpropRows(p, l, lo, hi) }); err != nil {
+				return math.NaN(), err
+			}
+		}
+		delta := p.Delta[l][:n*layer.Out]
+		in := net.input(p, x, l)
+		// W += -lr sum_r delta_r^T z_r, the sum split over chunks of rows.
+		err := eachChunk(ctx, n, flops, func(lo, hi int) {
+			gemm(true, false, layer.Out, layer.In, hi-lo, -lr, delta[lo*layer.Out:hi*layer.Out], layer.Out,
+				in[lo*layer.In:hi*layer.In], layer.In, 1, layer.W, layer.In)
+		})
+		if err != nil {
+			return math.NaN(), err
+		}
+		for r := range n {
+			for j, d := range delta[r*layer.Out : (r+1)*layer.Out] {
+				layer.B[j] -= lr * d
+			}
+		}
+	}
+	return total / float64(n), nil
+}
+
 // Predict returns the most probable class of example r of the last forward pass.
 func (p *Pass) Predict(r int) int {
 	out := p.Post[len(p.Post)-1]

@@ -97,13 +97,25 @@ func setError(what, hint string, err error) error {
 // Step does one SGD step on the next minibatch and returns its mean cost.
 // A non-finite cost marks the run diverged; further steps do nothing.
 func (r *Runner) Step() float64 {
+	loss, _ := r.StepContext(context.Background())
+	return loss
+}
+
+// StepContext is Step that gives up when ctx is done, within about a
+// chunk of work even for the largest batches (see nn's TrainStepContext).
+// A step given up is not counted, and the network is left part-way
+// through it: after an error, only the summary is meaningful.
+func (r *Runner) StepContext(ctx context.Context) (float64, error) {
 	if r.diverged {
-		return math.NaN()
+		return math.NaN(), nil
 	}
 	r.stream.Fill(r.x, r.y)
 	start := time.Now()
-	loss := r.Net.TrainStep(r.pass, r.x, r.y, r.Scenario.BatchSize, r.Resolved.Cost, float32(r.Scenario.LR))
+	loss, err := r.Net.TrainStepContext(ctx, r.pass, r.x, r.y, r.Scenario.BatchSize, r.Resolved.Cost, float32(r.Scenario.LR))
 	r.trainTime += time.Since(start)
+	if err != nil {
+		return math.NaN(), err
+	}
 	r.step++
 	r.examples += int64(r.Scenario.BatchSize)
 	r.lossSum += loss
@@ -111,7 +123,7 @@ func (r *Runner) Step() float64 {
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		r.diverged, r.divergedStep = true, r.step
 	}
-	return loss
+	return loss, nil
 }
 
 // StepCount is the number of steps done.

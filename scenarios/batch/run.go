@@ -28,7 +28,7 @@ type Result struct {
 // takes a last snapshot there and reports it in the summary; it is not an
 // error. Errors are the writer's.
 //
-// Cancelling ctx stops at the next step, or inside a snapshot (whose
+// Cancelling ctx stops inside the step (see Runner.StepContext), or inside a snapshot (whose
 // measurement is dropped); either way the summary is still written, with
 // interrupted true, so the output holds the run line, every snapshot
 // finished before the cancellation, and the summary. The summary's test
@@ -63,7 +63,10 @@ func Run(ctx context.Context, r *scenarios.Runner, w Writer, opt Options) (Resul
 			interrupted = true
 			break
 		}
-		r.Step()
+		if _, err := r.StepContext(ctx); err != nil {
+			interrupted = true
+			break
+		}
 		step := r.StepCount()
 		bar.update(step, r)
 		if step%sc.Every == 0 || r.Done() {
