@@ -248,7 +248,8 @@ var fields = sync.OnceValue(func() []field {
 	t := reflect.TypeFor[Scenario]()
 	var fs []field
 	for i := range t.NumField() {
-		if key := t.Field(i).Tag.Get("toml"); key != "" {
+		key, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ",")
+		if key != "" && key != "-" { // untagged and "-" fields have no key, as for the toml package
 			fs = append(fs, field{key, i})
 		}
 	}
