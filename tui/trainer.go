@@ -21,7 +21,7 @@ const (
 	stateRunning
 	stateDone     // the scenario's steps are done
 	stateDiverged // the cost went NaN or Inf
-	stateFailed   // the scenario could not be built
+	stateFailed   // the scenario could not be built, or the run panicked
 )
 
 func (s runState) String() string {

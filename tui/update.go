@@ -354,6 +354,9 @@ func stateBadge(d runData, st Styles) string {
 // renderStatus is the status line of one run.
 func renderStatus(d runData, wide bool, st Styles) string {
 	if d.State == stateFailed {
+		if pe := (*PanicError)(nil); errors.As(d.Err, &pe) {
+			return st.Bad.Render(pe.Error()) + st.Hint.Render("  (r: start again)")
+		}
 		return st.Bad.Render("cannot build this scenario: "+oneLine(errString(d.Err))) + st.Hint.Render("  (c: settings, o: scenarios)")
 	}
 	var b strings.Builder

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -241,6 +242,9 @@ func layerTable(d runData, cols []column, w, h int, st Styles, others ...runData
 
 func waitingText(d runData) string {
 	if d.State == stateFailed {
+		if pe := (*PanicError)(nil); errors.As(d.Err, &pe) {
+			return pe.Error()
+		}
 		return "this scenario could not be built: " + oneLine(errString(d.Err))
 	}
 	return "building the network and measuring step 0…"
