@@ -364,7 +364,9 @@ func (t *trainer) run(ctx context.Context) {
 		case ctlStep:
 			running = false
 			if !r.Done() {
-				r.Step()
+				if _, err := r.StepContext(ctx); err != nil {
+					return // cancelled part-way: the run is being replaced
+				}
 				if !snapshot() {
 					return
 				}
@@ -397,7 +399,9 @@ func (t *trainer) train(ctx context.Context, r *scenarios.Runner, snapshot func(
 	deadline := time.Now().Add(chunk)
 	for !r.Done() {
 		fault("step")
-		r.Step()
+		if _, err := r.StepContext(ctx); err != nil {
+			return false
+		}
 		if step := r.StepCount(); step%every == 0 || r.Done() {
 			if !snapshot() {
 				return false
