@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/ssh"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
+
+	"initscope/tui"
 )
 
 // What a visitor's client may send on its connection. The ssh library keeps
@@ -14,9 +16,11 @@ import (
 // reads the session's requests first and passes on only what fits.
 const (
 	// The terminal size the app sees is clamped to [min, max]: a client may
-	// claim 4294967295 columns, and the app lays out what it is told.
+	// claim 4294967295 columns, and the app lays out what it is told. The
+	// largest is the app's own (it clamps too); below its minimum it shows
+	// the too-small screen.
 	minCols, minRows = 1, 1
-	maxCols, maxRows = 500, 200
+	maxCols, maxRows = tui.MaxWidth, tui.MaxHeight
 	// maxTermLen bounds the TERM name of a pty-req.
 	maxTermLen = 256
 	// Environment variables a session may set; more are refused.
