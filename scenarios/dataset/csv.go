@@ -24,14 +24,11 @@ const csvHint = "write one example per line: an integer label >= 0, then the fea
 // The split interleaves lines so that a file sorted by label still gives
 // every part every class: of each 10 consecutive examples, the first 8 go to
 // training, the 9th to test and the 10th to the probe set.
-func openCSV(spec, path string, seed uint64) (Source, error) {
-	return openCSVContext(context.Background(), spec, path, seed)
-}
-
-// openCSVContext is openCSV that stops reading, with ctx's error, soon
-// after ctx is done: a CSV file at the size limit takes some 15 s to parse
-// (135 MB/s measured on MNIST-like lines).
-func openCSVContext(ctx context.Context, spec, path string, seed uint64) (Source, error) {
+//
+// It stops reading, with ctx's error, soon after ctx is done: a CSV file at
+// the size limit takes some 15 s to parse (135 MB/s measured on MNIST-like
+// lines).
+func openCSV(ctx context.Context, spec, path string, seed uint64) (Source, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &Error{Spec: spec, Err: err, Hint: "check the path"}

@@ -83,14 +83,14 @@ func Open(ctx context.Context, spec string, seed uint64) (Source, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	src, err := open(spec, seed)
+	src, err := open(ctx, spec, seed)
 	if err == nil && ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	return src, err
 }
 
-func open(spec string, seed uint64) (Source, error) {
+func open(ctx context.Context, spec string, seed uint64) (Source, error) {
 	kind, arg, hasArg := strings.Cut(strings.TrimSpace(spec), ":")
 	kind = strings.ToLower(kind)
 	switch kind {
@@ -113,7 +113,7 @@ func open(spec string, seed uint64) (Source, error) {
 		case "cifar10":
 			return openCIFAR(spec, path, seed)
 		}
-		return openCSV(spec, path, seed)
+		return openCSV(ctx, spec, path, seed)
 	}
 	return nil, fmt.Errorf("unknown dataset %q (%s)", spec, valid)
 }

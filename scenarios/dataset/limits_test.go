@@ -273,10 +273,10 @@ func TestCSVCancel(t *testing.T) {
 	writeFile(t, path, []byte(strings.Repeat("1,0.5,0.25\n", 12*csvCheckEvery/11)), false)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := openCSVContext(ctx, "csv:"+path, path, 1); !errors.Is(err, context.Canceled) {
+	if _, err := openCSV(ctx, "csv:"+path, path, 1); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: error %v, want %v", err, context.Canceled)
 	}
-	if _, err := openCSVContext(t.Context(), "csv:"+path, path, 1); err != nil {
+	if _, err := openCSV(t.Context(), "csv:"+path, path, 1); err != nil {
 		t.Error(err)
 	}
 }
