@@ -155,7 +155,7 @@ func dispatch(ctx context.Context, o Options, env Env) error {
 	case o.Samples > 0:
 		return samples(ctx, o, env.Stdout)
 	case o.From != "":
-		return replot(o, env.Stderr)
+		return replot(ctx, o, env.Stderr)
 	case o.Batch:
 		return batchMode(ctx, o, env)
 	case o.Serve:

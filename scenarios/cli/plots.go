@@ -45,15 +45,10 @@ func writePlots(dir string, run plot.Run, stderr io.Writer) error {
 	return nil
 }
 
-// replot draws the figures of a saved --batch JSON Lines file.
-func replot(o Options, stderr io.Writer) error {
-	return replotContext(context.Background(), o, stderr)
-}
-
-// replotContext is replot that stops reading when ctx is done (a --from
-// file may be gigabytes long), writing no figure and exiting with the
-// signal's status.
-func replotContext(ctx context.Context, o Options, stderr io.Writer) error {
+// replot draws the figures of a saved --batch JSON Lines file. It stops
+// reading when ctx is done (a --from file may be gigabytes long), writing no
+// figure and exiting with the signal's status.
+func replot(ctx context.Context, o Options, stderr io.Writer) error {
 	f, err := os.Open(o.From)
 	if err != nil {
 		return usagef("--from: %v", err)
