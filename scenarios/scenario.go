@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"initscope/nn"
 )
@@ -124,7 +125,7 @@ func (s Scenario) Validate() (Resolved, error) {
 	}
 	for _, c := range checks {
 		if math.IsNaN(c.v) || c.v < c.lo || c.v > c.hi {
-			return r, settingErr(c.key, fmt.Errorf("%s %v out of range (%v..%v)", c.flag, c.v, c.lo, c.hi))
+			return r, settingErr(c.key, fmt.Errorf("%s %s out of range (%s..%s)", c.flag, plain(c.v), plain(c.lo), plain(c.hi)))
 		}
 	}
 	if s.InitScale <= 0 {
@@ -140,4 +141,13 @@ func (s Scenario) Validate() (Resolved, error) {
 		return r, settingErr("gain", fmt.Errorf("gain %v must be above 0", s.Gain))
 	}
 	return r, nil
+}
+
+// plain writes a number the way a user would type it: 1099511627776, not
+// 1.099511627776e+12; only very large or small ones get an exponent.
+func plain(v float64) string {
+	if a := math.Abs(v); a == 0 || (a >= 1e-4 && a < 1e15) {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
 }
