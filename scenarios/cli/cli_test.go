@@ -157,10 +157,7 @@ func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.toml")
 	os.WriteFile(bad, []byte("depth = 4\nwidth = -3\n"), 0o644)
-	cases := []struct {
-		args []string
-		want string
-	}{
+	cases := []usageCase{
 		{[]string{"--batch", "--activation", "swish"}, `unknown activation "swish" (valid: sigmoid, tanh, softsign`},
 		{[]string{"--batch", "--init", "he"}, `unknown init "he" (valid: standard, normalized`},
 		{[]string{"--batch", "--loss", "hinge"}, `unknown loss "hinge" (valid: cross-entropy, quadratic)`},
@@ -184,13 +181,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--from", filepath.Join(dir, "none.jsonl"), "--plots", dir}, "--from: open "},
 		{[]string{"--nosuchflag"}, "flag provided but not defined: -nosuchflag"},
 	}
-	for _, c := range cases {
-		out, errOut, code := runMain(t, c.args...)
-		if code != ExitUsage || out != "" || strings.Count(errOut, "\n") != 1 ||
-			!strings.HasPrefix(errOut, "initscope: ") || !strings.Contains(errOut, c.want) {
-			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2, one line containing %q", c.args, code, out, errOut, c.want)
-		}
-	}
+	wantUsageLines(t, cases)
 }
 
 func TestListAndSamples(t *testing.T) {
@@ -305,5 +296,25 @@ func TestAppErrorHint(t *testing.T) {
 	want := "initscope: could not open a new TTY (the app needs a terminal; --batch runs headless)\n"
 	if code != ExitError || stderr.String() != want || got != "softsign" {
 		t.Errorf("exit %d, stderr %q, activation %q", code, stderr.String(), got)
+	}
+}
+
+// usageCase is a command line that must be refused as bad usage, with a
+// line on stderr that contains want.
+type usageCase struct {
+	args []string
+	want string
+}
+
+// wantUsageLines checks each case: exit status 2, nothing on stdout, and one
+// line on stderr, starting "initscope: " and containing the case's want.
+func wantUsageLines(t *testing.T, cases []usageCase) {
+	t.Helper()
+	for _, c := range cases {
+		out, errOut, code := runMain(t, c.args...)
+		if code != ExitUsage || out != "" || strings.Count(errOut, "\n") != 1 ||
+			!strings.HasPrefix(errOut, "initscope: ") || !strings.Contains(errOut, c.want) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2, one line containing %q", c.args, code, out, errOut, c.want)
+		}
 	}
 }

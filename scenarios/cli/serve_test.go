@@ -1,16 +1,12 @@
 package cli
 
 import (
-	"strings"
 	"testing"
 )
 
 // Every bad serve flag: one line naming the flag and its range, exit 2.
 func TestBadServeFlags(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
+	cases := []usageCase{
 		{[]string{"--serve", "--rate", "NaN"}, "--rate NaN out of range (above 0"},
 		{[]string{"--serve", "--rate", "Inf"}, "--rate +Inf out of range"},
 		{[]string{"--serve", "--rate", "-1"}, "--rate -1 out of range"},
@@ -38,13 +34,7 @@ func TestBadServeFlags(t *testing.T) {
 		{[]string{"--serve", "--listen", "::1:22"}, `--listen "::1:22": too many colons in address`},
 		{[]string{"--serve", "--listen", "[::1]:22\n--rate 0"}, "--listen"},
 	}
-	for _, c := range cases {
-		out, errOut, code := runMain(t, c.args...)
-		if code != ExitUsage || out != "" || strings.Count(errOut, "\n") != 1 ||
-			!strings.HasPrefix(errOut, "initscope: ") || !strings.Contains(errOut, c.want) {
-			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2, one line containing %q", c.args, code, out, errOut, c.want)
-		}
-	}
+	wantUsageLines(t, cases)
 }
 
 func TestGoodServeFlags(t *testing.T) {

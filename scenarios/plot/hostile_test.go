@@ -20,10 +20,14 @@ import (
 )
 
 // realRun is a tiny run's --batch JSON Lines output, with histograms.
-func realRun(t testing.TB) []byte {
+func realRun(t testing.TB) []byte { return tinyRun(t, 20, 10, true) }
+
+// tinyRun trains the tiny preset for steps, a snapshot every every, and
+// returns its --batch JSON Lines output.
+func tinyRun(t testing.TB, steps, every int64, hist bool) []byte {
 	t.Helper()
 	sc, _ := scenarios.Lookup("tiny")
-	sc.Steps, sc.Every, sc.Hist = 20, 10, true
+	sc.Steps, sc.Every, sc.Hist = steps, every, hist
 	runner, err := scenarios.NewRunner(context.Background(), sc)
 	if err != nil {
 		t.Fatal(err)

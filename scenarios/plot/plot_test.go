@@ -16,18 +16,7 @@ import (
 // is a PNG of the expected size, and a run without histograms skips theirs.
 func TestWriteFiguresFromARealRun(t *testing.T) {
 	for _, hist := range []bool{true, false} {
-		sc, _ := scenarios.Lookup("tiny")
-		sc.Steps, sc.Every, sc.Hist = 60, 20, hist
-		runner, err := scenarios.NewRunner(context.Background(), sc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out bytes.Buffer
-		w, _ := batch.NewWriter("jsonl", &out)
-		if _, err := batch.Run(context.Background(), runner, w, batch.Options{}); err != nil {
-			t.Fatal(err)
-		}
-		run, err := Read("run.jsonl", &out)
+		run, err := Read("run.jsonl", bytes.NewReader(tinyRun(t, 60, 20, hist)))
 		if err != nil {
 			t.Fatal(err)
 		}
