@@ -1,8 +1,12 @@
 package batch
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"math"
 	"runtime"
+	"strconv"
 
 	"initscope/nn"
 	"initscope/scenarios"
@@ -36,23 +40,92 @@ type SnapshotRecord struct {
 	Layers    []LayerRecord `json:"layers"`
 }
 
-// LayerRecord holds one hidden layer's statistics.
+// LayerRecord holds one hidden layer's statistics, indexed by the table in
+// stats.go: Stats[ActMean] is the "act_mean" of the JSON record. Its JSON
+// form is an object with "layer", then every statistic's key in table
+// order (null when nil), then every histogram's key.
 type LayerRecord struct {
-	Layer         int        `json:"layer"`
-	ActMean       *float64   `json:"act_mean"`
-	ActStd        *float64   `json:"act_std"`
-	ActP2         *float64   `json:"act_p2"`
-	ActP98        *float64   `json:"act_p98"`
-	Saturated     *float64   `json:"saturated"`
-	GradVar       *float64   `json:"grad_var"`
-	WGradVar      *float64   `json:"wgrad_var"`
-	JacSVMean     *float64   `json:"jac_sv_mean"`
-	TheoryActVar  *float64   `json:"theory_act_var"`
-	TheoryGradVar *float64   `json:"theory_grad_var"`
-	ActHist       *HistValue `json:"act_hist"`
-	GradHist      *HistValue `json:"grad_hist"`
-	WGradHist     *HistValue `json:"wgrad_hist"`
+	Layer int
+	Stats [NumStats]*float64
+	Hists [NumHists]*HistValue
 }
+
+// layerKey is the layer's number in the JSON record and the CSV.
+const layerKey = "layer"
+
+// MarshalJSON writes the record's keys in table order.
+func (l LayerRecord) MarshalJSON() ([]byte, error) {
+	b := append([]byte(`{"`+layerKey+`":`), strconv.Itoa(l.Layer)...)
+	field := func(key string, v any) error {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		b = append(b, ',', '"')
+		b = append(b, key...)
+		b = append(b, '"', ':')
+		b = append(b, data...)
+		return nil
+	}
+	for s, v := range l.Stats {
+		if err := field(Stat(s).Key(), v); err != nil {
+			return nil, err
+		}
+	}
+	for h, v := range l.Hists {
+		if err := field(Hist(h).Key(), v); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// UnmarshalJSON reads a layer object: the table's keys, any order, null
+// for a missing value; other keys are skipped without being kept, so a
+// crafted object costs no more memory than its largest value.
+func (l *LayerRecord) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" { // as encoding/json does: null changes nothing
+		return nil
+	}
+	*l = LayerRecord{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil {
+		return err
+	} else if t != json.Delim('{') {
+		return fmt.Errorf("a layer is %v, not an object", t)
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := t.(string)
+		var dst any = new(json.RawMessage) // an unknown key: skipped
+		if key == layerKey {
+			dst = &l.Layer
+		} else if s, ok := statByKey[key]; ok {
+			dst = &l.Stats[s]
+		} else if h, ok := histByKey[key]; ok {
+			dst = &l.Hists[h]
+		}
+		if err := dec.Decode(dst); err != nil {
+			return fmt.Errorf("%s: %v", key, err)
+		}
+	}
+	_, err := dec.Token() // the closing brace
+	return err
+}
+
+var statByKey, histByKey = func() (map[string]Stat, map[string]Hist) {
+	sm, hm := map[string]Stat{}, map[string]Hist{}
+	for _, s := range Stats() {
+		sm[s.Key()] = s
+	}
+	for _, h := range Hists() {
+		hm[h.Key()] = h
+	}
+	return sm, hm
+}()
 
 // HistValue is a histogram: Counts over equal bins of [Lo, Hi), with the
 // values outside it and the NaNs counted apart.
@@ -100,11 +173,19 @@ func NewSnapshotRecord(s nn.Snapshot) SnapshotRecord {
 		TrainLoss: num(s.TrainLoss), TestError: num(s.TestError), TestLoss: num(s.TestLoss), ProbeLoss: num(s.ProbeLoss),
 		Layers: make([]LayerRecord, len(s.Layers))}
 	for i, l := range s.Layers {
-		rec.Layers[i] = LayerRecord{Layer: l.Layer,
-			ActMean: num(l.ActMean), ActStd: num(l.ActStd), ActP2: num(l.ActP2), ActP98: num(l.ActP98),
-			Saturated: num(l.Saturated), GradVar: num(l.GradVar), WGradVar: num(l.WGradVar), JacSVMean: num(l.JacSVMean),
-			TheoryActVar: num(l.TheoryActVar), TheoryGradVar: num(l.TheoryGradVar),
-			ActHist: hist(l.ActHist), GradHist: hist(l.GradHist), WGradHist: hist(l.WGradHist)}
+		rec.Layers[i] = NewLayerRecord(l)
+	}
+	return rec
+}
+
+// NewLayerRecord converts one layer's statistics to its JSON form.
+func NewLayerRecord(l nn.LayerStats) LayerRecord {
+	rec := LayerRecord{Layer: l.Layer}
+	for _, s := range Stats() {
+		rec.Stats[s] = num(s.Get(l))
+	}
+	for _, h := range Hists() {
+		rec.Hists[h] = hist(h.Get(l))
 	}
 	return rec
 }

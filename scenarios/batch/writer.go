@@ -53,19 +53,28 @@ func (j *jsonlWriter) Summary(s SummaryRecord) error   { return j.line(s) }
 // place in it.
 type csvWriter struct{ w *csv.Writer }
 
-// CSVHeader is the CSV's first row.
-var CSVHeader = []string{"step", "examples", "train_loss", "test_error", "test_loss", "probe_loss", "layer",
-	"act_mean", "act_std", "act_p2", "act_p98", "saturated", "grad_var", "wgrad_var", "jac_sv_mean",
-	"theory_act_var", "theory_grad_var"}
+// CSVHeader is the CSV's first row: the snapshot's columns, the layer,
+// and every statistic of the table in stats.go.
+var CSVHeader = append([]string{"step", "examples", "train_loss", "test_error", "test_loss", "probe_loss", layerKey},
+	statKeys()...)
+
+func statKeys() []string {
+	keys := make([]string, NumStats)
+	for _, s := range Stats() {
+		keys[s] = s.Key()
+	}
+	return keys
+}
 
 func (c *csvWriter) Run(RunRecord) error { return c.flush(c.w.Write(CSVHeader)) }
 
 func (c *csvWriter) Snapshot(s SnapshotRecord) error {
 	for _, l := range s.Layers {
 		row := []string{strconv.FormatInt(s.Step, 10), strconv.FormatInt(s.Examples, 10),
-			field(s.TrainLoss), field(s.TestError), field(s.TestLoss), field(s.ProbeLoss), strconv.Itoa(l.Layer),
-			field(l.ActMean), field(l.ActStd), field(l.ActP2), field(l.ActP98), field(l.Saturated),
-			field(l.GradVar), field(l.WGradVar), field(l.JacSVMean), field(l.TheoryActVar), field(l.TheoryGradVar)}
+			field(s.TrainLoss), field(s.TestError), field(s.TestLoss), field(s.ProbeLoss), strconv.Itoa(l.Layer)}
+		for _, v := range l.Stats {
+			row = append(row, field(v))
+		}
 		if err := c.w.Write(row); err != nil {
 			return err
 		}

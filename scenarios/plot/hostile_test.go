@@ -58,8 +58,8 @@ func TestReadHostile(t *testing.T) {
 		{"NaN literal", runLine + snapLine(`{"act_mean":NaN}`), "x.jsonl:2: not JSON: invalid character 'N'"},
 		{"step as a string", runLine + `{"type":"snapshot","step":"zero"}` + "\n", "x.jsonl:2: json: cannot unmarshal string into Go struct field"},
 		{"layers as an object", runLine + `{"type":"snapshot","layers":{}}` + "\n", "x.jsonl:2: json: cannot unmarshal object"},
-		{"a layer's value as a string", runLine + snapLine(`{},{"act_mean":"big"}`), "x.jsonl:2: layer 2: json: cannot unmarshal string"},
-		{"a number beyond float64", runLine + snapLine(`{"act_mean":1e999}`), "x.jsonl:2: layer 1: json: cannot unmarshal number 1e999"},
+		{"a layer's value as a string", runLine + snapLine(`{},{"act_mean":"big"}`), "x.jsonl:2: layer 2: act_mean: json: cannot unmarshal string"},
+		{"a number beyond float64", runLine + snapLine(`{"act_mean":1e999}`), "x.jsonl:2: layer 1: act_mean: json: cannot unmarshal number 1e999"},
 		{"no bins", runLine + snapLine(`{"act_hist":{"lo":0,"hi":1,"counts":[]}}`), "x.jsonl:2: layer 1: act_hist: 0 bins (valid: 1..1000)"},
 		{"too many bins", runLine + snapLine(`{"grad_hist":{"lo":0,"hi":1,"counts":[`+strings.Repeat("0,", 5000)+`0]}}`), "x.jsonl:2: layer 1: grad_hist: 5001 bins (valid: 1..1000)"},
 		{"a negative count", runLine + snapLine(`{"wgrad_hist":{"lo":0,"hi":1,"counts":[1,-2]}}`), "x.jsonl:2: layer 1: wgrad_hist: bin 1 has a negative count -2"},
@@ -111,8 +111,9 @@ func TestWriteNonPositiveAndNonFinite(t *testing.T) {
 		h := &batch.HistValue{Lo: v, Hi: math.Inf(1), Counts: []int{math.MaxInt, 3, -4}, Under: -1}
 		var layers []batch.LayerRecord
 		for l := range 3 {
-			layers = append(layers, batch.LayerRecord{Layer: l + 1, ActMean: p(v), ActStd: p(v), ActP98: p(v), Saturated: p(v),
-				GradVar: p(v), WGradVar: p(v), TheoryActVar: p(v), TheoryGradVar: p(v), ActHist: h, GradHist: h, WGradHist: h})
+			layers = append(layers, batch.LayerRecord{Layer: l + 1, Stats: [batch.NumStats]*float64{batch.ActMean: p(v), batch.ActStd: p(v),
+				batch.ActP98: p(v), batch.Saturated: p(v), batch.GradVar: p(v), batch.WGradVar: p(v), batch.TheoryActVar: p(v),
+				batch.TheoryGradVar: p(v)}, Hists: [batch.NumHists]*batch.HistValue{h, h, h}})
 		}
 		run.Add(batch.SnapshotRecord{Step: int64(i), Examples: int64(i) * 10, TrainLoss: p(v), TestError: p(v), Layers: layers})
 	}
@@ -166,7 +167,7 @@ func ys(y ...float64) plotter.XYs {
 func TestAddThins(t *testing.T) {
 	const n = 1_000_000
 	var run Run
-	hist := []batch.LayerRecord{{ActHist: &batch.HistValue{Lo: 0, Hi: 1, Counts: []int{1}}}}
+	hist := []batch.LayerRecord{{Hists: [batch.NumHists]*batch.HistValue{batch.ActHist: {Lo: 0, Hi: 1, Counts: []int{1}}}}}
 	for i := range int64(n) {
 		run.Add(batch.SnapshotRecord{Step: i, Layers: hist})
 		if i < MaxKept && len(run.Snapshots) != int(i)+1 {
@@ -184,14 +185,14 @@ func TestAddThins(t *testing.T) {
 		if s[i].Step != int64(i)*run.Stride {
 			t.Fatalf("snapshot %d is step %d, want %d", i, s[i].Step, int64(i)*run.Stride)
 		}
-		if s[i].Layers[0].ActHist != nil {
+		if s[i].Layers[0].Hists[batch.ActHist] != nil {
 			t.Fatalf("snapshot %d kept its histogram", i)
 		}
 	}
-	if s[0].Layers[0].ActHist == nil || s[len(s)-1].Layers[0].ActHist == nil {
+	if s[0].Layers[0].Hists[batch.ActHist] == nil || s[len(s)-1].Layers[0].Hists[batch.ActHist] == nil {
 		t.Error("the first or the latest snapshot lost its histogram")
 	}
-	if hist[0].ActHist == nil {
+	if hist[0].Hists[batch.ActHist] == nil {
 		t.Error("Add changed the caller's layers")
 	}
 	if got := steps(run, "step"); got != "step (every 256th of 1000000 snapshots)" {
@@ -310,9 +311,9 @@ func FuzzPlot(f *testing.F) {
 			var layers []batch.LayerRecord
 			for range int(nLayer % 5) {
 				h := &batch.HistValue{Lo: val(), Hi: val(), Counts: []int{int(val()), int(val())}}
-				layers = append(layers, batch.LayerRecord{Layer: int(val()), ActMean: next(), ActStd: next(), ActP98: next(),
-					Saturated: next(), GradVar: next(), WGradVar: next(), TheoryActVar: next(), TheoryGradVar: next(),
-					ActHist: h, GradHist: h, WGradHist: h})
+				layers = append(layers, batch.LayerRecord{Layer: int(val()), Stats: [batch.NumStats]*float64{batch.ActMean: next(), batch.ActStd: next(),
+					batch.ActP98: next(), batch.Saturated: next(), batch.GradVar: next(), batch.WGradVar: next(),
+					batch.TheoryActVar: next(), batch.TheoryGradVar: next()}, Hists: [batch.NumHists]*batch.HistValue{h, h, h}})
 			}
 			run.Add(batch.SnapshotRecord{Step: int64(val()), Examples: int64(s), TrainLoss: next(), TestError: next(), Layers: layers})
 		}

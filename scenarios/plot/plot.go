@@ -86,13 +86,13 @@ func btoi(b bool) int {
 // record is left alone.
 func dropHists(s *batch.SnapshotRecord) {
 	if !slices.ContainsFunc(s.Layers, func(l batch.LayerRecord) bool {
-		return l.ActHist != nil || l.GradHist != nil || l.WGradHist != nil
+		return slices.ContainsFunc(l.Hists[:], func(h *batch.HistValue) bool { return h != nil })
 	}) {
 		return
 	}
 	layers := make([]batch.LayerRecord, len(s.Layers))
 	for i, l := range s.Layers {
-		l.ActHist, l.GradHist, l.WGradHist = nil, nil, nil
+		l.Hists = [batch.NumHists]*batch.HistValue{}
 		layers[i] = l
 	}
 	s.Layers = layers
@@ -392,22 +392,39 @@ func ordinal(n int64) string {
 	return "th"
 }
 
+// stat reads statistic s from a layer record.
+func stat(s batch.Stat) func(batch.LayerRecord) *float64 {
+	return func(l batch.LayerRecord) *float64 { return l.Stats[s] }
+}
+
+// statPanel draws statistic s of every layer over training, on the
+// table's scale and in its unit.
+func statPanel(r Run, s batch.Stat, titleText string) *panel {
+	p := newPanel(titleText, steps(r, "step"), s.Info().Unit, s.Log())
+	for l := range r.Snapshots[0].Layers {
+		p.line(series(r, l, stat(s)), layerColor(l), false, fmt.Sprintf("layer %d", l+1))
+	}
+	return p
+}
+
 // activations: mean (solid) and mean +- std (dashed) per layer, and the
 // 98th percentile with the std, as in Figs 2, 3 and 10.
 func activations(r Run) (figure, bool) {
-	mean := newPanel(title(r, "activation mean and ±std"), steps(r, "step"), "activation", false)
-	p98 := newPanel("98th percentile (solid) and std (dashed)", steps(r, "step"), "activation", false)
-	sat := newPanel("saturated fraction", steps(r, "step"), "fraction", false)
+	mean := newPanel(title(r, "activation mean and ±std"), steps(r, "step"), batch.ActMean.Info().Unit, false)
+	p98 := newPanel(batch.ActP98.Title()+" (solid) and std (dashed)", steps(r, "step"), batch.ActP98.Info().Unit, false)
+	mStd := func(sign float64) func(batch.LayerRecord) *float64 {
+		return func(x batch.LayerRecord) *float64 { return add(x.Stats[batch.ActMean], x.Stats[batch.ActStd], sign) }
+	}
 	for l := range r.Snapshots[0].Layers {
 		c := layerColor(l)
 		name := fmt.Sprintf("layer %d", l+1)
-		mean.line(series(r, l, func(x batch.LayerRecord) *float64 { return x.ActMean }), c, false, name)
-		mean.line(series(r, l, func(x batch.LayerRecord) *float64 { return add(x.ActMean, x.ActStd, 1) }), c, true, "")
-		mean.line(series(r, l, func(x batch.LayerRecord) *float64 { return add(x.ActMean, x.ActStd, -1) }), c, true, "")
-		p98.line(series(r, l, func(x batch.LayerRecord) *float64 { return x.ActP98 }), c, false, name)
-		p98.line(series(r, l, func(x batch.LayerRecord) *float64 { return x.ActStd }), c, true, "")
-		sat.line(series(r, l, func(x batch.LayerRecord) *float64 { return x.Saturated }), c, false, name)
+		mean.line(series(r, l, stat(batch.ActMean)), c, false, name)
+		mean.line(series(r, l, mStd(1)), c, true, "")
+		mean.line(series(r, l, mStd(-1)), c, true, "")
+		p98.line(series(r, l, stat(batch.ActP98)), c, false, name)
+		p98.line(series(r, l, stat(batch.ActStd)), c, true, "")
 	}
+	sat := statPanel(r, batch.Saturated, "saturated fraction")
 	return grid([][]*panel{{mean}, {p98}, {sat}}, 8*vg.Inch, 12*vg.Inch), true
 }
 
@@ -422,13 +439,8 @@ func add(a, b *float64, sign float64) *float64 {
 // gradients: variances of back-propagated and weight gradients per layer,
 // log scale (Fig 9 plots the weight gradients' std).
 func gradients(r Run) (figure, bool) {
-	g := newPanel(title(r, "back-propagated gradient variance"), steps(r, "step"), "Var[dC/ds]", true)
-	w := newPanel("weight-gradient variance", steps(r, "step"), "Var[dC/dW]", true)
-	for l := range r.Snapshots[0].Layers {
-		name := fmt.Sprintf("layer %d", l+1)
-		g.line(series(r, l, func(x batch.LayerRecord) *float64 { return x.GradVar }), layerColor(l), false, name)
-		w.line(series(r, l, func(x batch.LayerRecord) *float64 { return x.WGradVar }), layerColor(l), false, name)
-	}
+	g := statPanel(r, batch.GradVar, title(r, "back-propagated gradient variance"))
+	w := statPanel(r, batch.WGradVar, "weight-gradient variance")
 	return grid([][]*panel{{g}, {w}}, 8*vg.Inch, 8*vg.Inch), true
 }
 
@@ -456,50 +468,44 @@ func theory(r Run) (figure, bool) {
 	first := r.Snapshots[0]
 	act := newPanel(title(r, "activation variance at step 0"), "layer", "variance", true)
 	grad := newPanel("back-propagated gradient variance at step 0", "layer", "variance", true)
-	var mAct, tAct, mGrad, tGrad plotter.XYs
-	for _, l := range first.Layers {
-		x := float64(l.Layer)
-		if l.ActStd != nil {
-			mAct = append(mAct, plotter.XY{X: x, Y: *l.ActStd * *l.ActStd})
+	byLayer := func(get func(batch.LayerRecord) *float64) plotter.XYs {
+		var xy plotter.XYs
+		for _, l := range first.Layers {
+			if v := get(l); v != nil {
+				xy = append(xy, plotter.XY{X: float64(l.Layer), Y: *v})
+			}
 		}
-		if l.TheoryActVar != nil {
-			tAct = append(tAct, plotter.XY{X: x, Y: *l.TheoryActVar})
-		}
-		if l.GradVar != nil {
-			mGrad = append(mGrad, plotter.XY{X: x, Y: *l.GradVar})
-		}
-		if l.TheoryGradVar != nil {
-			tGrad = append(tGrad, plotter.XY{X: x, Y: *l.TheoryGradVar})
-		}
+		return xy
 	}
+	actVar := func(l batch.LayerRecord) *float64 {
+		sd := l.Stats[batch.ActStd]
+		if sd == nil {
+			return nil
+		}
+		v := *sd * *sd
+		return &v
+	}
+	mAct := byLayer(actVar)
 	act.line(mAct, layerColor(0), false, "measured")
-	act.line(tAct, layerColor(1), true, "theory")
-	grad.line(mGrad, layerColor(0), false, "measured")
-	grad.line(tGrad, layerColor(1), true, "theory")
+	act.line(byLayer(stat(batch.TheoryActVar)), layerColor(1), true, "theory")
+	grad.line(byLayer(stat(batch.GradVar)), layerColor(0), false, "measured")
+	grad.line(byLayer(stat(batch.TheoryGradVar)), layerColor(1), true, "theory")
 	return grid([][]*panel{{act}, {grad}}, 8*vg.Inch, 8*vg.Inch), len(mAct) > 1
 }
 
-// histograms: one row per quantity, one normalized curve per layer, as in
-// Figs 6-8 (at step 0) and Fig 4 (at the end). Only with --hist.
+// histograms: one row per histogram of the table, one normalized curve per
+// layer, as in Figs 6-8 (at step 0) and Fig 4 (at the end). Only with --hist.
 func histograms(r Run, s batch.SnapshotRecord) (figure, bool) {
-	kinds := []struct {
-		name string
-		get  func(batch.LayerRecord) *batch.HistValue
-	}{
-		{"activations", func(l batch.LayerRecord) *batch.HistValue { return l.ActHist }},
-		{"back-propagated gradients", func(l batch.LayerRecord) *batch.HistValue { return l.GradHist }},
-		{"weight gradients", func(l batch.LayerRecord) *batch.HistValue { return l.WGradHist }},
-	}
 	var rows [][]*panel
-	for i, k := range kinds {
-		name := k.name + fmt.Sprintf(" at step %d", s.Step)
+	for i, k := range batch.Hists() {
+		name := k.Title() + fmt.Sprintf(" at step %d", s.Step)
 		if i == 0 {
 			name = title(r, name)
 		}
 		p := newPanel(name, "value", "fraction", false)
 		any := false
 		for l, layer := range s.Layers {
-			h := k.get(layer)
+			h := layer.Hists[k]
 			if h == nil {
 				continue
 			}

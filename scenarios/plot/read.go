@@ -99,13 +99,9 @@ func decodeSnapshot(data []byte) (batch.SnapshotRecord, error) {
 		if err := json.Unmarshal(l, &s.Layers[i]); err != nil {
 			return s, fmt.Errorf("layer %d: %v", i+1, err)
 		}
-		l := s.Layers[i]
-		for _, h := range []struct {
-			key string
-			h   *batch.HistValue
-		}{{"act_hist", l.ActHist}, {"grad_hist", l.GradHist}, {"wgrad_hist", l.WGradHist}} {
-			if err := checkHist(h.h); err != nil {
-				return s, fmt.Errorf("layer %d: %s: %v", i+1, h.key, err)
+		for h, v := range s.Layers[i].Hists {
+			if err := checkHist(v); err != nil {
+				return s, fmt.Errorf("layer %d: %s: %v", i+1, batch.Hist(h).Key(), err)
 			}
 		}
 	}
