@@ -7,11 +7,12 @@ import (
 
 	"initscope/nn"
 	"initscope/scenarios"
+	"initscope/scenarios/batch"
 	"initscope/scenarios/dataset"
 )
 
-// list prints every scenario, activation, initializer, loss and data set
-// with one line each.
+// list prints every scenario, activation, initializer, loss, data set and
+// per-layer statistic with one line each.
 func list(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	section := func(title string) { fmt.Fprintf(tw, "\n%s\n", title) }
@@ -35,5 +36,21 @@ func list(w io.Writer) error {
 	for _, d := range dataset.List() {
 		fmt.Fprintf(tw, "  %s\t%s\n", d.Usage, d.Description)
 	}
+	section("STATISTICS (per layer in --batch output: JSON key and CSV column, unit, log or linear scale)")
+	for _, s := range batch.Stats() {
+		i := s.Info()
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", i.Key, i.Unit, scale(i.Log), i.Description)
+	}
+	for _, h := range batch.Hists() {
+		i := h.Info()
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", i.Key, "counts", "", i.Description)
+	}
 	return tw.Flush()
+}
+
+func scale(log bool) string {
+	if log {
+		return "log"
+	}
+	return "linear"
 }
