@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"initscope/nn"
+	"initscope/scenarios/batch"
 )
 
 var nan = math.NaN()
@@ -35,37 +36,40 @@ func activationRange(name string) (lo, hi float64, ok bool) {
 	return a.Bounds()
 }
 
+// statCol is the column of statistic s, titled and scaled as the table of
+// statistics says, its range from the data.
+func statCol(s batch.Stat, style lipgloss.Style) column {
+	return column{title: s.Title(), short: s.ShortTitle(), style: style, get: s.Get, log: s.Log(),
+		lo: nan, hi: nan, format: fmtNum}
+}
+
 // meanCol's range is the data's (at least 0.2 wide): a fixed [-1, 1]
 // would flatten tanh's small drifts, and sigmoid's fall toward 0 still shows.
-func meanCol(d runData, st Styles) column {
-	return column{title: "activation mean", short: "act mean", style: st.Act, get: func(l nn.LayerStats) float64 { return l.ActMean },
-		lo: nan, hi: nan, minSpan: 0.2, format: fmtSigned}
+func meanCol(st Styles) column {
+	c := statCol(batch.ActMean, st.Act)
+	c.minSpan, c.format = 0.2, fmtSigned
+	return c
 }
 
 // stdCol runs from 0 to the largest std of any layer, so layers compare.
-func stdCol(d runData, st Styles) column {
-	top := nan
-	return column{title: "activation std", short: "act std", style: st.Std, get: func(l nn.LayerStats) float64 { return l.ActStd },
-		lo: 0, hi: top, format: fmtNum}
+func stdCol(st Styles) column {
+	c := statCol(batch.ActStd, st.Std)
+	c.lo = 0
+	return c
 }
 
 // satCol runs from 0 to the largest saturation seen (at least 5%): on a
 // fixed 0-100% scale the first few percent of saturating units, where the
 // story starts, would not show.
 func satCol(st Styles) column {
-	return column{title: "saturated", style: st.Sat, get: func(l nn.LayerStats) float64 { return l.Saturated },
-		lo: 0, hi: nan, minSpan: 0.05, format: fmtPct}
+	c := statCol(batch.Saturated, st.Sat)
+	c.lo, c.minSpan, c.format = 0, 0.05, fmtPct
+	return c
 }
 
-func gradCol(st Styles) column {
-	return column{title: "Var ∂C/∂s backprop", short: "Var ∂C/∂s", style: st.Grad, get: func(l nn.LayerStats) float64 { return l.GradVar },
-		log: true, lo: nan, hi: nan, format: fmtNum}
-}
+func gradCol(st Styles) column { return statCol(batch.GradVar, st.Grad) }
 
-func wgradCol(st Styles) column {
-	return column{title: "Var ∂C/∂W weights", short: "Var ∂C/∂W", style: st.WGrad, get: func(l nn.LayerStats) float64 { return l.WGradVar },
-		log: true, lo: nan, hi: nan, format: fmtNum}
-}
+func wgradCol(st Styles) column { return statCol(batch.WGradVar, st.WGrad) }
 
 // layerSeries is the history of one statistic of every layer.
 func layerSeries(snaps []nn.Snapshot, get func(nn.LayerStats) float64, log bool) [][]float64 {
@@ -252,7 +256,7 @@ func waitingText(d runData) string {
 
 // renderLayers is the home view: every hidden layer's statistics, live.
 func renderLayers(d runData, w, h int, st Styles) string {
-	cols := []column{meanCol(d, st), stdCol(d, st), satCol(st), gradCol(st), wgradCol(st)}
+	cols := []column{meanCol(st), stdCol(st), satCol(st), gradCol(st), wgradCol(st)}
 	lines := layerTable(d, cols, w, h-2, st)
 	lines = append(lines, "", st.Hint.Render(fit("each sparkline runs from step 0 (left) to now (right); variances use one log scale for all layers, so vanishing and exploding both show", w)))
 	return strings.Join(lines, "\n")
@@ -312,11 +316,8 @@ func renderDynamics(d runData, w, h int, st Styles) string {
 		st.Hint.Render("   activations on the probe set during training (Figs 2, 3, 10)")
 	xs := steps(d.Snaps)
 	xlo, xhi := xRange(xs)
-	get := func(f func(nn.LayerStats) float64) [][]float64 { return layerSeries(d.Snaps, f, false) }
-	mean := get(func(l nn.LayerStats) float64 { return l.ActMean })
-	std := get(func(l nn.LayerStats) float64 { return l.ActStd })
-	p2 := get(func(l nn.LayerStats) float64 { return l.ActP2 })
-	p98 := get(func(l nn.LayerStats) float64 { return l.ActP98 })
+	get := func(s batch.Stat) [][]float64 { return layerSeries(d.Snaps, s.Get, false) }
+	mean, std, p2, p98 := get(batch.ActMean), get(batch.ActStd), get(batch.ActP2), get(batch.ActP98)
 	ylo, yhi, ok := activationRange(d.Scenario.Activation)
 	if !ok {
 		ylo, yhi = span(append(p2, p98...)...)
@@ -359,17 +360,16 @@ func renderDynamics(d runData, w, h int, st Styles) string {
 	return strings.Join(lines, "\n")
 }
 
-var histKinds = []string{"activations z", "back-prop gradients ∂C/∂s", "weight gradients ∂C/∂W"}
-
-func histOf(l nn.LayerStats, kind int) *nn.Histogram {
-	switch kind {
-	case 0:
-		return l.ActHist
-	case 1:
-		return l.GradHist
+// histKinds are the histograms' titles, in the order of the table.
+var histKinds = func() []string {
+	var t []string
+	for _, h := range batch.Hists() {
+		t = append(t, h.Title())
 	}
-	return l.WGradHist
-}
+	return t
+}()
+
+func histOf(l nn.LayerStats, kind int) *nn.Histogram { return batch.Hist(kind).Get(l) }
 
 // renderHistograms shows each layer's histograms now beside those at step
 // 0 (Figs 4, 6, 7, 8). Every layer and both times share one count scale
@@ -381,7 +381,7 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 		return st.Dim.Render(waitingText(d))
 	}
 	first, last := d.Snaps[0], d.Snaps[len(d.Snaps)-1]
-	if len(first.Layers) == 0 || first.Layers[0].ActHist == nil {
+	if len(first.Layers) == 0 || histOf(first.Layers[0], 0) == nil {
 		return st.Warn.Render("histograms are off for this scenario.") + "\n" +
 			st.Hint.Render("turn them on in the settings (c, then 'histograms') and press enter.")
 	}
@@ -614,7 +614,7 @@ func profile(first nn.Snapshot, w, h int, st Styles) []string {
 // each other on wide terminals, one above the other on narrow ones.
 func renderCompare(a, b runData, w, h int, st Styles) string {
 	cols := func(d runData) []column {
-		return []column{stdCol(d, st), satCol(st), gradCol(st), wgradCol(st)}
+		return []column{stdCol(st), satCol(st), gradCol(st), wgradCol(st)}
 	}
 	side := func(name string, d, other runData, cw, ch int) []string {
 		_, testErr := lastLosses(d)
