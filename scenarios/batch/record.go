@@ -41,7 +41,7 @@ type SnapshotRecord struct {
 }
 
 // LayerRecord holds one hidden layer's statistics, indexed by the table in
-// stats.go: Stats[ActMean] is the "act_mean" of the JSON record. Its JSON
+// stats.go: Stats[ActMean] is the value under ActMean.Key(). Its JSON
 // form is an object with "layer", then every statistic's key in table
 // order (null when nil), then every histogram's key.
 type LayerRecord struct {
