@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -134,17 +133,13 @@ func Parse(file string, data []byte) (Scenario, error) {
 		}
 		return sc, fmt.Errorf("%s: %s", file, oneLine(err.Error()))
 	}
-	byKey := map[string]field{}
-	for _, f := range fields() {
-		byKey[f.key] = f
-	}
 	for _, k := range md.Keys() { // in the file's order, so the first error is the first bad line
-		f, ok := byKey[k[0]]
-		if !ok || len(k) > 1 {
+		i := slices.IndexFunc(settings, func(st Setting) bool { return st.Key == k[0] })
+		if i < 0 || k[0] == "" || len(k) > 1 {
 			return sc, fmt.Errorf("%s: unknown key %q (valid keys: %s)", at(file, lineOf(data, k[0])), k.String(), strings.Join(Keys(), ", "))
 		}
-		if err := f.set(&sc, raw[f.key]); err != nil {
-			return sc, fmt.Errorf("%s: %v", at(file, lineOf(data, f.key)), err)
+		if err := settings[i].set(&sc, raw[k[0]]); err != nil {
+			return sc, fmt.Errorf("%s: %v", at(file, lineOf(data, k[0])), err)
 		}
 	}
 	if sc.Name == "custom" && file != "" {
@@ -236,88 +231,64 @@ func skipString(data []byte, i int) (end, lines int) {
 	return len(data) - 1, lines
 }
 
-// field is one TOML key of Scenario and where it goes.
-type field struct {
-	key   string
-	index int
-}
-
-// fields lists Scenario's TOML keys in the struct's order: the tags are the
-// one list of keys, so Keys and Parse cannot drift from the struct.
-var fields = sync.OnceValue(func() []field {
-	t := reflect.TypeFor[Scenario]()
-	var fs []field
-	for i := range t.NumField() {
-		key, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ",")
-		if key != "" && key != "-" { // untagged and "-" fields have no key, as for the toml package
-			fs = append(fs, field{key, i})
+// set stores the decoded TOML value v in the setting's field of sc,
+// refusing a value of the wrong type and a negative unsigned integer.
+// Ranges are Validate's.
+func (st Setting) set(sc *Scenario, v any) error {
+	switch p := st.field(sc).(type) {
+	case *string:
+		s, ok := v.(string)
+		if !ok {
+			return st.wrongType(v, "a string in quotes")
 		}
-	}
-	return fs
-})
-
-// Keys lists the TOML keys a scenario file may use.
-func Keys() []string {
-	var keys []string
-	for _, f := range fields() {
-		keys = append(keys, f.key)
-	}
-	return keys
-}
-
-// set stores the decoded TOML value v in f's field of sc, refusing a value
-// of the wrong type and a negative unsigned integer. Ranges are Validate's.
-func (f field) set(sc *Scenario, v any) error {
-	rv := reflect.ValueOf(sc).Elem().Field(f.index)
-	flag := strings.ReplaceAll(f.key, "_", "-") // the flag's name, as Validate's messages use
-	switch rv.Kind() {
-	case reflect.String:
-		if s, ok := v.(string); ok {
-			rv.SetString(s)
-			return nil
-		}
-		return f.wrongType(v, "a string in quotes")
-	case reflect.Int, reflect.Int64:
+		*p = s
+	case *int:
 		n, ok := v.(int64)
 		if !ok {
-			return f.wrongType(v, "an integer")
+			return st.wrongType(v, "an integer")
 		}
-		if rv.OverflowInt(n) {
-			return fmt.Errorf("%s %d out of range for this machine's int", flag, n)
+		if int64(int(n)) != n {
+			return fmt.Errorf("%s %d out of range for this machine's int", st.name(), n)
 		}
-		rv.SetInt(n)
-	case reflect.Uint64:
+		*p = int(n)
+	case *int64:
 		n, ok := v.(int64)
 		if !ok {
-			return f.wrongType(v, "an integer")
+			return st.wrongType(v, "an integer")
+		}
+		*p = n
+	case *uint64:
+		n, ok := v.(int64)
+		if !ok {
+			return st.wrongType(v, "an integer")
 		}
 		if n < 0 { // the flag refuses it too: --seed is 0..2^64-1
-			return fmt.Errorf("%s %d out of range (0..%d)", flag, n, uint64(math.MaxUint64))
+			return fmt.Errorf("%s %d out of range (0..%d)", st.name(), n, uint64(math.MaxUint64))
 		}
-		rv.SetUint(uint64(n))
-	case reflect.Float64:
+		*p = uint64(n)
+	case *float64:
 		switch x := v.(type) {
 		case float64: // nan and inf included: Validate refuses them by range
-			rv.SetFloat(x)
+			*p = x
 		case int64:
-			rv.SetFloat(float64(x))
+			*p = float64(x)
 		default:
-			return f.wrongType(v, "a number")
+			return st.wrongType(v, "a number")
 		}
-	case reflect.Bool:
+	case *bool:
 		b, ok := v.(bool)
 		if !ok {
-			return f.wrongType(v, "true or false")
+			return st.wrongType(v, "true or false")
 		}
-		rv.SetBool(b)
+		*p = b
 	default:
-		panic("scenarios: no TOML decoding for field " + f.key + " of kind " + rv.Kind().String())
+		panic(fmt.Sprintf("scenarios: no TOML decoding for setting %s of type %T", st.Key, p))
 	}
 	return nil
 }
 
-func (f field) wrongType(v any, want string) error {
-	return fmt.Errorf("%s: the value is %s; %s takes %s", f.key, tomlType(v), f.key, want)
+func (st Setting) wrongType(v any, want string) error {
+	return fmt.Errorf("%s: the value is %s; %s takes %s", st.Key, tomlType(v), st.Key, want)
 }
 
 // tomlType names a decoded TOML value's type for an error message.

@@ -98,7 +98,7 @@ jacobian = false # trailing comment ]]]]
 	if sc != want {
 		t.Errorf("got  %+v\nwant %+v", sc, want)
 	}
-	if got := strings.Join(Keys(), ","); got != "name,description,dataset,activation,init,init_scale,gain,depth,width,loss,lr,batch_size,steps,every,probe,test,seed,hist,jacobian" {
+	if got := strings.Join(Keys(), ","); got != "name,description,activation,init,init_scale,gain,depth,width,loss,dataset,lr,batch_size,steps,every,probe,test,seed,hist,jacobian" {
 		t.Errorf("Keys() = %s", got)
 	}
 }

@@ -10,9 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"initscope/nn"
 	"initscope/scenarios"
-	"initscope/scenarios/dataset"
 )
 
 // settingsPanel edits a copy of a scenario, one field at a time, with the
@@ -63,18 +61,6 @@ func (p *settingsPanel) handle(msg tea.KeyMsg, k KeyMap) {
 	}
 }
 
-var (
-	initScales = []float64{0.1, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4}
-	widths     = []float64{4, 8, 16, 32, 64, 128, 256, 512, 1000, 2000, 4096}
-	lrs        = []float64{1e-4, 3e-4, 1e-3, 3e-3, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.3, 1}
-	batches    = []float64{1, 2, 5, 10, 20, 50, 100, 200, 500}
-	stepCounts = []float64{100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1e6, 1e7}
-	everies    = []float64{1, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000}
-)
-
-// maxSettingsDepth is the deepest network the panel builds (the 1-10).
-const maxSettingsDepth = 10
-
 // stepList moves v to the next (dir > 0) or previous value of list, within
 // [list[0], hi]; a value between entries goes to the neighbouring entry.
 func stepList(v float64, list []float64, dir int, hi float64) float64 {
@@ -103,134 +89,120 @@ func cycle(names []string, cur string, dir int) string {
 	return names[(i+dir+len(names))%len(names)]
 }
 
-func names[T fmt.Stringer](all []T) []string {
-	out := make([]string, len(all))
-	for i, a := range all {
-		out[i] = a.String()
+// serveCap is the server's cap on a setting (0: none): Limits bound what
+// a visitor may build, below the table's range.
+func serveCap(key string, l Limits) float64 {
+	switch key {
+	case "depth":
+		return float64(l.MaxDepth)
+	case "width":
+		return float64(l.MaxWidth)
+	case "steps":
+		return float64(l.MaxSteps)
 	}
-	return out
+	return 0
 }
 
-func capOr(limit, dflt int) float64 {
-	if limit > 0 && limit < dflt {
-		return float64(limit)
-	}
-	return float64(dflt)
-}
-
+// settingsFields are the panel's lines: the settings of the table that
+// have a Panel, in its order, shown and stepped as the table says.
 func settingsFields() []field {
-	return []field{
-		{name: "activation",
-			show: func(sc *scenarios.Scenario) string { return sc.Activation },
-			step: func(sc *scenarios.Scenario, d int, _ Limits) {
-				sc.Activation = cycle(names(nn.Activations()), sc.Activation, d)
-			},
-			about: func(sc *scenarios.Scenario) string {
-				a, err := nn.ParseActivation(sc.Activation)
-				if err != nil {
-					return ""
-				}
-				return a.Description()
-			}},
-		{name: "initializer",
-			show: func(sc *scenarios.Scenario) string { return sc.Init },
-			step: func(sc *scenarios.Scenario, d int, _ Limits) { sc.Init = cycle(names(nn.InitKinds()), sc.Init, d) },
-			about: func(sc *scenarios.Scenario) string {
-				k, err := nn.ParseInit(sc.Init)
-				if err != nil {
-					return ""
-				}
-				return k.Description()
-			}},
-		{name: "init scale",
-			show: func(sc *scenarios.Scenario) string { return sprintf("×%g", sc.InitScale) },
-			step: func(sc *scenarios.Scenario, d int, _ Limits) {
-				sc.InitScale = stepList(sc.InitScale, initScales, d, math.Inf(1))
-			},
-			about: func(*scenarios.Scenario) string {
-				return "multiplies the initial weights (1 is the initializer as published)"
-			}},
-		{name: "depth",
-			show: func(sc *scenarios.Scenario) string { return sprintf("%d hidden layers", sc.Depth) },
-			step: func(sc *scenarios.Scenario, d int, l Limits) {
-				sc.Depth = int(max(1, min(capOr(l.MaxDepth, maxSettingsDepth), float64(sc.Depth+d))))
-			},
-			about: func(*scenarios.Scenario) string { return "the paper trains 1 to 5 hidden layers" }},
-		{name: "width",
-			show: func(sc *scenarios.Scenario) string { return sprintf("%d units", sc.Width) },
-			step: func(sc *scenarios.Scenario, d int, l Limits) {
-				sc.Width = int(stepList(float64(sc.Width), widths, d, capOr(l.MaxWidth, nn.MaxWidth)))
-			},
-			about: func(*scenarios.Scenario) string { return "units per hidden layer (the paper: 1000)" }},
-		{name: "cost",
-			show: func(sc *scenarios.Scenario) string { return sc.Loss },
-			step: func(sc *scenarios.Scenario, d int, _ Limits) { sc.Loss = cycle(names(nn.Costs()), sc.Loss, d) },
-			about: func(sc *scenarios.Scenario) string {
-				c, err := nn.ParseCost(sc.Loss)
-				if err != nil {
-					return ""
-				}
-				return c.Description()
-			}},
-		{name: "data set",
-			show: func(sc *scenarios.Scenario) string { return sc.Dataset },
-			step: func(sc *scenarios.Scenario, d int, _ Limits) {
-				sets := []string{"shapeset", "tiny"}
-				if !slices.Contains(sets, sc.Dataset) {
-					sets = append(sets, sc.Dataset)
-				}
-				sc.Dataset = cycle(sets, sc.Dataset, d)
-			},
-			about: func(sc *scenarios.Scenario) string {
-				kind, _, _ := strings.Cut(sc.Dataset, ":")
-				for _, in := range dataset.List() {
-					if in.Name == kind {
-						return in.Description + " (files: --dataset " + in.Usage + ")"
-					}
-				}
-				return ""
-			}},
-		{name: "learning rate",
-			show:  func(sc *scenarios.Scenario) string { return sprintf("%g", sc.LR) },
-			step:  func(sc *scenarios.Scenario, d int, _ Limits) { sc.LR = stepList(sc.LR, lrs, d, math.Inf(1)) },
-			about: func(*scenarios.Scenario) string { return "plain SGD step size" }},
-		{name: "batch size",
-			show: func(sc *scenarios.Scenario) string { return sprintf("%d", sc.BatchSize) },
-			step: func(sc *scenarios.Scenario, d int, _ Limits) {
-				sc.BatchSize = int(stepList(float64(sc.BatchSize), batches, d, scenarios.MaxBatchSize))
-			},
-			about: func(*scenarios.Scenario) string { return "examples per SGD step (the paper: 10)" }},
-		{name: "steps",
-			show: func(sc *scenarios.Scenario) string { return fmtCount(sc.Steps) },
-			step: func(sc *scenarios.Scenario, d int, l Limits) {
-				hi := float64(scenarios.MaxSteps)
-				if l.MaxSteps > 0 {
-					hi = float64(l.MaxSteps)
-				}
-				sc.Steps = int64(stepList(float64(sc.Steps), stepCounts, d, hi))
-			},
-			about: func(*scenarios.Scenario) string {
-				return "length of the run; changing only this keeps the current network"
-			}},
-		{name: "snapshot every",
-			show: func(sc *scenarios.Scenario) string { return sprintf("%s steps", fmtCount(sc.Every)) },
-			step: func(sc *scenarios.Scenario, d int, _ Limits) {
-				sc.Every = int64(stepList(float64(sc.Every), everies, d, math.Inf(1)))
-			},
-			about: func(*scenarios.Scenario) string { return "how often every layer is measured on the probe set" }},
-		{name: "seed",
-			show: func(sc *scenarios.Scenario) string { return sprintf("%d", sc.Seed) },
-			step: func(sc *scenarios.Scenario, d int, _ Limits) {
-				if d > 0 || sc.Seed > 1 {
-					sc.Seed = uint64(int64(sc.Seed) + int64(d))
-				}
-			},
-			about: func(*scenarios.Scenario) string { return "fixes the weights and the data; same seed, same numbers" }},
-		{name: "histograms",
-			show:  func(sc *scenarios.Scenario) string { return onOff(sc.Hist) },
-			step:  func(sc *scenarios.Scenario, _ int, _ Limits) { sc.Hist = !sc.Hist },
-			about: func(*scenarios.Scenario) string { return "measure histograms at every snapshot (the Histograms view)" }},
+	var fs []field
+	for _, st := range scenarios.Settings() {
+		if st.Panel != nil {
+			fs = append(fs, panelField(st))
+		}
 	}
+	return fs
+}
+
+func panelField(st scenarios.Setting) field {
+	p := st.Panel
+	return field{
+		name: p.Label,
+		show: func(sc *scenarios.Scenario) string {
+			v := showValue(st.Ptr(sc))
+			if p.Format != "" {
+				return sprintf(p.Format, v)
+			}
+			return v
+		},
+		step: func(sc *scenarios.Scenario, d int, l Limits) {
+			switch ptr := st.Ptr(sc).(type) {
+			case *string:
+				names := st.Choices
+				if p.Names != nil {
+					names = p.Names
+				}
+				list := names()
+				if p.Names != nil && !slices.Contains(list, *ptr) {
+					list = append(list, *ptr)
+				}
+				*ptr = cycle(list, *ptr, d)
+			case *bool:
+				*ptr = !*ptr
+			case *uint64: // exact, where a float64 would round a large seed; counts from 1
+				if d > 0 && *ptr < math.MaxUint64 {
+					*ptr++
+				} else if d < 0 && *ptr > 1 {
+					*ptr--
+				}
+			default:
+				v, _ := st.Number(sc)
+				st.SetNumber(sc, stepNumber(v, d, st.Range, p.Steps, serveCap(st.Key, l)))
+			}
+		},
+		about: func(sc *scenarios.Scenario) string {
+			if p.Describe != nil {
+				if s, ok := st.Ptr(sc).(*string); ok {
+					return p.Describe(*s)
+				}
+			}
+			if p.About != "" {
+				return p.About
+			}
+			return st.Usage
+		},
+	}
+}
+
+// stepNumber moves v one step in direction d: to the neighbouring entry of
+// steps, or by one without them, within r (and below a positive limit). A
+// value already past the top never moves down when asked to go up.
+func stepNumber(v float64, d int, r *scenarios.Range, steps []float64, limit float64) float64 {
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if r != nil {
+		lo, hi = r.Lo, r.Hi
+	}
+	if limit > 0 {
+		hi = min(hi, limit)
+	}
+	if steps != nil {
+		return stepList(v, steps, d, hi)
+	}
+	n := v + float64(d)
+	if n < lo || n > hi || (r != nil && r.Above && n == lo) {
+		return v
+	}
+	return n
+}
+
+// showValue is a setting's value as the panel shows it.
+func showValue(ptr any) string {
+	switch v := ptr.(type) {
+	case *string:
+		return *v
+	case *bool:
+		return onOff(*v)
+	case *int64:
+		return fmtCount(*v)
+	case *float64:
+		return sprintf("%g", *v)
+	case *int:
+		return sprintf("%d", *v)
+	case *uint64:
+		return sprintf("%d", *v)
+	}
+	return sprintf("%v", ptr)
 }
 
 func onOff(b bool) string {
