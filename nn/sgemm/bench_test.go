@@ -57,16 +57,15 @@ func BenchmarkGemm(b *testing.B) {
 		a, bb, c := rnd(rowA*colA), rnd(rowB*colB), rnd(s.m*s.n)
 		flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
 		for _, impl := range []string{"ours", "gonum"} {
-			f := Gemm
-			if impl == "gonum" {
-				f = gonumGemm
-			}
 			for _, th := range []int{1, 2} {
+				f := Multiplier{Threads: th}.Gemm
+				if impl == "gonum" {
+					f = gonumGemm
+				}
 				b.Run(fmt.Sprintf("%s/%s/t%d", s.name, impl, th), func(b *testing.B) {
-					// Our thread count is SetThreads; gonum's is GOMAXPROCS.
-					// (go test -cpu does not reach sub-benchmarks reliably, so
-					// both are set here.)
-					defer SetThreads(SetThreads(th))
+					// Our thread count is Multiplier.Threads; gonum's is
+					// GOMAXPROCS. (go test -cpu does not reach sub-benchmarks
+					// reliably, so both are set here.)
 					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(th, 2)))
 					if impl == "gonum" {
 						runtime.GOMAXPROCS(th)
@@ -95,13 +94,10 @@ func BenchmarkKernels(b *testing.B) {
 	c := make([]float32, n*n)
 	for _, kn := range kernels() {
 		b.Run(kn.name, func(b *testing.B) {
-			prevK, _ := setKernel(kn.name)
-			defer setKernel(prevK)
-			prev := SetThreads(1)
-			defer SetThreads(prev)
+			mu := Multiplier{Threads: 1, kn: kn}
 			b.ReportAllocs()
 			for b.Loop() {
-				Gemm(false, false, n, n, n, 1, x, n, x, n, 0, c, n)
+				mu.Gemm(false, false, n, n, n, 1, x, n, x, n, 0, c, n)
 			}
 			b.ReportMetric(2*n*n*n*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
@@ -121,7 +117,7 @@ func BenchmarkConcurrent(b *testing.B) {
 	}
 	for _, th := range []int{1, 2} {
 		b.Run(fmt.Sprintf("t%d", th), func(b *testing.B) {
-			defer SetThreads(SetThreads(th))
+			mu := Multiplier{Threads: th}
 			b.ReportAllocs()
 			var cs [g][]float32
 			for i := range cs {
@@ -133,7 +129,7 @@ func BenchmarkConcurrent(b *testing.B) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						Gemm(false, true, m, n, k, 1, x, k, w, k, 0, cs[i], n)
+						mu.Gemm(false, true, m, n, k, 1, x, k, w, k, 0, cs[i], n)
 					}()
 				}
 				wg.Wait()

@@ -42,8 +42,9 @@
 //
 // # Threads
 //
-// Large products are split into column (or row) slabs of C that run on
-// persistent worker goroutines, created once; each slab packs its own panels
+// Large products are split into column (or row) slabs of C, at most
+// Multiplier.Threads of them (runtime.GOMAXPROCS(0) as the process started,
+// for Gemm), that run on persistent worker goroutines, created once; each slab packs its own panels
 // into buffers taken from a free list, so a warmed-up Gemm allocates
 // nothing. Gemm may be called from several goroutines at once.
 package sgemm

@@ -1,7 +1,5 @@
 package sgemm
 
-import "sync/atomic"
-
 // kernel describes one micro-kernel and the cache blocking tuned for it.
 type kernel struct {
 	name   string
@@ -39,27 +37,13 @@ var genericKernel = &kernel{
 	copyPanel: copyPanelGo,
 }
 
-// current is the kernel Gemm uses; tests swap it with setKernel.
-var current atomic.Pointer[kernel]
-
-func init() { current.Store(bestKernel()) }
+// best is the kernel Gemm uses: the first this CPU runs, chosen once at
+// start-up and never changed (tests force others through Multiplier.kn).
+var best = kernels()[0]
 
 // kernels lists the kernels this CPU can run, best first.
 func kernels() []*kernel {
 	return append(asmKernels(), genericKernel)
-}
-
-func bestKernel() *kernel { return kernels()[0] }
-
-// setKernel forces the named kernel (for tests and benchmarks) and returns
-// the previous name; it reports false if this CPU cannot run it.
-func setKernel(name string) (prev string, ok bool) {
-	for _, k := range kernels() {
-		if k.name == name {
-			return current.Swap(k).name, true
-		}
-	}
-	return current.Load().name, false
 }
 
 // rowGeneric runs microGeneric over packed panels (bstride must be 4).

@@ -91,11 +91,6 @@ func ensureWorkers(n int) {
 	workMu.Unlock()
 }
 
-// Workers reports how many persistent worker goroutines run: they live for
-// the process, one set per Gemm call that ever ran concurrently with others,
-// so goroutine-leak checks subtract them.
-func Workers() int { return int(workers.Load()) }
-
 func getCall() *call {
 	callMu.Lock()
 	defer callMu.Unlock()

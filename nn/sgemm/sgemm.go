@@ -3,13 +3,30 @@ package sgemm
 import (
 	"runtime"
 	"sync"
-	"sync/atomic"
 )
 
 // Gemm computes C = alpha*op(A)*op(B) + beta*C where op(X) is X or X^T (transA/transB),
 // op(A) is m x k, op(B) is k x n, C is m x n; lda, ldb, ldc are row strides (row-major), like blas32.
 // beta == 0 means C is overwritten (its old contents, even NaN, are ignored), as in BLAS.
+// It is the zero Multiplier's Gemm: the best kernel this CPU runs, and at
+// most runtime.GOMAXPROCS(0) goroutines (as the process started) per call.
 func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	Multiplier{}.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// Multiplier is Gemm with its own bound on the goroutines one call may
+// use, so each network (each trainer, each SSH visitor) chooses its own and
+// nothing is set for the whole process. The zero value is Gemm's default.
+type Multiplier struct {
+	// Threads is the most goroutines one call may use: below 1 means
+	// runtime.GOMAXPROCS(0) as the process started, above 64 means 64.
+	Threads int
+
+	kn *kernel // nil: the best kernel this CPU runs; tests force each one
+}
+
+// Gemm computes what the package's Gemm computes, with mu's thread bound.
+func (mu Multiplier) Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkArgs(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 	if m == 0 || n == 0 {
 		return
@@ -18,8 +35,11 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
-	kn := current.Load()
-	t := splitCount(kn, m, n, k, int(threads.Load()))
+	kn := mu.kn
+	if kn == nil {
+		kn = best
+	}
+	t := splitCount(kn, m, n, k, mu.threads())
 	if t <= 1 {
 		buf := getBuffers()
 		gemmSerial(kn, buf, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -29,22 +49,21 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	gemmParallel(kn, t, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// Kernel reports which micro-kernel was chosen at run time ("avx512", "avx2", "generic").
-func Kernel() string { return current.Load().name }
-
-// threads is the most goroutines one Gemm call may use.
-var threads atomic.Int32
-
-func init() { threads.Store(int32(max(1, runtime.GOMAXPROCS(0)))) }
-
-// SetThreads sets how many goroutines Gemm may use (default runtime.GOMAXPROCS(0)); returns previous.
-// Values below 1 are treated as 1.
-func SetThreads(n int) int {
-	n = max(1, min(n, maxThreads))
-	return int(threads.Swap(int32(n)))
+// threads is Threads with its default and bound applied.
+func (mu Multiplier) threads() int {
+	if mu.Threads < 1 {
+		return defaultThreads
+	}
+	return min(mu.Threads, maxThreads)
 }
 
-// maxThreads bounds SetThreads so that a per-call task array can be fixed size.
+// Kernel reports which micro-kernel was chosen at start-up ("avx512", "avx2", "generic").
+func Kernel() string { return best.name }
+
+// defaultThreads is the zero Multiplier's bound, read once at start-up.
+var defaultThreads = min(max(1, runtime.GOMAXPROCS(0)), maxThreads)
+
+// maxThreads bounds Threads so that a per-call task array can be fixed size.
 const maxThreads = 64
 
 func checkArgs(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -22,7 +23,7 @@ import (
 // which we compute in float64 (exact enough: its own error is ~2^-29 smaller).
 // The tests allow twice that, 2*(k+4)*u*bound, and a tiny absolute slack for
 // results that underflow. Two float32 results (ours and gonum's, or ours and
-// Reference) may each be off by the bound in opposite directions, so they are
+// reference) may each be off by the bound in opposite directions, so they are
 // compared with twice the tolerance.
 const u32 = 1.0 / (1 << 24)
 
@@ -195,22 +196,13 @@ func (in *instance) checkClose(t testing.TB, what string, got, other []float32) 
 	}
 }
 
-// forEachKernel runs f with each kernel this CPU supports forced, so the
-// generic Go path is tested on AVX-512 machines too.
-func forEachKernel(t *testing.T, f func(t *testing.T)) {
+// forEachKernel runs f with each kernel this CPU supports, so the generic
+// Go path is tested on AVX-512 machines too; f forces it with
+// Multiplier{kn: kn}.
+func forEachKernel(t *testing.T, f func(t *testing.T, kn *kernel)) {
 	for _, kn := range kernels() {
-		t.Run(kn.name, func(t *testing.T) {
-			prev, _ := setKernel(kn.name)
-			defer setKernel(prev)
-			f(t)
-		})
+		t.Run(kn.name, func(t *testing.T) { f(t, kn) })
 	}
-}
-
-func withThreads(n int, f func()) {
-	prev := SetThreads(n)
-	defer SetThreads(prev)
-	f()
 }
 
 // fullSize runs the big shapes (300 and 1000 rows by 1000 by 1024) at their
@@ -274,7 +266,7 @@ var bigWork = func() int {
 	return 1e8
 }()
 
-// TestProjectShapes compares Gemm with the float64 truth, Reference and
+// TestProjectShapes compares Gemm with the float64 truth, reference and
 // gonum on the project's shapes, for every kernel and 1..3 threads.
 func TestProjectShapes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -282,33 +274,32 @@ func TestProjectShapes(t *testing.T) {
 	for _, p := range projectShapes() {
 		insts = append(insts, newInstance(p, rng))
 	}
-	// gonum and Reference once per problem: they do not depend on our knobs.
+	// gonum and reference once per problem: they do not depend on our knobs.
 	gon := make([][]float32, len(insts))
 	ref := make([][]float32, len(insts))
 	for i, in := range insts {
 		gon[i] = in.run(gonumGemm)
 		in.check(t, "gonum", gon[i])
 		if in.m*in.n*in.k <= bigWork { // gonum already covers the biggest ones
-			ref[i] = in.run(Reference)
-			in.check(t, "Reference", ref[i])
+			ref[i] = in.run(reference)
+			in.check(t, "reference", ref[i])
 		}
 	}
-	forEachKernel(t, func(t *testing.T) {
+	forEachKernel(t, func(t *testing.T, kn *kernel) {
 		for _, th := range []int{1, 2, 3} {
-			withThreads(th, func() {
-				for i, in := range insts {
-					if raceEnabled && Kernel() == "generic" && in.m*in.n*in.k > bigWork {
-						continue // instrumented Go kernel: the scaled shapes cover it
-					}
-					got := in.run(Gemm)
-					what := fmt.Sprintf("Gemm[%s,%d threads]", Kernel(), th)
-					in.check(t, what, got)
-					in.checkClose(t, what+" vs gonum", got, gon[i])
-					if ref[i] != nil {
-						in.checkClose(t, what+" vs Reference", got, ref[i])
-					}
+			mu := Multiplier{Threads: th, kn: kn}
+			for i, in := range insts {
+				if raceEnabled && kn.name == "generic" && in.m*in.n*in.k > bigWork {
+					continue // instrumented Go kernel: the scaled shapes cover it
 				}
-			})
+				got := in.run(mu.Gemm)
+				what := fmt.Sprintf("Gemm[%s,%d threads]", kn.name, th)
+				in.check(t, what, got)
+				in.checkClose(t, what+" vs gonum", got, gon[i])
+				if ref[i] != nil {
+					in.checkClose(t, what+" vs reference", got, ref[i])
+				}
+			}
 		}
 	})
 }
@@ -359,15 +350,14 @@ func TestOddShapes(t *testing.T) {
 			}
 		}
 	}
-	forEachKernel(t, func(t *testing.T) {
+	forEachKernel(t, func(t *testing.T, kn *kernel) {
 		for _, th := range []int{1, 2} {
-			withThreads(th, func() {
-				for _, in := range insts {
-					got := in.run(Gemm)
-					in.check(t, "Gemm", got)
-					in.checkClose(t, "Gemm vs Reference", got, in.run(Reference))
-				}
-			})
+			mu := Multiplier{Threads: th, kn: kn}
+			for _, in := range insts {
+				got := in.run(mu.Gemm)
+				in.check(t, "Gemm", got)
+				in.checkClose(t, "Gemm vs reference", got, in.run(reference))
+			}
 		}
 	})
 	for _, in := range insts[:60] {
@@ -380,8 +370,7 @@ func TestOddShapes(t *testing.T) {
 // shapes under -race.
 func TestSmallParallel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	forEachKernel(t, func(t *testing.T) {
-		kn := current.Load()
+	forEachKernel(t, func(t *testing.T, kn *kernel) {
 		for i := 0; i < 60; i++ {
 			p := problem{tA: i%2 == 1, tB: i%4 >= 2, m: 1 + rng.IntN(70), n: 1 + rng.IntN(90), k: 1 + rng.IntN(40), alpha: 1.5, beta: betas[i%len(betas)], padC: i % 3}
 			in := newInstance(p, rng)
@@ -397,18 +386,19 @@ func TestSmallParallel(t *testing.T) {
 func TestSpecialValues(t *testing.T) {
 	nan := float32(math.NaN())
 	inf := float32(math.Inf(1))
-	forEachKernel(t, func(t *testing.T) {
+	forEachKernel(t, func(t *testing.T, kn *kernel) {
+		mu := Multiplier{kn: kn}
 		// alpha == 0: A and B are not read (BLAS), so Inf there does not
 		// produce NaN; C is only scaled.
 		a := []float32{inf, inf, inf, inf}
 		c := []float32{1, 2, 3, 4}
-		Gemm(false, false, 2, 2, 2, 0, a, 2, a, 2, 2, c, 2)
+		mu.Gemm(false, false, 2, 2, 2, 0, a, 2, a, 2, 2, c, 2)
 		if c[0] != 2 || c[3] != 8 {
 			t.Errorf("alpha=0: got %v", c)
 		}
 		// alpha == 0, beta == 0: zeros even over NaN.
 		c = []float32{nan, nan, nan, nan}
-		Gemm(false, false, 2, 2, 2, 0, a, 2, a, 2, 0, c, 2)
+		mu.Gemm(false, false, 2, 2, 2, 0, a, 2, a, 2, 0, c, 2)
 		for _, v := range c {
 			if v != 0 {
 				t.Errorf("alpha=0 beta=0: got %v", c)
@@ -416,28 +406,28 @@ func TestSpecialValues(t *testing.T) {
 		}
 		// k == 0: C = beta*C.
 		c = []float32{nan, 1, 2, 3}
-		Gemm(true, true, 2, 2, 0, 1, nil, 2, nil, 1, 0, c, 2)
+		mu.Gemm(true, true, 2, 2, 0, 1, nil, 2, nil, 1, 0, c, 2)
 		if c[0] != 0 || c[3] != 0 {
 			t.Errorf("k=0 beta=0: got %v", c)
 		}
 		c = []float32{1, 1, 2, 3}
-		Gemm(false, true, 2, 2, 0, 1, nil, 1, nil, 1, -1, c, 2)
+		mu.Gemm(false, true, 2, 2, 0, 1, nil, 1, nil, 1, -1, c, 2)
 		if c[0] != -1 || c[3] != -3 {
 			t.Errorf("k=0 beta=-1: got %v", c)
 		}
 		// m == 0 or n == 0: nothing happens, nil slices are fine.
-		Gemm(false, false, 0, 5, 5, 1, nil, 5, make([]float32, 25), 5, 1, nil, 5)
-		Gemm(false, false, 5, 0, 5, 1, make([]float32, 25), 5, nil, 1, 1, nil, 1)
+		mu.Gemm(false, false, 0, 5, 5, 1, nil, 5, make([]float32, 25), 5, 1, nil, 5)
+		mu.Gemm(false, false, 5, 0, 5, 1, make([]float32, 25), 5, nil, 1, 1, nil, 1)
 		// NaN in A propagates (no silent fast path drops it).
 		a = []float32{nan, 1, 1, 1}
 		c = make([]float32, 4)
-		Gemm(false, false, 2, 2, 2, 1, a, 2, []float32{1, 1, 1, 1}, 2, 0, c, 2)
+		mu.Gemm(false, false, 2, 2, 2, 1, a, 2, []float32{1, 1, 1, 1}, 2, 0, c, 2)
 		if !math.IsNaN(float64(c[0])) || math.IsNaN(float64(c[3])) {
 			t.Errorf("NaN in A: got %v", c)
 		}
 		// beta = -0 counts as zero, like BLAS's beta == 0 test.
 		c = []float32{nan, nan, nan, nan}
-		Gemm(false, false, 2, 2, 2, 1, []float32{1, 0, 0, 1}, 2, []float32{1, 2, 3, 4}, 2, float32(math.Copysign(0, -1)), c, 2)
+		mu.Gemm(false, false, 2, 2, 2, 1, []float32{1, 0, 0, 1}, 2, []float32{1, 2, 3, 4}, 2, float32(math.Copysign(0, -1)), c, 2)
 		if c[0] != 1 || c[3] != 4 {
 			t.Errorf("beta=-0: got %v", c)
 		}
@@ -461,7 +451,7 @@ func TestPanics(t *testing.T) {
 		{"shortA", func() { Gemm(false, false, 5, 2, 4, 1, s[:19], 4, s, 2, 0, s, 2) }},
 		{"shortB", func() { Gemm(false, true, 2, 5, 4, 1, s, 4, s[:19], 4, 0, s, 5) }},
 		{"shortC", func() { Gemm(false, false, 3, 3, 3, 1, s, 3, s, 3, 0, s[:8], 3) }},
-		{"RefShortC", func() { Reference(false, false, 3, 3, 3, 1, s, 3, s, 3, 0, s[:8], 3) }},
+		{"RefShortC", func() { reference(false, false, 3, 3, 3, 1, s, 3, s, 3, 0, s[:8], 3) }},
 	}
 	for _, tc := range cases {
 		func() {
@@ -518,13 +508,12 @@ func TestNoAllocs(t *testing.T) {
 		in := newInstance(p, rng)
 		c := append([]float32(nil), in.c0...)
 		for _, th := range []int{1, 2} {
-			withThreads(th, func() {
-				f := func() { Gemm(p.tA, p.tB, p.m, p.n, p.k, p.alpha, in.a, in.lda, in.b, in.ldb, p.beta, c, in.ldc) }
-				f()
-				if got := testing.AllocsPerRun(20, f); got != 0 {
-					t.Errorf("%v threads %d: %v allocs per Gemm, want 0", p, th, got)
-				}
-			})
+			mu := Multiplier{Threads: th}
+			f := func() { mu.Gemm(p.tA, p.tB, p.m, p.n, p.k, p.alpha, in.a, in.lda, in.b, in.ldb, p.beta, c, in.ldc) }
+			f()
+			if got := testing.AllocsPerRun(20, f); got != 0 {
+				t.Errorf("%v threads %d: %v allocs per Gemm, want 0", p, th, got)
+			}
 		}
 	}
 }
@@ -543,20 +532,19 @@ func TestConcurrent(t *testing.T) {
 	for _, p := range ps {
 		insts = append(insts, newInstance(p, rng))
 	}
-	withThreads(2, func() {
-		var wg sync.WaitGroup
-		for g := 0; g < 6; g++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for r := 0; r < 4; r++ {
-					in := insts[(g+r)%len(insts)]
-					in.check(t, fmt.Sprintf("goroutine %d", g), in.run(Gemm))
-				}
-			}()
-		}
-		wg.Wait()
-	})
+	mu := Multiplier{Threads: 2}
+	var wg sync.WaitGroup
+	for g := 0; g < 6; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; r < 4; r++ {
+				in := insts[(g+r)%len(insts)]
+				in.check(t, fmt.Sprintf("goroutine %d", g), in.run(mu.Gemm))
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // TestKernelParams: the driver steps through MC rows and NC columns in whole
@@ -572,23 +560,27 @@ func TestKernelParams(t *testing.T) {
 	}
 }
 
-func TestSetThreads(t *testing.T) {
-	prev := SetThreads(3)
-	if got := SetThreads(0); got != 3 {
-		t.Errorf("SetThreads returned %d, want 3", got)
-	}
-	if got := SetThreads(prev); got != 1 {
-		t.Errorf("SetThreads(0) stored %d, want 1", got)
+// TestThreads: Multiplier.Threads below 1 is the start-up default
+// (GOMAXPROCS, at least 1), above maxThreads is maxThreads; and the chosen
+// kernel is one of the three.
+func TestThreads(t *testing.T) {
+	want := min(max(1, runtime.GOMAXPROCS(0)), maxThreads)
+	for _, tc := range []struct{ threads, want int }{
+		{0, want}, {-3, want}, {1, 1}, {3, 3}, {maxThreads, maxThreads}, {1000, maxThreads},
+	} {
+		if got := (Multiplier{Threads: tc.threads}).threads(); got != tc.want {
+			t.Errorf("Multiplier{Threads: %d} uses %d threads, want %d", tc.threads, got, tc.want)
+		}
 	}
 	switch Kernel() {
 	case "avx512", "avx2", "generic":
 	default:
 		t.Errorf("Kernel() = %q", Kernel())
 	}
-	t.Logf("kernel %s, threads %d", Kernel(), prev)
+	t.Logf("kernel %s, threads %d", Kernel(), want)
 }
 
-// FuzzGemm compares Gemm with Reference on fuzzed shapes, strides, scalars and
+// FuzzGemm compares Gemm with reference on fuzzed shapes, strides, scalars and
 // kernels.
 func FuzzGemm(f *testing.F) {
 	f.Add(false, false, uint8(3), uint8(5), uint8(7), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint64(1))
@@ -603,10 +595,9 @@ func FuzzGemm(f *testing.F) {
 		}
 		in := newInstance(p, rand.New(rand.NewPCG(seed, 99)))
 		ks := kernels()
-		prev, _ := setKernel(ks[int(ki)%len(ks)].name)
-		defer setKernel(prev)
-		got := in.run(Gemm)
-		in.check(t, "Gemm "+Kernel(), got)
-		in.checkClose(t, "Gemm vs Reference", got, in.run(Reference))
+		kn := ks[int(ki)%len(ks)]
+		got := in.run(Multiplier{kn: kn}.Gemm)
+		in.check(t, "Gemm "+kn.name, got)
+		in.checkClose(t, "Gemm vs reference", got, in.run(reference))
 	})
 }

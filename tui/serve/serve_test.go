@@ -11,8 +11,6 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
-
-	"initscope/nn/sgemm"
 )
 
 // The app's own screen text the tests look for.
@@ -252,7 +250,26 @@ func cycle(t *testing.T, addr string, i int) {
 // goroutines counts the running goroutines other than sgemm's persistent
 // workers, whose number grows (boundedly) with how many trainers ever
 // multiplied matrices at once and which live for the process by design.
-func goroutines() int { return runtime.NumGoroutine() - sgemm.Workers() }
+// They are told apart by the function that started them, from a dump of
+// every goroutine's stack.
+func goroutines() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	n := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if !strings.Contains(g, "created by initscope/nn/sgemm.ensureWorkers") {
+			n++
+		}
+	}
+	return n
+}
 
 // settledGoroutines waits up to 10s for the goroutine count to reach
 // target (or stop falling, for target 0) and returns it.

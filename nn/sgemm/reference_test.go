@@ -1,9 +1,9 @@
 package sgemm
 
-// Reference is the plain triple loop (the slow reference the tests compare against; exported so other packages' tests may use it).
+// reference is the plain triple loop, the slow version the tests compare Gemm against.
 // It checks its arguments like Gemm and accumulates each element in float32
 // in k order, like a naive BLAS; alpha == 0 leaves A and B unread, as in BLAS.
-func Reference(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func reference(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkArgs(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
