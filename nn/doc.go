@@ -4,10 +4,12 @@
 // saturation and vanishing or exploding gradients.
 //
 // Everything is computed in float32 through one matrix-multiply seam
-// (matmul.go); statistics accumulate in float64. The package does no I/O and
-// knows nothing of user interfaces: training reports through the values it
-// returns (losses, Snapshots), and every random draw comes from a source the
-// caller passes in, so the same seed gives the same numbers.
+// (matmul.go), chosen per network (Network.Gemm: the fast kernel by
+// default, its thread count, or gonum's blas32), so the process holds no
+// global numeric state; statistics accumulate in float64. The package does
+// no I/O and knows nothing of user interfaces: training reports through the
+// values it returns (losses, Snapshots), and every random draw comes from a
+// source the caller passes in, so the same seed gives the same numbers.
 //
 // Conventions. Layers are numbered from the input side. A network of depth D
 // has D hidden layers and D+1 weight matrices; matrix l maps layer l-1 (layer

@@ -3,6 +3,8 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -217,11 +219,8 @@ func TestFastKernelTrainsLikeReference(t *testing.T) {
 	for i := range batches {
 		batches[i], labels[i] = randomBatch(rng, 13, cfg.Inputs, cfg.Classes)
 	}
-	for k, net := range nets {
-		if k == 1 {
-			name, old := SetGemm("blas32", BlasGemm)
-			defer SetGemm(name, old)
-		}
+	nets[1].Gemm = BlasGemm()
+	for _, net := range nets {
 		p := net.NewPass(13)
 		for i := range batches {
 			net.TrainStep(p, batches[i], labels[i], 13, CrossEntropy, 0.05)
@@ -245,17 +244,16 @@ func TestPaperShapesMatchReference(t *testing.T) {
 		x, y := randomBatch(rand.New(rand.NewPCG(8, uint64(batch))), batch, cfg.Inputs, cfg.Classes)
 		var nets [2]*Network
 		var losses [2]float64
-		train := func(k int) {
+		train := func(k int, gemm Gemm) {
 			nets[k] = New(cfg, rand.New(rand.NewPCG(9, 9)))
+			nets[k].Gemm = gemm
 			p := nets[k].NewPass(batch)
 			for range 2 {
 				losses[k] = nets[k].TrainStep(p, x, y, batch, CrossEntropy, 0.5)
 			}
 		}
-		train(0)
-		name, old := SetGemm("blas32", BlasGemm)
-		train(1)
-		SetGemm(name, old)
+		train(0, Gemm{}) // the default, FastGemm(0)
+		train(1, BlasGemm())
 		if math.Abs(losses[0]-losses[1]) > 1e-4 {
 			t.Errorf("batch %d: loss %g, blas32 %g", batch, losses[0], losses[1])
 		}
@@ -263,6 +261,56 @@ func TestPaperShapesMatchReference(t *testing.T) {
 			for i, w := range nets[0].Layers[l].W {
 				if d := math.Abs(float64(w - nets[1].Layers[l].W[i])); d > 1e-5 {
 					t.Fatalf("batch %d layer %d W[%d]: fast %g, blas32 %g", batch, l+1, i, w, nets[1].Layers[l].W[i])
+				}
+			}
+		}
+	}
+}
+
+// Each network holds its own matrix multiply: four networks built alike,
+// on the default, blas32, the fast kernel limited to one thread and a
+// counting wrapper of blas32, train at the same time (under -race this also shows they
+// share no mutable state) and end with the same weights, each reporting the
+// kernel it used.
+func TestGemmPerNetwork(t *testing.T) {
+	cfg := Config{Inputs: 64, Classes: 4, Depth: 2, Width: 80, Activation: Tanh, Init: Init{Kind: Normalized}}
+	calls := 0 // only the last network's goroutine counts
+	counting := Gemm{Name: "counting", Func: func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		calls++
+		blas32Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}}
+	gemms := []Gemm{{}, BlasGemm(), FastGemm(1), counting}
+	wantKernel := []string{KernelName(), "blas32", KernelName(), "counting"}
+	x, y := randomBatch(rand.New(rand.NewPCG(3, 3)), 40, cfg.Inputs, cfg.Classes)
+	nets := make([]*Network, len(gemms))
+	var wg sync.WaitGroup
+	for k, g := range gemms {
+		nets[k] = New(cfg, rand.New(rand.NewPCG(4, 4)))
+		nets[k].Gemm = g
+		wg.Go(func() {
+			p := nets[k].NewPass(40)
+			for range 5 {
+				nets[k].TrainStep(p, x, y, 40, CrossEntropy, 0.1)
+			}
+		})
+	}
+	wg.Wait()
+	// 5 steps x (3 forward + 2 backward + 3 update products).
+	if calls != 5*8 {
+		t.Errorf("the counting network multiplied %d times, want 40", calls)
+	}
+	if !strings.HasPrefix(KernelName(), "sgemm-") {
+		t.Errorf("KernelName() = %q, want sgemm-<kernel>", KernelName())
+	}
+	for k, net := range nets {
+		if net.Kernel() != wantKernel[k] {
+			t.Errorf("network %d: Kernel() = %q, want %q", k, net.Kernel(), wantKernel[k])
+		}
+		for l := range net.Layers {
+			for i, w := range net.Layers[l].W {
+				// float32 accumulation-order noise over 5 steps, as above.
+				if d := math.Abs(float64(w - nets[0].Layers[l].W[i])); d > 1e-5 {
+					t.Fatalf("%s: layer %d W[%d] = %g, default kernel %g", net.Kernel(), l+1, i, w, nets[0].Layers[l].W[i])
 				}
 			}
 		}

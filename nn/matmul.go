@@ -12,29 +12,53 @@ import (
 // op(B) is k x n, and lda, ldb, ldc are row strides.
 type GemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 
-// gemm is the one matrix-multiply seam: every product in this package goes
-// through it, so a faster kernel replaces it without touching the rest. The
-// default is sgemm's blocked kernel (AVX-512 or AVX2 where the CPU has them);
-// gonum's blas32 stays as the reference it is tested against.
-var (
-	gemm       GemmFunc = sgemm.Gemm
-	kernelName          = "sgemm-" + sgemm.Kernel()
-)
-
-// SetGemm replaces the matrix multiply used by every network and returns the
-// previous one and its name. It is meant for start-up, tests and benchmarks,
-// not for use while networks train.
-func SetGemm(name string, f GemmFunc) (string, GemmFunc) {
-	oldName, old := kernelName, gemm
-	kernelName, gemm = name, f
-	return oldName, old
+// Gemm is the matrix multiply a network runs every product through, and
+// its name for reports. Each Network holds its own (Network.Gemm), so
+// choosing one, or its thread count, changes no other network in the
+// process.
+type Gemm struct {
+	Name string
+	Func GemmFunc
 }
 
-// KernelName names the matrix multiply in use, for reports.
-func KernelName() string { return kernelName }
+// FastGemm is sgemm's blocked kernel (AVX-512 or AVX2 where the CPU has
+// them, chosen once at start-up) using at most threads goroutines per
+// product; threads below 1 means runtime.GOMAXPROCS(0) as the process
+// started. FastGemm(0) is what a network uses when its Gemm is unset.
+func FastGemm(threads int) Gemm {
+	return Gemm{Name: "sgemm-" + sgemm.Kernel(), Func: sgemm.Multiplier{Threads: threads}.Gemm}
+}
 
-// BlasGemm is the seam's first implementation: gonum's pure-Go blas32.
-func BlasGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// BlasGemm is gonum's pure-Go blas32, the reference the fast kernel is
+// tested against.
+func BlasGemm() Gemm { return Gemm{Name: "blas32", Func: blas32Gemm} }
+
+// defaultGemm is FastGemm(0), built once; it is never changed.
+var defaultGemm = FastGemm(0)
+
+// KernelName names the matrix multiply a network uses when its Gemm is
+// unset (Network.Kernel names the one a given network uses).
+func KernelName() string { return defaultGemm.Name }
+
+// gemm is the one matrix-multiply seam: every product of net goes through
+// it, so a faster kernel replaces it without touching the rest.
+func (net *Network) gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	f := net.Gemm.Func
+	if f == nil {
+		f = defaultGemm.Func
+	}
+	f(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// Kernel names the matrix multiply net uses, for reports.
+func (net *Network) Kernel() string {
+	if net.Gemm.Func == nil {
+		return defaultGemm.Name
+	}
+	return net.Gemm.Name
+}
+
+func blas32Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}

@@ -52,6 +52,9 @@ type Layer struct {
 type Network struct {
 	Config
 	Layers []Layer
+	// Gemm is the matrix multiply this network's products run through;
+	// the zero value is FastGemm(0). Choose it before training, not during.
+	Gemm Gemm
 }
 
 // New builds a network with weights drawn by cfg.Init from rng and biases 0.
@@ -170,7 +173,7 @@ func (net *Network) forwardRows(p *Pass, x []float32, lo, hi int) {
 	for l, layer := range net.Layers {
 		s := p.Pre[l][lo*layer.Out : hi*layer.Out]
 		z := p.Post[l][lo*layer.Out : hi*layer.Out]
-		gemm(false, true, n, layer.Out, layer.In, 1, in, layer.In, layer.W, layer.In, 0, s, layer.Out)
+		net.gemm(false, true, n, layer.Out, layer.In, 1, in, layer.In, layer.W, layer.In, 0, s, layer.Out)
 		for r := range n {
 			row := s[r*layer.Out : (r+1)*layer.Out]
 			for j, b := range layer.B {
@@ -220,7 +223,7 @@ func (net *Network) backpropRows(p *Pass, l, lo, hi int) {
 	n := hi - lo
 	in, out := lo*layer.In, lo*layer.Out
 	d := p.Delta[l-1][in : in+n*layer.In]
-	gemm(false, false, n, layer.In, layer.Out, 1, p.Delta[l][out:out+n*layer.Out], layer.Out, layer.W, layer.In, 0, d, layer.In)
+	net.gemm(false, false, n, layer.In, layer.Out, 1, p.Delta[l][out:out+n*layer.Out], layer.Out, layer.W, layer.In, 0, d, layer.In)
 	net.Activation.MulDeriv(d, p.Pre[l-1][in:in+n*layer.In], p.Post[l-1][in:in+n*layer.In])
 }
 
@@ -240,7 +243,7 @@ func (net *Network) Backward(p *Pass, y []int32, cost Cost, scale float32) float
 // Backward.
 func (net *Network) WeightGrad(dst []float32, p *Pass, x []float32, l int) {
 	layer := net.Layers[l]
-	gemm(true, false, layer.Out, layer.In, p.n, 1, p.Delta[l][:p.n*layer.Out], layer.Out, net.input(p, x, l), layer.In, 0, dst[:layer.Out*layer.In], layer.In)
+	net.gemm(true, false, layer.Out, layer.In, p.n, 1, p.Delta[l][:p.n*layer.Out], layer.Out, net.input(p, x, l), layer.In, 0, dst[:layer.Out*layer.In], layer.In)
 }
 
 // TrainStep does one step of plain minibatch SGD on the batch (x, y) of n
@@ -257,7 +260,7 @@ func (net *Network) TrainStep(p *Pass, x []float32, y []int32, n int, cost Cost,
 		}
 		layer := net.Layers[l]
 		delta := p.Delta[l][:n*layer.Out]
-		gemm(true, false, layer.Out, layer.In, n, -lr, delta, layer.Out, net.input(p, x, l), layer.In, 1, layer.W, layer.In)
+		net.gemm(true, false, layer.Out, layer.In, n, -lr, delta, layer.Out, net.input(p, x, l), layer.In, 1, layer.W, layer.In)
 		for r := range n {
 			for j, d := range delta[r*layer.Out : (r+1)*layer.Out] {
 				layer.B[j] -= lr * d
@@ -297,7 +300,7 @@ func (net *Network) TrainStepContext(ctx context.Context, p *Pass, x []float32, 
 		in := net.input(p, x, l)
 		// W += -lr sum_r delta_r^T z_r, the sum split over chunks of rows.
 		err := eachChunk(ctx, n, flops, func(lo, hi int) {
-			gemm(true, false, layer.Out, layer.In, hi-lo, -lr, delta[lo*layer.Out:hi*layer.Out], layer.Out,
+			net.gemm(true, false, layer.Out, layer.In, hi-lo, -lr, delta[lo*layer.Out:hi*layer.Out], layer.Out,
 				in[lo*layer.In:hi*layer.In], layer.In, 1, layer.W, layer.In)
 		})
 		if err != nil {

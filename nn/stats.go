@@ -302,7 +302,7 @@ func (s *Stats) weightGrad(ctx context.Context, l int) error {
 	in := net.input(p, s.x, l)
 	beta := float32(0)
 	err := eachChunk(ctx, s.n, 2*layer.In*layer.Out, func(lo, hi int) {
-		gemm(true, false, layer.Out, layer.In, hi-lo, 1, p.Delta[l][lo*layer.Out:hi*layer.Out], layer.Out,
+		net.gemm(true, false, layer.Out, layer.In, hi-lo, 1, p.Delta[l][lo*layer.Out:hi*layer.Out], layer.Out,
 			in[lo*layer.In:hi*layer.In], layer.In, beta, dw, layer.In)
 		beta = 1
 	})
