@@ -252,9 +252,13 @@ const (
 	tanhB6    = 1.19825839466702e-06
 )
 
-// tanhCoeffs lays the constants out for the vector kernel.
-var tanhCoeffs = [13]float32{tanhClamp, -tanhClamp, tanhA13, tanhA11, tanhA9, tanhA7, tanhA5, tanhA3, tanhA1,
-	tanhB6, tanhB4, tanhB2, tanhB0}
+// tanhScalar sets dst[i] = tanh32(src[i]) one element at a time: all of
+// tanhSlice without the vector kernel, and its tail with it.
+func tanhScalar(dst, src []float32) {
+	for i, x := range src {
+		dst[i] = tanh32(x)
+	}
+}
 
 // tanh32 is tanh in float32 arithmetic only, as a rational function
 // x P(x^2) / Q(x^2) of degrees 13 and 6. It is several times faster than

@@ -4,9 +4,13 @@ package nn
 
 import "golang.org/x/sys/cpu"
 
-// useTanhAVX512 is whether tanhSlice takes the vector path; tests turn it
-// off to check the scalar one.
+// useTanhAVX512 is whether tanhSlice takes the vector path, read once at
+// start-up; the tests check the scalar path through tanhScalar.
 var useTanhAVX512 = cpu.X86.HasAVX512F
+
+// tanhCoeffs lays the constants out for the vector kernel.
+var tanhCoeffs = [13]float32{tanhClamp, -tanhClamp, tanhA13, tanhA11, tanhA9, tanhA7, tanhA5, tanhA3, tanhA1,
+	tanhB6, tanhB4, tanhB2, tanhB0}
 
 //go:noescape
 func tanh16(dst, src *float32, n int, c *[13]float32)
@@ -20,7 +24,5 @@ func tanhSlice(dst, src []float32) {
 			tanh16(&dst[0], &src[0], n, &tanhCoeffs)
 		}
 	}
-	for i, x := range src[n:] {
-		dst[n+i] = tanh32(x)
-	}
+	tanhScalar(dst[n:], src[n:])
 }

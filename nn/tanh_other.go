@@ -2,11 +2,5 @@
 
 package nn
 
-var useTanhAVX512 = false
-
 // tanhSlice sets dst[i] = tanh32(src[i]).
-func tanhSlice(dst, src []float32) {
-	for i, x := range src {
-		dst[i] = tanh32(x)
-	}
-}
+func tanhSlice(dst, src []float32) { tanhScalar(dst, src) }
