@@ -93,12 +93,11 @@ func (c *countdown) Done() <-chan struct{} { return c.done }
 // TrainStep up to the order of float32 sums (one chunk's K-sum against
 // several), and a context that turns done inside it stops it with the error.
 func TestTrainStepContextChunked(t *testing.T) {
-	defer func(f int) { chunkFlops = f }(chunkFlops)
-	chunkFlops = 1 << 20 // chunks of a few rows, so a small network splits
 	cfg := Config{Inputs: 64, Classes: 3, Depth: 2, Width: 128, Activation: Tanh, Init: Init{Kind: Normalized}}
-	n := 2*rowsPerChunk(New(cfg, rand.New(rand.NewPCG(1, 1))).rowFlops()) + 5 // three chunks
-	x, y := randomBatch(rand.New(rand.NewPCG(2, 2)), n, 64, 3)
 	a, b := New(cfg, rand.New(rand.NewPCG(1, 1))), New(cfg, rand.New(rand.NewPCG(1, 1)))
+	b.chunk = 1 << 20                       // chunks of a few rows, so a small network splits
+	n := 2*b.rowsPerChunk(b.rowFlops()) + 5 // three chunks
+	x, y := randomBatch(rand.New(rand.NewPCG(2, 2)), n, 64, 3)
 	p := a.NewPass(n)
 	want := a.TrainStep(p, x, y, n, CrossEntropy, 0.1)
 	got, err := b.TrainStepContext(context.Background(), p, x, y, n, CrossEntropy, 0.1)

@@ -7,11 +7,21 @@ import "context"
 // reaches on two cores (BENCHMARKS.md), so a cancelled pass stops well
 // within a second. The probe and test passes of the default scenarios fit
 // in one chunk, so their numbers do not depend on the split.
-// A variable so that tests can make chunks small.
-var chunkFlops = 1 << 32
+const chunkFlops = 1 << 32
+
+// chunkSize is net's work between two looks at a context: chunkFlops,
+// unless a test made net's chunks small (Network.chunk).
+func (net *Network) chunkSize() int {
+	if net.chunk > 0 {
+		return net.chunk
+	}
+	return chunkFlops
+}
 
 // rowsPerChunk is how many rows of flopsPerRow operations make a chunk.
-func rowsPerChunk(flopsPerRow int) int { return max(1, chunkFlops/max(1, flopsPerRow)) }
+func (net *Network) rowsPerChunk(flopsPerRow int) int {
+	return max(1, net.chunkSize()/max(1, flopsPerRow))
+}
 
 // rowFlops is the multiply-adds, counted twice, of one example's forward
 // pass; the backward pass costs about the same.
@@ -24,10 +34,10 @@ func (net *Network) rowFlops() int {
 }
 
 // eachChunk calls f on consecutive row ranges [lo, hi) covering [0, n), of
-// about chunkFlops each, and stops with ctx's error when ctx is done
+// about a chunk's work each, and stops with ctx's error when ctx is done
 // before a chunk. Work that finished is not reported as cancelled.
-func eachChunk(ctx context.Context, n, flopsPerRow int, f func(lo, hi int)) error {
-	step := rowsPerChunk(flopsPerRow)
+func (net *Network) eachChunk(ctx context.Context, n, flopsPerRow int, f func(lo, hi int)) error {
+	step := net.rowsPerChunk(flopsPerRow)
 	for lo := 0; lo < n; lo += step {
 		if err := ctx.Err(); err != nil {
 			return err

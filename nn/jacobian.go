@@ -33,7 +33,7 @@ func (s *Stats) jacobianMeanSV(ctx context.Context, l int) (float64, error) {
 	layer := s.net.Layers[l] // maps hidden layer l to hidden layer l+1
 	out := layer.Out
 	wwt := s.dw[:out*out]
-	err := eachChunk(ctx, out, 2*out*layer.In, func(lo, hi int) {
+	err := s.net.eachChunk(ctx, out, 2*out*layer.In, func(lo, hi int) {
 		s.net.gemm(false, true, hi-lo, out, layer.In, 1, layer.W[lo*layer.In:hi*layer.In], layer.In, layer.W, layer.In, 0, wwt[lo*out:hi*out], out)
 	})
 	if err != nil {

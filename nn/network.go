@@ -55,6 +55,8 @@ type Network struct {
 	// Gemm is the matrix multiply this network's products run through;
 	// the zero value is FastGemm(0). Choose it before training, not during.
 	Gemm Gemm
+
+	chunk int // flops between looks at a context; 0 means chunkFlops (tests make it small)
 }
 
 // New builds a network with weights drawn by cfg.Init from rng and biases 0.
@@ -162,7 +164,7 @@ func (net *Network) forwardContext(ctx context.Context, p *Pass, x []float32, n 
 		panic("nn: Forward batch larger than the Pass or x too short")
 	}
 	p.n = n
-	return eachChunk(ctx, n, net.rowFlops(), func(lo, hi int) { net.forwardRows(p, x, lo, hi) })
+	return net.eachChunk(ctx, n, net.rowFlops(), func(lo, hi int) { net.forwardRows(p, x, lo, hi) })
 }
 
 // forwardRows runs rows [lo, hi) of x through the network. Rows are
@@ -280,7 +282,7 @@ func (net *Network) TrainStepContext(ctx context.Context, p *Pass, x []float32, 
 	if err := ctx.Err(); err != nil {
 		return math.NaN(), err
 	}
-	if n*net.rowFlops() <= chunkFlops {
+	if n*net.rowFlops() <= net.chunkSize() {
 		return net.TrainStep(p, x, y, n, cost, lr), nil
 	}
 	if err := net.forwardContext(ctx, p, x, n); err != nil {
@@ -292,14 +294,14 @@ func (net *Network) TrainStepContext(ctx context.Context, p *Pass, x []float32, 
 		flops := 2 * layer.In * layer.Out
 		if l > 0 {
 			// Needs W^l before its update.
-			if err := eachChunk(ctx, n, flops, func(lo, hi int) { net.backpropRows(p, l, lo, hi) }); err != nil {
+			if err := net.eachChunk(ctx, n, flops, func(lo, hi int) { net.backpropRows(p, l, lo, hi) }); err != nil {
 				return math.NaN(), err
 			}
 		}
 		delta := p.Delta[l][:n*layer.Out]
 		in := net.input(p, x, l)
 		// W += -lr sum_r delta_r^T z_r, the sum split over chunks of rows.
-		err := eachChunk(ctx, n, flops, func(lo, hi int) {
+		err := net.eachChunk(ctx, n, flops, func(lo, hi int) {
 			net.gemm(true, false, layer.Out, layer.In, hi-lo, -lr, delta[lo*layer.Out:hi*layer.Out], layer.Out,
 				in[lo*layer.In:hi*layer.In], layer.In, 1, layer.W, layer.In)
 		})
@@ -341,7 +343,7 @@ func (net *Network) Evaluate(p *Pass, x []float32, y []int32, n int, cost Cost) 
 func (net *Network) evaluate(ctx context.Context, p *Pass, x []float32, y []int32, n int, cost Cost) (errRate, meanCost float64, err error) {
 	wrong := 0
 	var total float64
-	step := min(p.Cap, rowsPerChunk(net.rowFlops()))
+	step := min(p.Cap, net.rowsPerChunk(net.rowFlops()))
 	for start := 0; start < n; start += step {
 		if err := ctx.Err(); err != nil {
 			return math.NaN(), math.NaN(), err

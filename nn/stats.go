@@ -192,7 +192,7 @@ func (s *Stats) Measure(ctx context.Context, jacobian bool) ([]LayerStats, float
 func (s *Stats) backward(ctx context.Context) (float64, error) {
 	net, p := s.net, s.pass
 	total := net.outputGrad(p, s.y, s.cost, 1)
-	err := eachChunk(ctx, s.n, net.rowFlops(), func(lo, hi int) {
+	err := net.eachChunk(ctx, s.n, net.rowFlops(), func(lo, hi int) {
 		for l := net.Depth; l > 0; l-- {
 			net.backpropRows(p, l, lo, hi)
 		}
@@ -301,7 +301,7 @@ func (s *Stats) weightGrad(ctx context.Context, l int) error {
 	dw := s.dw[:layer.Out*layer.In]
 	in := net.input(p, s.x, l)
 	beta := float32(0)
-	err := eachChunk(ctx, s.n, 2*layer.In*layer.Out, func(lo, hi int) {
+	err := net.eachChunk(ctx, s.n, 2*layer.In*layer.Out, func(lo, hi int) {
 		net.gemm(true, false, layer.Out, layer.In, hi-lo, 1, p.Delta[l][lo*layer.Out:hi*layer.Out], layer.Out,
 			in[lo*layer.In:hi*layer.In], layer.In, beta, dw, layer.In)
 		beta = 1
