@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"initscope/nn"
 )
@@ -42,4 +43,23 @@ func Example() {
 	// Output:
 	// layers 2, probe loss below 0.1: true
 	// layer 1 has an activation std: true
+}
+
+// Each network chooses its own matrix multiply: here one network runs on
+// gonum's blas32 (the reference), another on the fast kernel limited to one
+// goroutine per product, and a third on the default. None affects the others.
+func ExampleGemm() {
+	cfg := nn.Config{Inputs: 4, Classes: 2, Depth: 1, Width: 3, Activation: nn.Tanh, Init: nn.Init{Kind: nn.Normalized}}
+	ref := nn.New(cfg, rand.New(rand.NewPCG(1, 1)))
+	ref.Gemm = nn.BlasGemm()
+	one := nn.New(cfg, rand.New(rand.NewPCG(1, 1)))
+	one.Gemm = nn.FastGemm(1)
+	def := nn.New(cfg, rand.New(rand.NewPCG(1, 1)))
+
+	fmt.Println(ref.Kernel())
+	// The fast kernel's name says which micro-kernel this CPU runs.
+	fmt.Println(strings.HasPrefix(one.Kernel(), "sgemm-"), def.Kernel() == one.Kernel())
+	// Output:
+	// blas32
+	// true true
 }
