@@ -47,6 +47,9 @@ func TestParseHostile(t *testing.T) {
 		{"a dotted key", []byte("depth = 3\n\"depth\".x = 1\n"), "bad.toml:"},
 		{"a quoted unknown key", []byte("'widht' = 3\n"), `bad.toml:1: unknown key "widht"`},
 		{"binary junk", []byte("\x00\xff\xfe=\x01\n"), "bad.toml:1:"},
+		{"an escape sequence in the name", []byte("steps = 1\nname = \"evil\\u001b[31mRED\"\n"), "bad.toml:2: name contains the control character U+001B"},
+		{"a terminal title in the description", []byte("description = \"x\\u001b]0;pwned\\u0007\"\n"), "bad.toml:1: description contains the control character U+001B"},
+		{"a description of 5000 bytes", []byte("description = \"" + strings.Repeat("a", 5000) + "\"\n"), "bad.toml:1: description is 5000 bytes long, over the limit of 4096"},
 		{"unterminated string", []byte("name = \"abc\n"), "bad.toml:1:"},
 		{"too big", bytes.Repeat([]byte("# padding\n"), MaxFileBytes/10+1), "bad.toml: 65540 bytes is over the 65536-byte limit of a scenario file"},
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"initscope/nn"
 )
@@ -77,6 +79,11 @@ func (s Scenario) Validate() (Resolved, error) {
 		return r, settingErr("dataset", fmt.Errorf("dataset is empty (try shapeset)"))
 	}
 	for _, st := range settings {
+		if p, ok := st.field(&s).(*string); ok {
+			if err := checkText(st.name(), *p); err != nil {
+				return r, settingErr(st.errKey(), err)
+			}
+		}
 		if v, ok := st.Number(&s); ok && st.Range != nil {
 			if err := st.Range.check(st.Flag, v); err != nil {
 				return r, settingErr(st.errKey(), err)
@@ -96,4 +103,26 @@ func plain(v float64) string {
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// MaxTextBytes bounds a text setting: a name, a description, a data set's
+// path.
+const MaxTextBytes = 4096
+
+// checkText refuses text that would do more than read as text: a control
+// character in a downloaded scenario's name or description would reach the
+// terminal as an escape sequence when the app shows it.
+func checkText(name, v string) error {
+	if len(v) > MaxTextBytes {
+		return fmt.Errorf("%s is %d bytes long, over the limit of %d", name, len(v), MaxTextBytes)
+	}
+	if !utf8.ValidString(v) {
+		return fmt.Errorf("%s is not valid UTF-8 text", name)
+	}
+	for _, c := range v {
+		if unicode.IsControl(c) {
+			return fmt.Errorf("%s contains the control character %U (escape sequences are refused; write plain text)", name, c)
+		}
+	}
+	return nil
 }
