@@ -111,7 +111,8 @@ const MaxTextBytes = 4096
 
 // checkText refuses text that would do more than read as text: a control
 // character in a downloaded scenario's name or description would reach the
-// terminal as an escape sequence when the app shows it.
+// terminal as an escape sequence when the app shows it. Newlines and tabs
+// (a multi-line description) are only layout.
 func checkText(name, v string) error {
 	if len(v) > MaxTextBytes {
 		return fmt.Errorf("%s is %d bytes long, over the limit of %d", name, len(v), MaxTextBytes)
@@ -120,7 +121,7 @@ func checkText(name, v string) error {
 		return fmt.Errorf("%s is not valid UTF-8 text", name)
 	}
 	for _, c := range v {
-		if unicode.IsControl(c) {
+		if unicode.IsControl(c) && c != '\n' && c != '\t' {
 			return fmt.Errorf("%s contains the control character %U (escape sequences are refused; write plain text)", name, c)
 		}
 	}
