@@ -164,7 +164,7 @@ func num(x float64) *float64 {
 // in the goroutine that drives r.
 func NewRunRecord(r *scenarios.Runner) RunRecord {
 	return RunRecord{Type: "run", Scenario: r.Scenario, Inputs: r.Net.Inputs, Classes: r.Net.Classes,
-		Params: r.Net.Params(), Kernel: nn.KernelName(), GoArch: runtime.GOARCH, Cores: runtime.GOMAXPROCS(0)}
+		Params: r.Net.Params(), Kernel: r.Net.Kernel(), GoArch: runtime.GOARCH, Cores: runtime.GOMAXPROCS(0)}
 }
 
 // NewSnapshotRecord converts a snapshot to its JSON form.
