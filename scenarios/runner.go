@@ -137,7 +137,7 @@ func (r *Runner) Done() bool { return r.diverged || r.step >= r.Scenario.Steps }
 
 // Snapshot measures the network now. The mean training cost covers the
 // steps since the previous snapshot (NaN if there were none). The Jacobian
-// is measured when asked, or always at step 0 where the contract requires it.
+// is measured when asked (which snapshots need it is the Engine's choice).
 // When ctx is done it returns ctx's error (see nn.Stats.Measure for how
 // soon) and the training cost since the previous snapshot is kept for the
 // next one.
@@ -150,7 +150,7 @@ func (r *Runner) Snapshot(ctx context.Context, jacobian bool) (nn.Snapshot, erro
 	if snap.TestError, snap.TestLoss, err = r.stats.Evaluate(ctx, r.test.X, r.test.Y, r.test.N); err != nil {
 		return nn.Snapshot{}, err
 	}
-	if snap.Layers, snap.ProbeLoss, err = r.stats.Measure(ctx, jacobian || r.Scenario.Jacobian || r.step == 0); err != nil {
+	if snap.Layers, snap.ProbeLoss, err = r.stats.Measure(ctx, jacobian); err != nil {
 		return nn.Snapshot{}, err
 	}
 	r.lossSum, r.lossSteps = 0, 0
@@ -165,6 +165,7 @@ type Summary struct {
 	DivergedStep    int64 // 0 when not diverged
 	Elapsed         time.Duration
 	TrainTime       time.Duration // time inside training steps only
+	Interrupted     bool          // stopped, or shown, before its steps were done
 }
 
 // ExamplesPerSecond is the training throughput, snapshots excluded.

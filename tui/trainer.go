@@ -106,6 +106,7 @@ type trainer struct {
 	cfg    trainerConfig
 
 	wantJac chan struct{} // non-blocking: ask for a Jacobian at the next snapshot
+	lastJac time.Time     // when one was last asked of the engine (trainer goroutine only)
 
 	mu      sync.Mutex
 	began   bool     // it started building (then it is the one to wait for)
@@ -260,12 +261,15 @@ func (t *trainer) loop(ctx context.Context) {
 	t.run(ctx)
 }
 
-// run builds the network and trains it as the controls say until ctx ends.
-// The runner is local to it: when it returns, the network can be freed.
+// run builds the network and drives its engine as the controls say until
+// ctx ends. The engine keeps the cadence, the test error, divergence and
+// the summary; the trainer adds the controls, the pool and the Jacobian
+// requests, and is the engine's observer. The runner is local to it: when
+// it returns, the network can be freed.
 func (t *trainer) run(ctx context.Context) {
 	sc := t.read().Scenario
 	fault("build")
-	// NewRunner and Snapshot return as soon as ctx ends (a reset), and
+	// NewRunner and the engine return as soon as ctx ends (a reset), and
 	// the network goes with r when run returns.
 	r, err := scenarios.NewRunner(ctx, sc)
 	if ctx.Err() != nil {
@@ -275,78 +279,31 @@ func (t *trainer) run(ctx context.Context) {
 		t.fail(err)
 		return
 	}
-	start := time.Now()
-	lastTestError := math.NaN()
-	var lastJac time.Time
-	// snapshot measures the network and publishes the snapshot; it
-	// reports false when the run must end (ctx ended, or it failed).
-	snapshot := func() bool {
-		jac := false
-		select {
-		case <-t.wantJac:
-			if time.Since(lastJac) >= jacobianEvery {
-				jac, lastJac = true, time.Now()
-			}
-		default:
-		}
-		snap, err := r.Snapshot(ctx, jac)
-		if ctx.Err() != nil {
-			return false
-		}
-		if err != nil {
-			t.fail(err)
-			return false
-		}
-		lastTestError = snap.TestError
-		t.mu.Lock()
-		defer t.mu.Unlock()
-		t.data.Snaps = appendSnap(t.data.Snaps, snap)
-		return true
-	}
-	publish := func(state runState) {
-		sum := r.Summary(lastTestError, time.Since(start))
-		div, divStep := r.Diverged()
-		if div {
-			state = stateDiverged
-		} else if r.Done() {
-			state = stateDone
-		}
-		rate := sum.ExamplesPerSecond()
-		t.update(func(d *runData) {
-			d.State, d.Step, d.Examples, d.Rate, d.DivergedStep = state, sum.Steps, sum.Examples, rate, divStep
-			d.Scenario = r.Scenario
-		})
-		t.mu.Lock()
-		defer t.mu.Unlock()
-		t.summary = sum
-	}
-	rec := batch.NewRunRecord(r)
-	t.mu.Lock()
-	t.record = rec
-	t.mu.Unlock()
-	if !snapshot() {
+	// batch's engine, so that an export is the run's --batch output.
+	e := batch.NewEngine(r, t)
+	if !t.ok(ctx, e.Start(ctx)) {
 		return
 	}
-	publish(statePaused)
+	t.publish(e, statePaused)
 
 	running := false
 	for {
-		if r.Done() {
+		if e.Done() {
 			running = false
 		}
 		// Wait for a control while paused or finished; glance at them
 		// between chunks while running.
 		var m ctlMsg
-		if running && !r.Done() {
+		if running {
 			select {
 			case <-ctx.Done():
 				return
 			case m = <-t.ctl:
 			default:
-				if !t.train(ctx, r, snapshot) {
+				if !t.train(ctx, e) {
 					return
 				}
-				publish(stateRunning)
+				t.publish(e, stateRunning)
 				continue
 			}
 		} else {
@@ -358,60 +315,112 @@ func (t *trainer) run(ctx context.Context) {
 		}
 		switch m.op {
 		case ctlToggle:
-			running = !running && !r.Done()
+			running = !running && !e.Done()
 		case ctlPause:
 			running = false
 		case ctlStep:
 			running = false
-			if !r.Done() {
-				if _, err := r.StepContext(ctx); err != nil {
-					return // cancelled part-way: the run is being replaced
-				}
-				if !snapshot() {
+			if !e.Done() {
+				t.takeJacobian(e)
+				if !t.ok(ctx, e.Advance(ctx, 1, time.Time{})) || !t.ok(ctx, e.Snapshot(ctx)) {
 					return
 				}
 			}
 		case ctlSteps:
 			// Only the length of the run changes: the network stays.
 			r.Scenario.Steps = m.steps
-			if r.Done() {
-				running = false
-			}
 		}
 		if running {
-			publish(stateRunning)
+			t.publish(e, stateRunning)
 		} else {
-			publish(statePaused)
+			t.publish(e, statePaused)
 		}
 	}
 }
 
-// train does steps for about one chunk of time, holding a pool slot when
-// there is a pool. It reports false when ctx ended.
-func (t *trainer) train(ctx context.Context, r *scenarios.Runner, snapshot func() bool) bool {
+// ok reports whether the run goes on after err: a run cancelled (being
+// replaced) ends quietly, one that failed shows its error.
+func (t *trainer) ok(ctx context.Context, err error) bool {
+	if err == nil {
+		return true
+	}
+	if ctx.Err() == nil {
+		t.fail(err)
+	}
+	return false
+}
+
+// train advances the engine for about one chunk of time, holding a pool
+// slot when there is a pool. It reports false when the run ended.
+func (t *trainer) train(ctx context.Context, e *scenarios.Engine) bool {
 	if t.cfg.pool != nil {
 		if err := t.cfg.pool.Acquire(ctx); err != nil {
 			return false
 		}
 		defer t.cfg.pool.Release()
 	}
-	every := r.Scenario.Every
-	deadline := time.Now().Add(chunk)
-	for !r.Done() {
-		fault("step")
-		if _, err := r.StepContext(ctx); err != nil {
-			return false
+	fault("step")
+	t.takeJacobian(e)
+	return t.ok(ctx, e.Advance(ctx, math.MaxInt64, time.Now().Add(chunk))) && ctx.Err() == nil
+}
+
+// takeJacobian passes a pending request for the Jacobian to the engine's
+// next snapshot, at most one every jacobianEvery.
+func (t *trainer) takeJacobian(e *scenarios.Engine) {
+	select {
+	case <-t.wantJac:
+		if time.Since(t.lastJac) >= jacobianEvery {
+			e.MeasureJacobian()
+			t.lastJac = time.Now()
 		}
-		if step := r.StepCount(); step%every == 0 || r.Done() {
-			if !snapshot() {
-				return false
-			}
-		}
-		if time.Now().After(deadline) {
-			break
-		}
+	default:
 	}
-	return ctx.Err() == nil
+}
+
+// publish shows the engine's progress to the UI, and keeps its summary
+// for an export.
+func (t *trainer) publish(e *scenarios.Engine, state runState) {
+	sum := e.Summary()
+	if sum.Diverged {
+		state = stateDiverged
+	} else if e.Done() {
+		state = stateDone
+	}
+	rate := sum.ExamplesPerSecond()
+	sc := e.Runner().Scenario
+	t.update(func(d *runData) {
+		d.State, d.Step, d.Examples, d.Rate, d.DivergedStep = state, sum.Steps, sum.Examples, rate, sum.DivergedStep
+		d.Scenario = sc
+		t.summary = sum
+	})
+}
+
+// Start, Snapshot and Summary make the trainer its engine's observer: it
+// keeps the run line for an export, and the snapshots for the views.
+
+// Start keeps the run line.
+func (t *trainer) Start(r *scenarios.Runner) error {
+	rec := batch.NewRunRecord(r)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.record = rec
+	return nil
+}
+
+// Snapshot adds a snapshot to the history.
+func (t *trainer) Snapshot(s nn.Snapshot) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.data.Snaps = appendSnap(t.data.Snaps, s)
+	return nil
+}
+
+// Summary keeps the summary (publish keeps it too, as the run goes).
+func (t *trainer) Summary(s scenarios.Summary) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.summary = s
+	return nil
 }
 
 // appendSnap appends s, thinning the history when it is full. Thinning

@@ -249,8 +249,7 @@ func exportRun(t *trainer, dir string, now time.Time, onPanic func(error)) (msg 
 		return exportedMsg{Err: err}
 	}
 	w, _ := batch.NewWriter("jsonl", f)
-	interrupted := !(sum.Diverged || sum.Steps >= run.Steps)
-	err = batch.WriteRun(w, run, snaps, sum, interrupted)
+	err = batch.WriteRun(w, run, snaps, sum)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

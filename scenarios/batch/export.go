@@ -5,17 +5,18 @@ import (
 	"initscope/scenarios"
 )
 
-// WriteRun writes a run kept in memory (the app's Export) in the same
-// order and form as Run: the run line, one line per snapshot, the summary.
-// interrupted says the run stopped before its steps were done.
-func WriteRun(w Writer, run RunRecord, snaps []nn.Snapshot, sum scenarios.Summary, interrupted bool) error {
+// WriteRun writes a run an engine drove and the caller kept in memory (the
+// app's export) through a Recorder, as Run writes it live: run is the run
+// line taken at its start, then the snapshots, then the summary.
+func WriteRun(w Writer, run RunRecord, snaps []nn.Snapshot, sum scenarios.Summary) error {
 	if err := w.Run(run); err != nil {
 		return err
 	}
+	o := Recorder{w}
 	for _, s := range snaps {
-		if err := w.Snapshot(NewSnapshotRecord(s)); err != nil {
+		if err := o.Snapshot(s); err != nil {
 			return err
 		}
 	}
-	return w.Summary(newSummaryRecord(sum, interrupted))
+	return o.Summary(sum)
 }

@@ -25,13 +25,13 @@ func newProgress(w io.Writer, total int64, start time.Time) *progress {
 	return &progress{w: w, total: total, start: start}
 }
 
-func (p *progress) update(step int64, r *scenarios.Runner) {
-	if p == nil || time.Since(p.last) < 100*time.Millisecond && step < p.total {
+// update draws the run so far (sum).
+func (p *progress) update(sum scenarios.Summary) {
+	if p == nil || time.Since(p.last) < 100*time.Millisecond && sum.Steps < p.total {
 		return
 	}
 	p.last = time.Now()
-	sum := r.Summary(0, time.Since(p.start))
-	fmt.Fprintf(p.w, "\r%s", progressLine(step, p.total, sum.ExamplesPerSecond(), time.Since(p.start)))
+	fmt.Fprintf(p.w, "\r%s", progressLine(sum.Steps, p.total, sum.ExamplesPerSecond(), time.Since(p.start)))
 }
 
 func (p *progress) finish() {

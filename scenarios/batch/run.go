@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"initscope/nn"
 	"initscope/scenarios"
 )
 
@@ -22,6 +23,33 @@ type Result struct {
 	Interrupted bool
 }
 
+// NewEngine returns an engine on r that reports to obs and takes the
+// snapshots this package's output requires: the Jacobian is part of the
+// step-0 snapshot (jac_sv_mean at initialization), whatever --jacobian
+// says. The app's trainer uses it too, so that its export is a run's output.
+func NewEngine(r *scenarios.Runner, obs scenarios.Observer) *scenarios.Engine {
+	return scenarios.NewEngine(r, obs, scenarios.EngineOptions{FirstJacobian: true})
+}
+
+// Recorder is the observer that writes an engine's run to W: the run line,
+// one record per snapshot, the summary. It is the one path from a run to
+// its output, live (Run) or from memory (WriteRun, the app's export).
+type Recorder struct{ W Writer }
+
+// Start writes the run line.
+func (o Recorder) Start(r *scenarios.Runner) error { return o.W.Run(NewRunRecord(r)) }
+
+// Snapshot writes a snapshot.
+func (o Recorder) Snapshot(s nn.Snapshot) error { return o.W.Snapshot(NewSnapshotRecord(s)) }
+
+// Summary writes the summary.
+func (o Recorder) Summary(s scenarios.Summary) error {
+	return o.W.Summary(newSummaryRecord(s, s.Interrupted))
+}
+
+// progressEvery is how long the engine trains between progress lines.
+const progressEvery = 100 * time.Millisecond
+
 // Run trains r's scenario, writing the run line, a snapshot at step 0
 // (before any update), one every Every steps and one at the end, and the
 // summary. A diverged run stops at the step whose cost went NaN or Inf,
@@ -34,49 +62,22 @@ type Result struct {
 // finished before the cancellation, and the summary. The summary's test
 // error is the last written snapshot's (null when there was none).
 func Run(ctx context.Context, r *scenarios.Runner, w Writer, opt Options) (Result, error) {
-	start := time.Now()
-	sc := r.Scenario
-	if err := w.Run(NewRunRecord(r)); err != nil {
-		return Result{}, err
-	}
-	lastTestError := math.NaN()
-	interrupted := false
-	// snapshot measures and writes one; a cancelled measurement sets
-	// interrupted and writes nothing.
-	snapshot := func() error {
-		snap, err := r.Snapshot(ctx, false)
-		if err != nil {
-			interrupted = true
-			return nil
-		}
-		lastTestError = snap.TestError
-		return w.Snapshot(NewSnapshotRecord(snap))
-	}
-	if err := snapshot(); err != nil {
+	e := NewEngine(r, Recorder{w})
+	// An error with the run going on is the writer's; one that stopped
+	// the run (e.Err) is a cancellation, and the summary is still written.
+	if err := e.Start(ctx); err != nil && e.Err() == nil {
 		return Result{}, err
 	}
 	// The ETA counts from here: the step-0 snapshot (seconds with the
 	// Jacobian of a wide network) says nothing of how fast steps go.
-	bar := newProgress(opt.Progress, sc.Steps, time.Now())
-	for !interrupted && !r.Done() {
-		if ctx.Err() != nil {
-			interrupted = true
-			break
+	bar := newProgress(opt.Progress, r.Scenario.Steps, time.Now())
+	for !e.Done() {
+		if err := e.Advance(ctx, math.MaxInt64, time.Now().Add(progressEvery)); err != nil && e.Err() == nil {
+			return Result{}, err
 		}
-		if _, err := r.StepContext(ctx); err != nil {
-			interrupted = true
-			break
-		}
-		step := r.StepCount()
-		bar.update(step, r)
-		if step%sc.Every == 0 || r.Done() {
-			if err := snapshot(); err != nil {
-				return Result{}, err
-			}
-		}
+		bar.update(e.Summary())
 	}
 	bar.finish()
-	sum := r.Summary(lastTestError, time.Since(start))
-	err := w.Summary(newSummaryRecord(sum, interrupted))
-	return Result{Summary: sum, Interrupted: interrupted}, err
+	sum, err := e.End()
+	return Result{Summary: sum, Interrupted: sum.Interrupted}, err
 }
