@@ -8,12 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
-	"initscope/nn"
 	"initscope/scenarios"
 )
 
@@ -75,7 +73,7 @@ func TestGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				compareGolden(t, format, maskTiming(out.Bytes()), want, sameMachine(t, g.name))
+				compareGolden(t, format, maskTiming(out.Bytes()), want, sameMachine(t, g.name, NewRunRecord(r)))
 			})
 		}
 	}
@@ -103,19 +101,16 @@ func compareGolden(t *testing.T, format string, got, want []byte, exact bool) {
 	}
 }
 
-// sameMachine reports whether the run's golden JSON Lines name this
-// build's kernel and core count.
-func sameMachine(t *testing.T, name string) bool {
+// sameMachine reports whether the run's golden JSON Lines name the kernel
+// and core count of this run (its run line, run).
+func sameMachine(t *testing.T, name string, run RunRecord) bool {
 	golden, err := os.ReadFile(filepath.Join("testdata", name+".jsonl.golden"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var run struct {
-		Kernel string
-		Cores  int
-	}
+	var want RunRecord
 	line, _, _ := bytes.Cut(golden, []byte("\n"))
-	return json.Unmarshal(line, &run) == nil && run.Kernel == nn.KernelName() && run.Cores == runtime.GOMAXPROCS(0)
+	return json.Unmarshal(line, &want) == nil && want.Kernel == run.Kernel && want.Cores == run.Cores
 }
 
 // closeLine compares two lines field by field, numbers to a relative 1e-4.
