@@ -17,12 +17,6 @@ type Options struct {
 	Progress io.Writer
 }
 
-// Result says how a run ended.
-type Result struct {
-	Summary     scenarios.Summary
-	Interrupted bool
-}
-
 // NewEngine returns an engine on r that reports to obs and takes the
 // snapshots this package's output requires: the Jacobian is part of the
 // step-0 snapshot (jac_sv_mean at initialization), whatever --jacobian
@@ -60,24 +54,24 @@ const progressEvery = 100 * time.Millisecond
 // measurement is dropped); either way the summary is still written, with
 // interrupted true, so the output holds the run line, every snapshot
 // finished before the cancellation, and the summary. The summary's test
-// error is the last written snapshot's (null when there was none).
-func Run(ctx context.Context, r *scenarios.Runner, w Writer, opt Options) (Result, error) {
+// error is the last written snapshot's (null when there was none). The
+// summary written is returned.
+func Run(ctx context.Context, r *scenarios.Runner, w Writer, opt Options) (scenarios.Summary, error) {
 	e := NewEngine(r, Recorder{w})
 	// An error with the run going on is the writer's; one that stopped
 	// the run (e.Err) is a cancellation, and the summary is still written.
 	if err := e.Start(ctx); err != nil && e.Err() == nil {
-		return Result{}, err
+		return scenarios.Summary{}, err
 	}
 	// The ETA counts from here: the step-0 snapshot (seconds with the
 	// Jacobian of a wide network) says nothing of how fast steps go.
 	bar := newProgress(opt.Progress, r.Scenario.Steps, time.Now())
 	for !e.Done() {
 		if err := e.Advance(ctx, math.MaxInt64, time.Now().Add(progressEvery)); err != nil && e.Err() == nil {
-			return Result{}, err
+			return scenarios.Summary{}, err
 		}
 		bar.update(e.Summary())
 	}
 	bar.finish()
-	sum, err := e.End()
-	return Result{Summary: sum, Interrupted: sum.Interrupted}, err
+	return e.End()
 }

@@ -24,9 +24,9 @@ func TestRunCancelledInTheFirstSnapshot(t *testing.T) {
 		cancel()
 		var out bytes.Buffer
 		w, _ := NewWriter(format, &out)
-		res, err := Run(ctx, r, w, Options{})
-		if err != nil || !res.Interrupted || res.Summary.Steps != 0 {
-			t.Fatalf("%s: Run = %+v, %v; want interrupted at step 0", format, res, err)
+		sum, err := Run(ctx, r, w, Options{})
+		if err != nil || !sum.Interrupted || sum.Steps != 0 {
+			t.Fatalf("%s: Run = %+v, %v; want interrupted at step 0", format, sum, err)
 		}
 		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 		if format == "csv" {

@@ -74,7 +74,7 @@ func batchMode(ctx context.Context, o Options, env Env) error {
 	if env.StderrIsTTY {
 		progress = env.Stderr
 	}
-	res, err := batch.Run(ctx, runner, w, batch.Options{Progress: progress})
+	sum, err := batch.Run(ctx, runner, w, batch.Options{Progress: progress})
 	if err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
@@ -83,7 +83,7 @@ func batchMode(ctx context.Context, o Options, env Env) error {
 			return err
 		}
 	}
-	if res.Interrupted {
+	if sum.Interrupted {
 		return errInterrupted{status: signalStatus(ctx)}
 	}
 	return nil
