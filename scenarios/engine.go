@@ -128,13 +128,33 @@ func (e *Engine) stop(err error) error {
 	return e.err
 }
 
+// Summary is the outcome of a run.
+type Summary struct {
+	Steps, Examples int64
+	TestError       float64 // the last snapshot's
+	Diverged        bool
+	DivergedStep    int64 // 0 when not diverged
+	Elapsed         time.Duration
+	TrainTime       time.Duration // time inside training steps only
+	Interrupted     bool          // stopped, or ended early, before its steps were done
+}
+
+// ExamplesPerSecond is the training throughput, snapshots excluded.
+func (s Summary) ExamplesPerSecond() float64 {
+	if s.TrainTime <= 0 {
+		return math.NaN()
+	}
+	return float64(s.Examples) / s.TrainTime.Seconds()
+}
+
 // Summary is the run so far. The test error is the last snapshot's (NaN
 // before any); Interrupted is set when the run was stopped or its steps are
 // not done yet (a diverged run is finished).
 func (e *Engine) Summary() Summary {
-	sum := e.r.Summary(e.lastTestError, time.Since(e.start))
-	sum.Interrupted = e.err != nil || !e.r.Done()
-	return sum
+	r := e.r
+	return Summary{Steps: r.step, Examples: r.examples, TestError: e.lastTestError,
+		Diverged: r.diverged, DivergedStep: r.divergedStep, Elapsed: time.Since(e.start), TrainTime: r.trainTime,
+		Interrupted: e.err != nil || !r.Done()}
 }
 
 // End hands the summary to the observer and returns it.

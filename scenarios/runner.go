@@ -156,28 +156,3 @@ func (r *Runner) Snapshot(ctx context.Context, jacobian bool) (nn.Snapshot, erro
 	r.lossSum, r.lossSteps = 0, 0
 	return snap, nil
 }
-
-// Summary is the outcome of a run.
-type Summary struct {
-	Steps, Examples int64
-	TestError       float64
-	Diverged        bool
-	DivergedStep    int64 // 0 when not diverged
-	Elapsed         time.Duration
-	TrainTime       time.Duration // time inside training steps only
-	Interrupted     bool          // stopped, or shown, before its steps were done
-}
-
-// ExamplesPerSecond is the training throughput, snapshots excluded.
-func (s Summary) ExamplesPerSecond() float64 {
-	if s.TrainTime <= 0 {
-		return math.NaN()
-	}
-	return float64(s.Examples) / s.TrainTime.Seconds()
-}
-
-// Summary reports the run so far; testError is the last snapshot's.
-func (r *Runner) Summary(testError float64, elapsed time.Duration) Summary {
-	return Summary{Steps: r.step, Examples: r.examples, TestError: testError,
-		Diverged: r.diverged, DivergedStep: r.divergedStep, Elapsed: elapsed, TrainTime: r.trainTime}
-}
