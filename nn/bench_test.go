@@ -1,9 +1,18 @@
 package nn
 
 import (
+	"context"
+	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack"
+	"gonum.org/v1/gonum/lapack/gonum"
 )
 
 // paperNet is the paper's network: 1024 -> 1000 x5 -> 9, tanh.
@@ -59,4 +68,71 @@ func BenchmarkTanh(b *testing.B) {
 		Tanh.Apply(dst, src)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/elem")
+}
+
+// BenchmarkJacobian times one eigenvalue solve of the Jacobian statistic,
+// D (W W^T) D of order n, with gonum's Dsyev and with symEigenvalues, side
+// by side on the same matrix. benchmarks/jacobian.sh compares both with
+// LAPACK; n = 4096 runs only with -bench 'Jacobian/n=4096' (-benchtime=1x).
+func BenchmarkJacobian(b *testing.B) {
+	for _, n := range []int{500, 1000, 2048, 4096} {
+		var sym []float64 // made by the first sub-benchmark that runs
+		for _, method := range []string{"gonum", "blocked"} {
+			b.Run(fmt.Sprintf("n=%d/%s", n, method), func(b *testing.B) {
+				if n > 2048 && !strings.Contains(flag.Lookup("test.bench").Value.String(), "4096") {
+					b.Skip("order 4096 runs only when -bench names it")
+				}
+				if sym == nil {
+					sym = jacobianGram(rand.New(rand.NewPCG(uint64(n), 3)), n)
+				}
+				a := make([]float64, n*n)
+				w := make([]float64, n)
+				var tri *tridiagWork
+				var work []float64
+				if method == "gonum" {
+					work = make([]float64, gonumDsyevWorkLen(n))
+				} else {
+					tri = newTridiagWork(n)
+				}
+				for b.Loop() {
+					copy(a, sym)
+					if method == "gonum" {
+						gonum.Implementation{}.Dsyev(lapack.EVNone, blas.Upper, n, a, n, w, work, len(work))
+					} else if ok, err := symEigenvalues(context.Background(), n, a, n, w, tri); !ok || err != nil {
+						b.Fatal(ok, err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// jacobianGram is D (W W^T) D for a Glorot-uniform W of order n and D the
+// tanh derivative at Gaussian pre-activations, full row-major.
+func jacobianGram(rng *rand.Rand, n int) []float64 {
+	lim := math.Sqrt(6 / float64(2*n))
+	w := make([]float64, n*n)
+	for i := range w {
+		w[i] = (2*rng.Float64() - 1) * lim
+	}
+	d := make([]float64, n)
+	for i := range d {
+		t := math.Tanh(rng.NormFloat64())
+		d[i] = 1 - t*t
+	}
+	g := make([]float64, n*n)
+	blas64.Implementation().Dgemm(blas.NoTrans, blas.Trans, n, n, n, 1, w, n, w, n, 0, g, n)
+	for i := range n {
+		for j := range n {
+			g[i*n+j] *= d[i] * d[j]
+		}
+	}
+	return g
+}
+
+// gonumDsyevWorkLen is the work length gonum's Dsyev asks for at order n.
+func gonumDsyevWorkLen(n int) int {
+	query := []float64{0}
+	gonum.Implementation{}.Dsyev(lapack.EVNone, blas.Upper, n, nil, n, nil, query, -1)
+	return int(query[0])
 }

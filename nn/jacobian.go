@@ -5,10 +5,6 @@ import (
 	"math"
 	"runtime"
 	"sync"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/lapack"
-	"gonum.org/v1/gonum/lapack/gonum"
 )
 
 // jacobianMeanSV returns the mean singular value of J = dz^{l+1}/dz^l for
@@ -21,14 +17,13 @@ import (
 // min(In, Out) largest eigenvalues.
 //
 // Cancellation: W W^T is formed in chunks of rows with ctx checked between
-// them. gonum's Dsyev cannot be interrupted, so when ctx is done this
-// returns ctx's error at once instead of waiting for the solves in flight:
-// each worker copies what it needs from the shared buffers (s.dw, the
-// pass) into its own workspace under a lock, and after return none of them
-// reads or writes shared state again. The solves already started (at most
-// one per worker, min(GOMAXPROCS, JacobianExamples)) run on in the
-// background with their own workspace, 8*Out^2 bytes each, and their
-// results are dropped; no new one starts.
+// them, and each eigenvalue solve (symEigenvalues) checks ctx between its
+// panels of tridiagBlock columns. When ctx is done this returns ctx's error
+// at once: each worker copies what it needs from the shared buffers (s.dw,
+// the pass) into its own workspace under a lock, and after return none of
+// them reads or writes shared state again. A solve in flight (at most one
+// per worker, min(GOMAXPROCS, JacobianExamples)) stops at its next panel
+// with its own workspace, and its result is dropped; no new one starts.
 func (s *Stats) jacobianMeanSV(ctx context.Context, l int) (float64, error) {
 	layer := s.net.Layers[l] // maps hidden layer l to hidden layer l+1
 	out := layer.Out
@@ -69,7 +64,11 @@ func (s *Stats) jacobianMeanSV(ctx context.Context, l int) (float64, error) {
 				}
 				s.loadExample(l, r, wwt, ws)
 				shared.Unlock()
-				results <- result{r, ws.meanSV(rank)}
+				mean, err := ws.meanSV(ctx, rank)
+				if err != nil {
+					return // cancelled: the loop below returns ctx's error
+				}
+				results <- result{r, mean}
 			}
 		}()
 	}
@@ -102,18 +101,18 @@ func jacobianWorkers(opt StatsOptions, n int) int {
 
 // eigenWork holds the buffers of one symmetric eigenvalue problem of order n.
 type eigenWork struct {
-	a, w, work, d []float64
+	a, w, d []float64
+	tri     *tridiagWork
 }
 
 func newEigenWork(n int) *eigenWork {
-	return &eigenWork{a: make([]float64, n*n), w: make([]float64, n), d: make([]float64, n), work: make([]float64, eigenWorkLen(n))}
+	return &eigenWork{a: make([]float64, n*n), w: make([]float64, n), d: make([]float64, n), tri: newTridiagWork(n)}
 }
 
-// eigenWorkLen is the length of the work array Dsyev asks for at order n.
+// eigenWorkLen is the number of float64s an eigenWork of order n holds
+// besides a, w and d.
 func eigenWorkLen(n int) int {
-	query := []float64{0}
-	gonum.Implementation{}.Dsyev(lapack.EVNone, blas.Upper, n, nil, n, nil, query, -1)
-	return int(query[0])
+	return tridiagWorkLen(n)
 }
 
 // loadExample sets ws.a to the upper triangle of D W W^T D for probe
@@ -134,15 +133,20 @@ func (s *Stats) loadExample(l, r int, wwt []float32, ws *eigenWork) {
 }
 
 // meanSV is the mean of the square roots of the rank largest eigenvalues
-// of the symmetric matrix in ws.a (upper triangle), which it overwrites.
-func (ws *eigenWork) meanSV(rank int) float64 {
+// of the symmetric matrix in ws.a (upper triangle, row-major), which it
+// overwrites. It returns ctx's error if ctx is done before it finishes.
+func (ws *eigenWork) meanSV(ctx context.Context, rank int) (float64, error) {
 	n := len(ws.w)
-	if !(gonum.Implementation{}).Dsyev(lapack.EVNone, blas.Upper, n, ws.a, n, ws.w, ws.work, len(ws.work)) {
-		return math.NaN()
+	ok, err := symEigenvalues(ctx, n, ws.a, n, ws.w, ws.tri)
+	if err != nil {
+		return math.NaN(), err
+	}
+	if !ok {
+		return math.NaN(), nil
 	}
 	var sum float64
 	for _, v := range ws.w[n-rank:] { // ascending order
 		sum += math.Sqrt(math.Max(v, 0))
 	}
-	return sum / float64(rank)
+	return sum / float64(rank), nil
 }

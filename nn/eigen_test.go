@@ -1,0 +1,147 @@
+package nn
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/lapack"
+	"gonum.org/v1/gonum/lapack/gonum"
+	"gonum.org/v1/gonum/mat"
+)
+
+// randomSym returns a random symmetric n x n matrix, stored full row-major,
+// whose spectrum spans several orders of magnitude when graded is true.
+func randomSym(rng *rand.Rand, n int, graded bool) []float64 {
+	a := make([]float64, n*n)
+	for i := range n {
+		for j := i; j < n; j++ {
+			v := rng.NormFloat64()
+			if graded {
+				v *= math.Pow(10, -3*float64(i+j)/float64(2*n))
+			}
+			a[i*n+j], a[j*n+i] = v, v
+		}
+	}
+	return a
+}
+
+// gonumEigenvalues is the reference: gonum's Dsyev, eigenvalues only.
+func gonumEigenvalues(n int, a []float64) []float64 {
+	a = append([]float64(nil), a...)
+	w := make([]float64, n)
+	query := []float64{0}
+	impl := gonum.Implementation{}
+	impl.Dsyev(lapack.EVNone, blas.Upper, n, nil, n, nil, query, -1)
+	work := make([]float64, int(query[0]))
+	if !impl.Dsyev(lapack.EVNone, blas.Upper, n, a, n, w, work, len(work)) {
+		panic("Dsyev did not converge")
+	}
+	return w
+}
+
+// The blocked reduction gives gonum's eigenvalues on orders around the
+// panel width and the tile size (one panel, a partial last panel, several
+// panels, odd trailing orders), within a backward-stable error bound.
+func TestSymEigenvaluesAgainstDsyev(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, n := range []int{1, 2, 3, 4, 5, 31, 32, 33, 34, 63, 64, 65, 97, 130, 200} {
+		for _, graded := range []bool{false, true} {
+			a := randomSym(rng, n, graded)
+			want := gonumEigenvalues(n, a)
+			got := make([]float64, n)
+			ok, err := symEigenvalues(context.Background(), n, append([]float64(nil), a...), n, got, newTridiagWork(n))
+			if !ok || err != nil {
+				t.Fatalf("n=%d: ok %v, err %v", n, ok, err)
+			}
+			norm := math.Max(math.Abs(want[0]), math.Abs(want[n-1]))
+			for i := range n {
+				if d := math.Abs(got[i] - want[i]); d > 1e-12*float64(n)*norm {
+					t.Fatalf("n=%d graded=%v: eigenvalue %d is %g, Dsyev says %g (norm %g)", n, graded, i, got[i], want[i], norm)
+				}
+			}
+		}
+	}
+}
+
+// A done context stops a solve before its first panel, and one that turns
+// done after k checks stops it after k panels.
+func TestSymEigenvaluesCancel(t *testing.T) {
+	n := 5*tridiagBlock + 3
+	a := randomSym(rand.New(rand.NewPCG(6, 6)), n, false)
+	for checks := range 6 {
+		ctx := &countdown{Context: context.Background(), left: checks, done: make(chan struct{})}
+		_, err := symEigenvalues(ctx, n, append([]float64(nil), a...), n, make([]float64, n), newTridiagWork(n))
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("after %d checks of %d panels: error %v, want context.Canceled", checks, 6, err)
+		}
+	}
+}
+
+// The Jacobian statistic of random networks, widths 64 to 512, agrees with
+// the mean singular value of J = diag(f'(s)) W built in float64 and
+// factorized by gonum's SVD, to 1e-4 relative, on every layer.
+func TestJacobianAgainstFloat64SVD(t *testing.T) {
+	cases := []struct {
+		width, depth int
+		act          Activation
+		init         InitKind
+	}{
+		{64, 3, Tanh, Normalized},
+		{100, 3, ReLU, Standard},
+		{129, 4, Sigmoid, Normalized},
+		{256, 3, Tanh, Standard},
+		{512, 3, Tanh, Normalized},
+	}
+	if testing.Short() {
+		cases = cases[:3]
+	}
+	for ci, tc := range cases {
+		cfg := Config{Inputs: 20, Classes: 4, Depth: tc.depth, Width: tc.width, Activation: tc.act, Init: Init{Kind: tc.init}}
+		rng := rand.New(rand.NewPCG(uint64(ci), 7))
+		net := New(cfg, rng)
+		const n, examples = 6, 3
+		x, y := randomBatch(rng, n, cfg.Inputs, cfg.Classes)
+		st := mustStats(t, net, x, y, n, CrossEntropy, StatsOptions{JacobianExamples: examples})
+		layers, _ := st.measure(t, true)
+		p := net.NewPass(n)
+		net.Forward(p, x, n)
+		for l := 1; l < net.Depth; l++ {
+			want := svdMeanSV(net, p, l, examples)
+			got := layers[l-1].JacSVMean
+			if !(math.Abs(got-want) <= 1e-4*want) {
+				t.Errorf("width %d %v, layer %d: mean singular value %.9g, float64 SVD says %.9g (relative %.2g)",
+					tc.width, tc.act, l, got, want, math.Abs(got-want)/want)
+			}
+		}
+	}
+}
+
+// svdMeanSV is the mean singular value of J = diag(f'(s^{l+1})) W^{l+1}
+// averaged over the first examples of pass p, from gonum's SVD.
+func svdMeanSV(net *Network, p *Pass, l, examples int) float64 {
+	w := net.Layers[l]
+	var mean float64
+	for r := range examples {
+		j := mat.NewDense(w.Out, w.In, nil)
+		for a := range w.Out {
+			d := net.Activation.Deriv(float64(p.Pre[l][r*w.Out+a]))
+			for b := range w.In {
+				j.Set(a, b, d*float64(w.W[a*w.In+b]))
+			}
+		}
+		var svd mat.SVD
+		if !svd.Factorize(j, mat.SVDNone) {
+			panic("SVD did not converge")
+		}
+		var sum float64
+		for _, v := range svd.Values(nil) {
+			sum += v
+		}
+		mean += sum / float64(min(w.Out, w.In)) / float64(examples)
+	}
+	return mean
+}
