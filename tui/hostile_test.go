@@ -353,14 +353,14 @@ func TestPasteFlood(t *testing.T) {
 	rest := runtime.NumGoroutine()
 	one := liveHeap() - base
 
-	launched, frames := builds.launched.Load(), m.frames
+	launched := builds.launched.Load()
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: text, Paste: true})
 	if m.view != viewCompare || m.overlay != overlayNone || builds.launched.Load() != launched {
 		t.Errorf("a paste acted: view %d, overlay %d, %d trainers launched", m.view, m.overlay, builds.launched.Load()-launched)
 	}
 	// The paste may itself draw a frame (on a loaded machine the pacing gap
 	// has passed by then): count only the next message's.
-	frames = m.frames
+	frames := m.frames
 
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("r", len(text)))})
 	if n := builds.launched.Load() - launched; n > 2*maxKeysPerMsg {

@@ -40,7 +40,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"initscope/scenarios"
-	"initscope/scenarios/cli"
 	"initscope/tui/serve"
 )
 
@@ -90,7 +89,7 @@ func runServer(sessions, workers int, shape network, verbose bool) error {
 	if shape.depth > 0 {
 		sc.Depth = shape.depth
 	}
-	opt := cli.ServeOptions{
+	opt := serve.Options{
 		Listen: "127.0.0.1:0", HostKey: filepath.Join(dir, "hostkey"),
 		MaxSessions: sessions, RatePerMinute: 6000, RateBurst: 2 * sessions,
 		IdleTimeout: 10 * time.Minute, MaxSession: time.Hour,
@@ -100,7 +99,7 @@ func runServer(sessions, workers int, shape network, verbose bool) error {
 	if verbose {
 		logs = os.Stderr
 	}
-	srv, err := serve.New(serve.Config{ServeOptions: opt, Scenario: sc, Logger: charmlog.New(logs)})
+	srv, err := serve.New(serve.Config{Options: opt, Scenario: sc, Logger: charmlog.New(logs)})
 	if err != nil {
 		return err
 	}

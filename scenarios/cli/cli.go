@@ -15,6 +15,7 @@ import (
 
 	"initscope/scenarios"
 	"initscope/scenarios/dataset"
+	"initscope/tui/serve"
 )
 
 // Exit statuses.
@@ -39,7 +40,7 @@ type Env struct {
 	// App opens the interactive app on a scenario.
 	App func(ctx context.Context, sc scenarios.Scenario) error
 	// Serve runs the SSH server with the parsed server options.
-	Serve func(ctx context.Context, sc scenarios.Scenario, opt ServeOptions) error
+	Serve func(ctx context.Context, sc scenarios.Scenario, opt serve.Options) error
 }
 
 // Options are the parsed command line.
@@ -54,7 +55,7 @@ type Options struct {
 	SamplesPNG string
 	Plots      string
 	From       string
-	ServeOpts  ServeOptions
+	ServeOpts  serve.Options
 }
 
 // Parse reads the command line. It returns flag.ErrHelp for -h.
@@ -72,7 +73,7 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.From, "from", "", "with --plots: draw the figures of a saved --batch JSON Lines `FILE` instead of training")
 	fs.IntVar(&o.Samples, "samples", 0, "print `N` samples of the data set as text and exit")
 	fs.StringVar(&o.SamplesPNG, "samples-png", "", "with --samples: write them as a PNG contact sheet to `FILE` instead")
-	o.ServeOpts.register(fs)
+	o.ServeOpts.Register(fs)
 	overrides := scenarios.RegisterFlags(fs)
 	fs.Usage = func() {} // the flag package would print it on every error
 	if err := fs.Parse(args); err != nil {
@@ -117,7 +118,10 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	if err := checkOutputs(o, *name); err != nil {
 		return o, err
 	}
-	return o, o.ServeOpts.validate()
+	if err := o.ServeOpts.Validate(); err != nil {
+		return o, UsageError{err}
+	}
+	return o, nil
 }
 
 // Main runs the command line and returns the exit status. Errors are one
@@ -142,7 +146,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	fmt.Fprintf(env.Stderr, "initscope: %s\n", oneLine(err.Error()))
 	var ue UsageError
-	if errors.As(err, &ue) {
+	var fe *serve.FlagError // a key file or --listen address the server could not use
+	if errors.As(err, &ue) || errors.As(err, &fe) {
 		return ExitUsage
 	}
 	return ExitError

@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"initscope/scenarios/cli"
 )
 
 // Key files that cannot be used are usage errors (exit 2) of one line
@@ -55,8 +53,8 @@ func TestBadFilesAreUsageErrors(t *testing.T) {
 				opt.HostKey = c.host
 			}
 			opt.AuthorizedKeys = c.auth
-			_, err := New(Config{ServeOptions: opt})
-			var ue cli.UsageError
+			_, err := New(Config{Options: opt})
+			var ue *FlagError
 			if !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("New: %v; want a one-line usage error containing %q", err, c.want)
 			}
@@ -70,8 +68,8 @@ func TestBadFilesAreUsageErrors(t *testing.T) {
 	defer busy.Close()
 	opt := testOptions(t)
 	opt.Listen = busy.Addr().String()
-	_, err = New(Config{ServeOptions: opt})
-	var ue cli.UsageError
+	_, err = New(Config{Options: opt})
+	var ue *FlagError
 	if err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), "pick another --listen") {
 		t.Errorf("New on a port in use: %v; want an error (exit 1) suggesting another --listen", err)
 	}

@@ -18,7 +18,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"initscope/scenarios"
-	"initscope/scenarios/cli"
 )
 
 // testServer is a real server on a loopback port.
@@ -30,8 +29,8 @@ type testServer struct {
 }
 
 // testOptions are safe defaults with limits loose enough for tests.
-func testOptions(t *testing.T) cli.ServeOptions {
-	return cli.ServeOptions{
+func testOptions(t *testing.T) Options {
+	return Options{
 		Listen:        "127.0.0.1:0",
 		HostKey:       filepath.Join(t.TempDir(), "hostkey"),
 		MaxSessions:   4,
@@ -46,13 +45,13 @@ func testOptions(t *testing.T) cli.ServeOptions {
 	}
 }
 
-func startServer(t *testing.T, opt cli.ServeOptions) *testServer {
+func startServer(t *testing.T, opt Options) *testServer {
 	t.Helper()
 	return startServerApp(t, opt, nil)
 }
 
 // startServerApp serves app (nil: the initscope app).
-func startServerApp(t *testing.T, opt cli.ServeOptions, app App) *testServer {
+func startServerApp(t *testing.T, opt Options, app App) *testServer {
 	t.Helper()
 	sc, ok := scenarios.Lookup(scenarios.DefaultName)
 	if !ok {
@@ -60,7 +59,7 @@ func startServerApp(t *testing.T, opt cli.ServeOptions, app App) *testServer {
 	}
 	logs := &syncBuffer{}
 	logger := log.NewWithOptions(logs, log.Options{Level: log.DebugLevel})
-	srv, err := New(Config{ServeOptions: opt, Scenario: sc, Logger: logger, App: app})
+	srv, err := New(Config{Options: opt, Scenario: sc, Logger: logger, App: app})
 	if err != nil {
 		t.Fatal(err)
 	}

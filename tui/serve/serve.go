@@ -21,7 +21,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"initscope/scenarios"
-	"initscope/scenarios/cli"
 	"initscope/tui"
 )
 
@@ -45,7 +44,7 @@ type App func(opt tui.Options) (tea.Model, func())
 
 // Config is everything a Server needs.
 type Config struct {
-	cli.ServeOptions
+	Options
 	Scenario scenarios.Scenario
 	// Logger receives one line per connect, disconnect and refusal; nil
 	// logs to stderr.
@@ -79,8 +78,8 @@ type Server struct {
 
 // Run serves sc over SSH until ctx is done, then shuts down gracefully and
 // returns nil. It is what `initscope --serve` calls.
-func Run(ctx context.Context, sc scenarios.Scenario, opt cli.ServeOptions) error {
-	srv, err := New(Config{ServeOptions: opt, Scenario: sc})
+func Run(ctx context.Context, sc scenarios.Scenario, opt Options) error {
+	srv, err := New(Config{Options: opt, Scenario: sc})
 	if err != nil {
 		return err
 	}
@@ -89,19 +88,19 @@ func Run(ctx context.Context, sc scenarios.Scenario, opt cli.ServeOptions) error
 
 // New loads the host key and authorized keys and listens on cfg.Listen.
 // A key file that cannot be used, or a --listen address that does not
-// resolve, is a cli.UsageError.
+// resolve, is a *FlagError.
 func New(cfg Config) (*Server, error) {
 	signer, err := loadHostKey(cfg.HostKey)
 	if err != nil {
-		return nil, cli.UsageError{Err: err}
+		return nil, &FlagError{Err: err}
 	}
 	auth, err := loadAuthorizedKeys(cfg.AuthorizedKeys)
 	if err != nil {
-		return nil, cli.UsageError{Err: err}
+		return nil, &FlagError{Err: err}
 	}
 	s := &Server{
 		cfg:      cfg,
-		scenario: capScenario(cfg.Scenario, cfg.ServeOptions),
+		scenario: capScenario(cfg.Scenario, cfg.Options),
 		log:      cfg.Logger,
 		app:      cfg.App,
 		auth:     auth,
@@ -168,7 +167,7 @@ func New(cfg Config) (*Server, error) {
 	var dnsErr *net.DNSError
 	var addrErr *net.AddrError
 	if errors.As(err, &dnsErr) || errors.As(err, &addrErr) {
-		return nil, cli.UsageError{Err: fmt.Errorf("--listen %s: %w (give an IP address or a host name that resolves)", cfg.Listen, err)}
+		return nil, &FlagError{Err: fmt.Errorf("--listen %s: %w (give an IP address or a host name that resolves)", cfg.Listen, err)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w (is another server running? pick another --listen)", cfg.Listen, err)
@@ -177,7 +176,7 @@ func New(cfg Config) (*Server, error) {
 }
 
 // capScenario clamps the starting network to the per-session caps.
-func capScenario(sc scenarios.Scenario, o cli.ServeOptions) scenarios.Scenario {
+func capScenario(sc scenarios.Scenario, o Options) scenarios.Scenario {
 	sc.Width = min(sc.Width, o.MaxWidth)
 	sc.Depth = min(sc.Depth, o.MaxDepth)
 	sc.Steps = min(sc.Steps, o.MaxSteps)
@@ -413,7 +412,7 @@ func (s *Server) track(next ssh.Handler) ssh.Handler {
 		if reason == "" {
 			reason = "quit"
 		}
-		if msg := goodbye(reason, s.cfg.ServeOptions); msg != "" {
+		if msg := goodbye(reason, s.cfg.Options); msg != "" {
 			fmt.Fprintln(sess, msg)
 		}
 		code := 0
@@ -453,7 +452,7 @@ func (s *Server) hangUp(sess ssh.Session) {
 	context.AfterFunc(sess.Context(), func() { t.Stop() })
 }
 
-func goodbye(reason string, o cli.ServeOptions) string {
+func goodbye(reason string, o Options) string {
 	switch reason {
 	case "shutdown":
 		return msgShutdown

@@ -326,7 +326,7 @@ func TestHostKeyCreatedOnceAndReused(t *testing.T) {
 	if err := os.Chmod(opt.HostKey, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(Config{ServeOptions: opt}); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+	if _, err := New(Config{Options: opt}); err == nil || !strings.Contains(err.Error(), "chmod 600") {
 		t.Errorf("New with a world-readable host key: %v, want a chmod 600 hint", err)
 	}
 }

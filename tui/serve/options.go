@@ -1,8 +1,9 @@
-package cli
+package serve
 
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -13,9 +14,10 @@ import (
 	"initscope/scenarios"
 )
 
-// ServeOptions are the SSH server's settings, each with a safe default for
-// a server facing the internet.
-type ServeOptions struct {
+// Options are the SSH server's settings, each with a safe default for a
+// server facing the internet. Register defines their flags; Validate checks
+// them.
+type Options struct {
 	Listen         string
 	HostKey        string
 	AuthorizedKeys string
@@ -38,7 +40,9 @@ func defaultHostKey() string {
 	return filepath.Join(dir, "initscope", "ssh_host_ed25519")
 }
 
-func (s *ServeOptions) register(fs *flag.FlagSet) {
+// Register defines the server's flags on fs, bound to o's fields, with the
+// defaults as their values.
+func (s *Options) Register(fs *flag.FlagSet) {
 	fs.StringVar(&s.Listen, "listen", "127.0.0.1:23234", "with --serve: listen `ADDR`ess")
 	fs.StringVar(&s.HostKey, "host-key", defaultHostKey(), "with --serve: host key `PATH` (created once, 0600)")
 	fs.StringVar(&s.AuthorizedKeys, "authorized-keys", "", "with --serve: only allow the keys in this `FILE` (default: anyone)")
@@ -64,28 +68,29 @@ const (
 	maxTimeout       = 7 * 24 * time.Hour
 )
 
-func (s *ServeOptions) validate() error {
+// Validate checks every option's range; its errors are *FlagError.
+func (s *Options) Validate() error {
 	switch {
 	case s.MaxSessions < 1 || s.MaxSessions > 10000:
-		return usagef("--max-sessions %d out of range (1..10000)", s.MaxSessions)
+		return flagErrorf("--max-sessions %d out of range (1..10000)", s.MaxSessions)
 	case !(s.RatePerMinute > 0 && s.RatePerMinute <= maxRatePerMinute): // NaN fails too
-		return usagef("--rate %v out of range (above 0, at most %g connections per minute)", s.RatePerMinute, float64(maxRatePerMinute))
+		return flagErrorf("--rate %v out of range (above 0, at most %g connections per minute)", s.RatePerMinute, float64(maxRatePerMinute))
 	case s.RateBurst < 1 || s.RateBurst > maxRateBurst:
-		return usagef("--rate-burst %d out of range (1..%d)", s.RateBurst, maxRateBurst)
+		return flagErrorf("--rate-burst %d out of range (1..%d)", s.RateBurst, maxRateBurst)
 	case s.IdleTimeout < minTimeout || s.IdleTimeout > maxTimeout:
-		return usagef("--idle-timeout %v out of range (%v..%v, e.g. 10m)", s.IdleTimeout, minTimeout, maxTimeout)
+		return flagErrorf("--idle-timeout %v out of range (%v..%v, e.g. 10m)", s.IdleTimeout, minTimeout, maxTimeout)
 	case s.MaxSession < minTimeout || s.MaxSession > maxTimeout:
-		return usagef("--max-session %v out of range (%v..%v, e.g. 1h)", s.MaxSession, minTimeout, maxTimeout)
+		return flagErrorf("--max-session %v out of range (%v..%v, e.g. 1h)", s.MaxSession, minTimeout, maxTimeout)
 	case s.MaxWidth < 1 || s.MaxWidth > 4096:
-		return usagef("--cap-width %d out of range (1..4096)", s.MaxWidth)
+		return flagErrorf("--cap-width %d out of range (1..4096)", s.MaxWidth)
 	case s.MaxDepth < 1 || s.MaxDepth > 20:
-		return usagef("--cap-depth %d out of range (1..20)", s.MaxDepth)
+		return flagErrorf("--cap-depth %d out of range (1..20)", s.MaxDepth)
 	case s.MaxSteps < 1 || s.MaxSteps > scenarios.MaxSteps:
-		return usagef("--cap-steps %d out of range (1..%d)", s.MaxSteps, int64(scenarios.MaxSteps))
+		return flagErrorf("--cap-steps %d out of range (1..%d)", s.MaxSteps, int64(scenarios.MaxSteps))
 	case s.Workers < 1 || s.Workers > 64:
-		return usagef("--workers %d out of range (1..64)", s.Workers)
+		return flagErrorf("--workers %d out of range (1..64)", s.Workers)
 	case s.HostKey == "":
-		return usagef("--host-key is empty (give the path of the server's key; it is created if missing)")
+		return flagErrorf("--host-key is empty (give the path of the server's key; it is created if missing)")
 	}
 	return validateListen(s.Listen)
 }
@@ -100,10 +105,22 @@ func validateListen(addr string) error {
 		if ae := (*net.AddrError)(nil); errors.As(err, &ae) {
 			why = ae.Err
 		}
-		return usagef("--listen %q: %s (give HOST:PORT, e.g. 127.0.0.1:23234 or :2222)", addr, why)
+		return flagErrorf("--listen %q: %s (give HOST:PORT, e.g. 127.0.0.1:23234 or :2222)", addr, why)
 	}
 	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
-		return usagef("--listen %q: port %q is not a number in 0..65535", addr, port)
+		return flagErrorf("--listen %q: port %q is not a number in 0..65535", addr, port)
 	}
 	return nil
+}
+
+// FlagError is bad input from whoever started the server: a flag out of
+// range, a key file that cannot be used, a --listen address that does not
+// resolve. The command line exits with status 2 on it.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
+
+func flagErrorf(format string, args ...any) error {
+	return &FlagError{fmt.Errorf(format, args...)}
 }
