@@ -1,6 +1,12 @@
 // Command initscope is a terminal laboratory for weight initialization in
 // deep networks: an interactive app, a headless batch mode and an SSH demo
 // around the experiments of Glorot & Bengio (2010).
+//
+// This package is the command line, the top of the dependency graph: it
+// parses flags (the server's from tui/serve, the training settings' from
+// scenarios), resolves the scenario (a preset or a file), and dispatches to
+// the batch mode, the listing, the sample viewer, the figures, the app or
+// the SSH server. Main runs against an Env so tests run it in-process.
 package main
 
 import (
@@ -11,7 +17,6 @@ import (
 
 	"golang.org/x/term"
 
-	"initscope/scenarios/cli"
 	"initscope/tui"
 	"initscope/tui/serve"
 )
@@ -26,15 +31,15 @@ func run() int {
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		sig := <-signals
-		cancel(cli.SignalCause{Signal: sig.(syscall.Signal)})
+		cancel(SignalCause{Signal: sig.(syscall.Signal)})
 		signal.Stop(signals) // a second Ctrl-C kills at once
 	}()
-	env := cli.Env{
+	env := Env{
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,
 		StderrIsTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		App:         tui.Run,
 		Serve:       serve.Run,
 	}
-	return cli.Main(ctx, os.Args[1:], env)
+	return Main(ctx, os.Args[1:], env)
 }

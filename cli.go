@@ -1,8 +1,4 @@
-// Package cli is initscope's command line: it parses flags, resolves the
-// scenario, and dispatches to the batch mode, the listing, the sample
-// viewer, or to the app and the SSH server, which main passes in so this
-// package needs no UI.
-package cli
+package main
 
 import (
 	"context"

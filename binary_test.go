@@ -1,4 +1,4 @@
-package cli
+package main
 
 import (
 	"bufio"
@@ -13,13 +13,12 @@ import (
 	"time"
 )
 
-// buildBinary builds the real command from the module root into a
-// temporary folder.
+// buildBinary builds the real command (this package, at the module root)
+// into a temporary folder.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "initscope")
 	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = filepath.Join("..", "..")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
