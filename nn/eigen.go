@@ -41,9 +41,9 @@ func tridiagWorkLen(n int) int {
 }
 
 // packLen is the length of one packed panel of the rank-2k update: up to n
-// rows rounded up to a whole tile, 2*tridiagBlock values each.
+// rows rounded up to a whole tile (4 or 8 rows), 2*tridiagBlock values each.
 func packLen(n int) int {
-	return (n + 3) / 4 * 4 * 2 * tridiagBlock
+	return (n + 7) / 8 * 8 * 2 * tridiagBlock
 }
 
 func newTridiagWork(n int) *tridiagWork {
@@ -75,7 +75,10 @@ func symEigenvalues(ctx context.Context, n int, a []float64, lda int, d []float6
 		base := i*lda + i
 		latrd(big, nb, a[base:], lda, e[i:], tau[i:], ws.w, big)
 		m := big - nb
-		if m > 0 {
+		switch {
+		case m > 0 && useEigenAVX2:
+			syr2kLowerAVX2(m, nb, a[base+nb:], lda, ws.w[nb:], big, a[base+nb*lda+nb:], ws)
+		case m > 0:
 			syr2kLower(m, nb, a[base+nb:], lda, ws.w[nb:], big, a[base+nb*lda+nb:], ws)
 		}
 		for j := i; j < i+nb; j++ {
@@ -135,37 +138,60 @@ func latrd(n, nb int, a []float64, lda int, e, tau, w []float64, ldw int) {
 }
 
 // symvLower sets y = A x for the symmetric matrix A of order n stored in
-// the lower triangle of a, column-major: one pass over the triangle, each
-// column used both for a dot product and for an update of y.
+// the lower triangle of a, column-major: one pass over the triangle, four
+// columns at a time, each column used both for a dot product and for an
+// update of y, so y is loaded and stored once per four columns.
 func symvLower(n int, a []float64, lda int, x, y []float64) {
 	x, y = x[:n], y[:n]
 	for k := range y {
 		y[k] = 0
 	}
-	for j := range n {
+	j := 0
+	for ; j+4 <= n; j += 4 {
+		// The 4 x 4 diagonal block.
+		for p := range 4 {
+			for q := p; q < 4; q++ {
+				v := a[(j+p)*lda+j+q]
+				y[j+q] += v * x[j+p]
+				if q != p {
+					y[j+p] += v * x[j+q]
+				}
+			}
+		}
+		// The rows below it.
+		lo := j + 4
+		c0 := a[j*lda+lo : j*lda+n]
+		c1 := a[(j+1)*lda+lo : (j+1)*lda+n]
+		c2 := a[(j+2)*lda+lo : (j+2)*lda+n]
+		c3 := a[(j+3)*lda+lo : (j+3)*lda+n]
+		xs, ys := x[lo:], y[lo:]
+		c1, c2, c3, xs, ys = c1[:len(c0)], c2[:len(c0)], c3[:len(c0)], xs[:len(c0)], ys[:len(c0)]
+		x0, x1, x2, x3 := x[j], x[j+1], x[j+2], x[j+3]
+		var s0, s1, s2, s3 float64
+		for k, v0 := range c0 {
+			v1, v2, v3, xk := c1[k], c2[k], c3[k], xs[k]
+			s0 += v0 * xk
+			s1 += v1 * xk
+			s2 += v2 * xk
+			s3 += v3 * xk
+			ys[k] += (x0*v0 + x1*v1) + (x2*v2 + x3*v3)
+		}
+		y[j] += s0
+		y[j+1] += s1
+		y[j+2] += s2
+		y[j+3] += s3
+	}
+	for ; j < n; j++ {
 		c := a[j*lda+j : j*lda+n]
 		xj := x[j]
 		sum := c[0] * xj
 		cs, xs, ys := c[1:], x[j+1:], y[j+1:]
 		xs, ys = xs[:len(cs)], ys[:len(cs)]
-		var s0, s1, s2, s3 float64
-		k := 0
-		for ; k+4 <= len(cs); k += 4 {
-			c0, c1, c2, c3 := cs[k], cs[k+1], cs[k+2], cs[k+3]
-			s0 += c0 * xs[k]
-			s1 += c1 * xs[k+1]
-			s2 += c2 * xs[k+2]
-			s3 += c3 * xs[k+3]
-			ys[k] += xj * c0
-			ys[k+1] += xj * c1
-			ys[k+2] += xj * c2
-			ys[k+3] += xj * c3
+		for k, v := range cs {
+			sum += v * xs[k]
+			ys[k] += xj * v
 		}
-		for ; k < len(cs); k++ {
-			s0 += cs[k] * xs[k]
-			ys[k] += xj * cs[k]
-		}
-		y[j] += sum + (s0 + s1) + (s2 + s3)
+		y[j] += sum
 	}
 }
 
@@ -216,18 +242,66 @@ func syr2kLower(m, nb int, v []float64, lda int, w []float64, ldw int, c []float
 				c21 += x[2] * b1
 				c31 += x[3] * b1
 			}
-			acc := [2][4]float64{{c00, c10, c20, c30}, {c01, c11, c21, c31}}
-			for jj := range 2 {
-				cj := j + jj
-				if cj >= m {
-					break
-				}
-				out := c[cj*lda:]
-				for ii := range 4 {
-					if ri := r + ii; ri >= cj && ri < m {
-						out[ri] -= acc[jj][ii]
-					}
-				}
+			acc := [8]float64{c00, c10, c20, c30, c01, c11, c21, c31}
+			subTile(c, lda, m, r, j, 4, 2, acc[:])
+		}
+	}
+}
+
+// syr2kLowerAVX2 is syr2kLower with 8 x 4 tiles computed by the AVX2
+// assembly: X packed in tiles of 8 rows, Y in tiles of 4 rows (columns of
+// C), both k-interleaved. Tiles wholly inside the lower triangle are
+// updated in place by the assembly; those on the diagonal or the edge go
+// through a buffer and are written entry by entry.
+func syr2kLowerAVX2(m, nb int, v []float64, lda int, w []float64, ldw int, c []float64, ws *tridiagWork) {
+	k2 := 2 * nb
+	rows := (m + 7) / 8 * 8
+	xp, yp := ws.xp[:rows*k2], ws.yp[:rows*k2]
+	for r := range rows {
+		xt := xp[r/8*8*k2+r%8:]
+		yt := yp[r/4*4*k2+r%4:]
+		if r >= m {
+			for k := range k2 {
+				xt[k*8] = 0
+				yt[k*4] = 0
+			}
+			continue
+		}
+		for k := range nb {
+			vk, wk := v[k*lda+r], w[k*ldw+r]
+			xt[k*8], xt[(nb+k)*8] = vk, wk
+			yt[k*4], yt[(nb+k)*4] = wk, vk
+		}
+	}
+	var out [32]float64
+	for j := 0; j < m; j += 4 {
+		yt := yp[j*k2 : (j+4)*k2]
+		for r := j / 8 * 8; r < m; r += 8 {
+			xt := xp[r*k2 : (r+8)*k2]
+			if r >= j+3 && r+8 <= m && j+4 <= m {
+				tile8x4Sub(k2, xt, yt, c[j*lda+r:], lda)
+				continue
+			}
+			tile8x4(k2, xt, yt, &out)
+			subTile(c, lda, m, r, j, 8, 4, out[:])
+		}
+	}
+}
+
+// subTile subtracts a tile of tr rows and tc columns, acc[jj*tr+ii] for
+// row r+ii and column j+jj, from the lower triangle of the m x m matrix C
+// (column-major, leading dimension lda), leaving out the entries above the
+// diagonal or past the edge.
+func subTile(c []float64, lda, m, r, j, tr, tc int, acc []float64) {
+	for jj := range tc {
+		cj := j + jj
+		if cj >= m {
+			break
+		}
+		col := c[cj*lda:]
+		for ii := range tr {
+			if ri := r + ii; ri >= cj && ri < m {
+				col[ri] -= acc[jj*tr+ii]
 			}
 		}
 	}

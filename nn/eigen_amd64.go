@@ -1,0 +1,32 @@
+//go:build amd64 && !noasm
+
+package nn
+
+import "golang.org/x/sys/cpu"
+
+// useEigenAVX2 is whether the tridiagonal reduction's rank-2k update runs
+// the AVX2 tile (eigen_amd64.s), read once at start-up; the tests compare
+// both paths through syr2kLower and syr2kLowerAVX2 directly.
+var useEigenAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// syr2kTileAVX2 sets out[8j+i] = sum_k x[8k+i] y[4k+j] for k < kc.
+//
+//go:noescape
+func syr2kTileAVX2(kc int, x, y *float64, out *[32]float64)
+
+// syr2kTileSubAVX2 does c[j*ldc+i] -= sum_k x[8k+i] y[4k+j], i < 8, j < 4.
+//
+//go:noescape
+func syr2kTileSubAVX2(kc int, x, y *float64, c *float64, ldc int)
+
+// tile8x4 and tile8x4Sub check the slice lengths the assembly relies on,
+// so that a caller's bug panics instead of corrupting memory.
+func tile8x4(kc int, x, y []float64, out *[32]float64) {
+	_, _ = x[8*kc-1], y[4*kc-1]
+	syr2kTileAVX2(kc, &x[0], &y[0], out)
+}
+
+func tile8x4Sub(kc int, x, y, c []float64, ldc int) {
+	_, _, _ = x[8*kc-1], y[4*kc-1], c[3*ldc+7]
+	syr2kTileSubAVX2(kc, &x[0], &y[0], &c[0], ldc)
+}
