@@ -140,7 +140,8 @@ func latrd(n, nb int, a []float64, lda int, e, tau, w []float64, ldw int) {
 // symvLower sets y = A x for the symmetric matrix A of order n stored in
 // the lower triangle of a, column-major: one pass over the triangle, four
 // columns at a time, each column used both for a dot product and for an
-// update of y, so y is loaded and stored once per four columns.
+// update of y, so y is loaded and stored once per four columns (by the
+// AVX2 assembly where the CPU has it).
 func symvLower(n int, a []float64, lda int, x, y []float64) {
 	x, y = x[:n], y[:n]
 	for k := range y {
@@ -168,8 +169,15 @@ func symvLower(n int, a []float64, lda int, x, y []float64) {
 		c1, c2, c3, xs, ys = c1[:len(c0)], c2[:len(c0)], c3[:len(c0)], xs[:len(c0)], ys[:len(c0)]
 		x0, x1, x2, x3 := x[j], x[j+1], x[j+2], x[j+3]
 		var s0, s1, s2, s3 float64
-		for k, v0 := range c0 {
-			v1, v2, v3, xk := c1[k], c2[k], c3[k], xs[k]
+		start := 0
+		if useEigenAVX2 {
+			start = len(c0) / 4 * 4
+			var sums [4]float64
+			symv4(start, a[j*lda+lo:], lda, xs, ys, &[4]float64{x0, x1, x2, x3}, &sums)
+			s0, s1, s2, s3 = sums[0], sums[1], sums[2], sums[3]
+		}
+		for k := start; k < len(c0); k++ {
+			v0, v1, v2, v3, xk := c0[k], c1[k], c2[k], c3[k], xs[k]
 			s0 += v0 * xk
 			s1 += v1 * xk
 			s2 += v2 * xk

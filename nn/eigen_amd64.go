@@ -30,3 +30,19 @@ func tile8x4Sub(kc int, x, y, c []float64, ldc int) {
 	_, _, _ = x[8*kc-1], y[4*kc-1], c[3*ldc+7]
 	syr2kTileSubAVX2(kc, &x[0], &y[0], &c[0], ldc)
 }
+
+// symv4AVX2 sets s[p] = sum_k c_p[k] x[k] and adds sum_p xj[p] c_p[k] to
+// y[k], for k < n (a multiple of 4) and the columns c_p = c + p*lda.
+//
+//go:noescape
+func symv4AVX2(n int, c *float64, lda int, x, y *float64, xj, s *[4]float64)
+
+// symv4 is symv4AVX2 with the slice lengths checked; n may be 0.
+func symv4(n int, c []float64, lda int, x, y []float64, xj, s *[4]float64) {
+	if n == 0 {
+		*s = [4]float64{}
+		return
+	}
+	_, _, _ = c[3*lda+n-1], x[n-1], y[n-1]
+	symv4AVX2(n, &c[0], lda, &x[0], &y[0], xj, s)
+}

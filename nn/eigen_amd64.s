@@ -96,3 +96,75 @@ TEXT ·syr2kTileSubAVX2(SB), NOSPLIT, $0-40
 	VMOVUPD Y9, 32(DI)
 	VZEROUPPER
 	RET
+
+// func symv4AVX2(n int, c *float64, lda int, x, y *float64, xj, s *[4]float64)
+// For the four columns c, c+lda, c+2lda, c+3lda of n entries (n a multiple
+// of 4): s[p] = sum_k c_p[k] x[k], and y[k] += sum_p xj[p] c_p[k].
+TEXT ·symv4AVX2(SB), NOSPLIT, $0-56
+	MOVQ         n+0(FP), CX
+	MOVQ         c+8(FP), R8
+	MOVQ         lda+16(FP), DX
+	MOVQ         x+24(FP), SI
+	MOVQ         y+32(FP), DI
+	MOVQ         xj+40(FP), AX
+	MOVQ         s+48(FP), BX
+	SHLQ         $3, DX
+	LEAQ         (R8)(DX*1), R9
+	LEAQ         (R9)(DX*1), R10
+	LEAQ         (R10)(DX*1), R11
+	VBROADCASTSD 0(AX), Y4
+	VBROADCASTSD 8(AX), Y5
+	VBROADCASTSD 16(AX), Y6
+	VBROADCASTSD 24(AX), Y7
+	VXORPD       Y0, Y0, Y0
+	VXORPD       Y1, Y1, Y1
+	VXORPD       Y2, Y2, Y2
+	VXORPD       Y3, Y3, Y3
+	SHRQ         $2, CX
+	JZ           sums
+
+symvloop:
+	VMOVUPD     (R8), Y8
+	VMOVUPD     (R9), Y9
+	VMOVUPD     (R10), Y10
+	VMOVUPD     (R11), Y11
+	VMOVUPD     (SI), Y12
+	VFMADD231PD Y8, Y12, Y0
+	VFMADD231PD Y9, Y12, Y1
+	VFMADD231PD Y10, Y12, Y2
+	VFMADD231PD Y11, Y12, Y3
+	VMULPD      Y8, Y4, Y13
+	VFMADD231PD Y9, Y5, Y13
+	VMULPD      Y10, Y6, Y14
+	VFMADD231PD Y11, Y7, Y14
+	VADDPD      Y13, Y14, Y14
+	VADDPD      (DI), Y14, Y14
+	VMOVUPD     Y14, (DI)
+	ADDQ        $32, R8
+	ADDQ        $32, R9
+	ADDQ        $32, R10
+	ADDQ        $32, R11
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	DECQ        CX
+	JNZ         symvloop
+
+sums:
+	VEXTRACTF128 $1, Y0, X8
+	VADDPD       X8, X0, X0
+	VHADDPD      X0, X0, X0
+	VMOVSD       X0, 0(BX)
+	VEXTRACTF128 $1, Y1, X8
+	VADDPD       X8, X1, X1
+	VHADDPD      X1, X1, X1
+	VMOVSD       X1, 8(BX)
+	VEXTRACTF128 $1, Y2, X8
+	VADDPD       X8, X2, X2
+	VHADDPD      X2, X2, X2
+	VMOVSD       X2, 16(BX)
+	VEXTRACTF128 $1, Y3, X8
+	VADDPD       X8, X3, X3
+	VHADDPD      X3, X3, X3
+	VMOVSD       X3, 24(BX)
+	VZEROUPPER
+	RET

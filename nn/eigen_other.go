@@ -12,3 +12,7 @@ func tile8x4(kc int, x, y []float64, out *[32]float64) {
 func tile8x4Sub(kc int, x, y, c []float64, ldc int) {
 	panic("nn: no assembly tile in this build")
 }
+
+func symv4(n int, c []float64, lda int, x, y []float64, xj, s *[4]float64) {
+	panic("nn: no assembly symv in this build")
+}
