@@ -11,6 +11,7 @@ import (
 
 	"initscope/scenarios"
 	"initscope/scenarios/dataset"
+	"initscope/scenarios/preset"
 	"initscope/tui/serve"
 )
 
@@ -62,7 +63,7 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	fs.BoolVar(&o.Batch, "batch", false, "run headless and write results (JSON Lines or CSV)")
 	fs.BoolVar(&o.List, "list", false, "list scenarios, activations, initializers, losses and data sets")
 	fs.BoolVar(&o.Serve, "serve", false, "serve the app over SSH")
-	name := fs.String("scenario", scenarios.DefaultName, "built-in scenario name or path of a scenario .toml file")
+	name := fs.String("scenario", preset.DefaultName, "built-in scenario name or path of a scenario .toml file")
 	fs.StringVar(&o.Out, "out", "", "with --batch: write results to `FILE` instead of stdout")
 	fs.StringVar(&o.Format, "format", "jsonl", "with --batch: jsonl or csv")
 	fs.StringVar(&o.Plots, "plots", "", "with --batch or --from: draw the paper's figures as PNGs into `DIR`")
@@ -70,7 +71,10 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	fs.IntVar(&o.Samples, "samples", 0, "print `N` samples of the data set as text and exit")
 	fs.StringVar(&o.SamplesPNG, "samples-png", "", "with --samples: write them as a PNG contact sheet to `FILE` instead")
 	o.ServeOpts.Register(fs)
-	overrides := scenarios.RegisterFlags(fs)
+	// -h shows the values of the preset a bare run uses (TestPresets
+	// checks that it exists).
+	bare, _ := preset.Lookup(preset.DefaultName)
+	overrides := scenarios.RegisterFlags(fs, bare)
 	fs.Usage = func() {} // the flag package would print it on every error
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -82,7 +86,7 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	if fs.NArg() > 0 {
 		return o, usagef("unexpected argument %q (flags start with --; see initscope -h)", fs.Arg(0))
 	}
-	base, err := scenarios.Load(*name)
+	base, err := preset.Load(*name)
 	if err != nil {
 		return o, UsageError{err}
 	}

@@ -6,9 +6,9 @@ import (
 	"text/tabwriter"
 
 	"initscope/nn"
-	"initscope/scenarios"
 	"initscope/scenarios/batch"
 	"initscope/scenarios/dataset"
+	"initscope/scenarios/preset"
 )
 
 // list prints every scenario, activation, initializer, loss, data set and
@@ -17,7 +17,7 @@ func list(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	section := func(title string) { fmt.Fprintf(tw, "\n%s\n", title) }
 	section("SCENARIOS (--scenario NAME, or a .toml file)")
-	for _, sc := range scenarios.Presets() {
+	for _, sc := range preset.Presets() {
 		fmt.Fprintf(tw, "  %s\t%s\n", sc.Name, sc.Description)
 	}
 	section("ACTIVATIONS (--activation)")

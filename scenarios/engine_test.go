@@ -1,4 +1,4 @@
-package scenarios
+package scenarios_test
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"initscope/nn"
+	"initscope/scenarios"
+	"initscope/scenarios/preset"
 )
 
 // tape is an Observer that keeps what it is told; failAt makes Snapshot
@@ -15,11 +17,11 @@ import (
 type tape struct {
 	starts    int
 	snaps     []nn.Snapshot
-	summaries []Summary
+	summaries []scenarios.Summary
 	failAt    int64
 }
 
-func (o *tape) Start(*Runner) error { o.starts++; return nil }
+func (o *tape) Start(*scenarios.Runner) error { o.starts++; return nil }
 func (o *tape) Snapshot(s nn.Snapshot) error {
 	if s.Step == o.failAt {
 		return errors.New("disk full")
@@ -27,7 +29,7 @@ func (o *tape) Snapshot(s nn.Snapshot) error {
 	o.snaps = append(o.snaps, s)
 	return nil
 }
-func (o *tape) Summary(s Summary) error { o.summaries = append(o.summaries, s); return nil }
+func (o *tape) Summary(s scenarios.Summary) error { o.summaries = append(o.summaries, s); return nil }
 
 func (o *tape) steps() []int64 {
 	var steps []int64
@@ -41,19 +43,19 @@ func (o *tape) steps() []int64 {
 // mean singular value, NaN when it was not measured).
 func hasJacobian(s nn.Snapshot) bool { return !math.IsNaN(s.Layers[0].JacSVMean) }
 
-func newEngine(t *testing.T, edit func(*Scenario), opt EngineOptions) (*Engine, *tape) {
+func newEngine(t *testing.T, edit func(*scenarios.Scenario), opt scenarios.EngineOptions) (*scenarios.Engine, *tape) {
 	t.Helper()
-	sc, err := Load("tiny")
+	sc, err := preset.Load("tiny")
 	if err != nil {
 		t.Fatal(err)
 	}
 	edit(&sc)
-	r, err := NewRunner(context.Background(), sc)
+	r, err := scenarios.NewRunner(context.Background(), sc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := &tape{failAt: -1}
-	return NewEngine(r, o, opt), o
+	return scenarios.NewEngine(r, o, opt), o
 }
 
 func equalSteps(a, b []int64) bool {
@@ -75,7 +77,7 @@ func equalSteps(a, b []int64) bool {
 func TestEngineCadence(t *testing.T) {
 	ctx := context.Background()
 	for _, first := range []bool{false, true} {
-		e, o := newEngine(t, func(sc *Scenario) { sc.Steps, sc.Every = 25, 10 }, EngineOptions{FirstJacobian: first})
+		e, o := newEngine(t, func(sc *scenarios.Scenario) { sc.Steps, sc.Every = 25, 10 }, scenarios.EngineOptions{FirstJacobian: first})
 		if err := e.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -114,9 +116,9 @@ func TestEngineCadence(t *testing.T) {
 // A diverged run is finished, not interrupted: it stops at the step whose
 // cost went NaN or Inf, with a snapshot there.
 func TestEngineDiverged(t *testing.T) {
-	e, o := newEngine(t, func(sc *Scenario) {
+	e, o := newEngine(t, func(sc *scenarios.Scenario) {
 		sc.Steps, sc.Every, sc.LR, sc.InitScale, sc.Activation = 30, 10, 100, 10, "relu"
-	}, EngineOptions{})
+	}, scenarios.EngineOptions{})
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +135,7 @@ func TestEngineDiverged(t *testing.T) {
 // over the summary. An observer's error is returned as it is and does not
 // stop the run.
 func TestEngineStops(t *testing.T) {
-	e, o := newEngine(t, func(sc *Scenario) { sc.Steps, sc.Every = 25, 10 }, EngineOptions{})
+	e, o := newEngine(t, func(sc *scenarios.Scenario) { sc.Steps, sc.Every = 25, 10 }, scenarios.EngineOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := e.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -153,7 +155,7 @@ func TestEngineStops(t *testing.T) {
 		t.Errorf("End = %+v, %v; snapshots at %v; want interrupted at step 4 after the step-0 snapshot", sum, err, o.steps())
 	}
 
-	e, o = newEngine(t, func(sc *Scenario) { sc.Steps, sc.Every = 25, 10 }, EngineOptions{})
+	e, o = newEngine(t, func(sc *scenarios.Scenario) { sc.Steps, sc.Every = 25, 10 }, scenarios.EngineOptions{})
 	o.failAt = 10
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -168,7 +170,7 @@ func TestEngineStops(t *testing.T) {
 
 // A deadline in the past still allows one step.
 func TestEngineDeadline(t *testing.T) {
-	e, _ := newEngine(t, func(sc *Scenario) { sc.Steps, sc.Every = 25, 10 }, EngineOptions{})
+	e, _ := newEngine(t, func(sc *scenarios.Scenario) { sc.Steps, sc.Every = 25, 10 }, scenarios.EngineOptions{})
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}

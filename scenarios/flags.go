@@ -9,14 +9,11 @@ type Flags struct {
 	vals Scenario
 }
 
-// RegisterFlags defines a flag for every setting of the table that has one.
-func RegisterFlags(fs *flag.FlagSet) *Flags {
-	// Bound to the default preset so -h shows what a bare run uses.
-	vals, ok := Lookup(DefaultName)
-	if !ok {
-		panic("scenarios: default preset " + DefaultName + " missing")
-	}
-	f := &Flags{fs: fs, vals: vals}
+// RegisterFlags defines a flag for every setting of the table that has one,
+// with defaults's values as the flags' defaults: the command line passes
+// the scenario a bare run uses, so that -h shows it.
+func RegisterFlags(fs *flag.FlagSet, defaults Scenario) *Flags {
+	f := &Flags{fs: fs, vals: defaults}
 	bindAll(fs, &f.vals)
 	return f
 }

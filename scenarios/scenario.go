@@ -80,7 +80,7 @@ func (s Scenario) Validate() (Resolved, error) {
 	}
 	for _, st := range settings {
 		if p, ok := st.field(&s).(*string); ok {
-			if err := checkText(st.name(), *p); err != nil {
+			if err := checkText(st.Name(), *p); err != nil {
 				return r, settingErr(st.errKey(), err)
 			}
 		}

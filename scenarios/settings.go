@@ -11,11 +11,11 @@ import (
 )
 
 // Setting is one scenario setting, written once. The scenario file's keys
-// and their type checks (Parse), the command-line flags and their --help
-// (RegisterFlags), the range checks and their messages (Validate), the
-// defaults (Default), the app's settings panel and the README's flag rows
-// and scenario-file block all read this table; a new setting is a field of
-// Scenario plus one entry in settings.
+// and their type checks (preset.Parse), the command-line flags and their
+// --help (RegisterFlags), the range checks and their messages (Validate),
+// the defaults (Default), the app's settings panel and the README's flag
+// rows and scenario-file block all read this table; a new setting is a
+// field of Scenario plus one entry in settings.
 type Setting struct {
 	Key   string // TOML key in a scenario file; "" for a flag-only setting
 	Flag  string // command-line flag; "" for a file-only setting
@@ -195,12 +195,13 @@ func (st Setting) SetNumber(sc *Scenario, v float64) {
 	case *ByteSize:
 		*p = ByteSize(v)
 	default:
-		panic("scenarios: SetNumber on the non-numeric setting " + st.name())
+		panic("scenarios: SetNumber on the non-numeric setting " + st.Name())
 	}
 }
 
-// name is the flag's name, or the key of a file-only setting.
-func (st Setting) name() string {
+// Name is the flag's name, or the key of a file-only setting: what
+// messages call it.
+func (st Setting) Name() string {
 	if st.Flag != "" {
 		return st.Flag
 	}
@@ -293,7 +294,7 @@ func (st Setting) setDefault(sc *Scenario) {
 	case *bool:
 		*p = st.Default.(bool)
 	default:
-		panic(fmt.Sprintf("scenarios: no default for setting %s of type %T", st.name(), p))
+		panic(fmt.Sprintf("scenarios: no default for setting %s of type %T", st.Name(), p))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"initscope/scenarios"
 	"initscope/scenarios/batch"
+	"initscope/scenarios/preset"
 )
 
 // BenchmarkLayersView renders the Layers view of 5 layers with 500
@@ -39,7 +40,7 @@ func BenchmarkFrame(b *testing.B) {
 
 // benchScenario is the app's default at a fixed length.
 func benchScenario(b *testing.B) scenarios.Scenario {
-	sc, err := scenarios.Load(scenarios.DefaultName)
+	sc, err := preset.Load(preset.DefaultName)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"initscope/nn"
 	"initscope/scenarios"
+	"initscope/scenarios/preset"
 )
 
 // updating reports -update, which rewrites the golden files. The flag is
@@ -86,7 +87,7 @@ func fakeHist(lo, hi, sd float64) *nn.Histogram {
 }
 
 func goldenScenario(t testing.TB) scenarios.Scenario {
-	sc, ok := scenarios.Lookup("quick")
+	sc, ok := preset.Lookup("quick")
 	if !ok {
 		t.Fatal("no quick preset")
 	}

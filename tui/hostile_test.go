@@ -16,7 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
-	"initscope/scenarios"
+	"initscope/scenarios/preset"
 )
 
 // What a hostile client can send the app, and what it must cost: a
@@ -187,7 +187,7 @@ const mb = 1 << 20
 // once, so the heap once the runs are built again is that of one session
 // at rest (bound: 3x), and trainers building at once never outnumber runs.
 func TestResetFlood(t *testing.T) {
-	sc, ok := scenarios.Lookup(scenarios.DefaultName)
+	sc, ok := preset.Lookup(preset.DefaultName)
 	if !ok {
 		t.Fatal("no default preset")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"initscope/scenarios"
+	"initscope/scenarios/preset"
 )
 
 // Terminal sizes, in cells. The app draws its views in at least
@@ -157,7 +158,7 @@ func New(opt Options) *Model {
 func newModel(opt Options, train bool) *Model {
 	sc := opt.Limits.clamp(opt.Scenario)
 	if sc.Name == "" {
-		sc, _ = scenarios.Lookup(scenarios.DefaultName)
+		sc, _ = preset.Lookup(preset.DefaultName)
 	}
 	h := help.New()
 	h.ShortSeparator = " · "
@@ -169,7 +170,7 @@ func newModel(opt Options, train bool) *Model {
 	h.Styles.FullDesc = st.Hint
 	h.Styles.FullSeparator = st.Dim
 	h.Styles.Ellipsis = st.Dim
-	m := &Model{opt: opt, st: st, keys: DefaultKeyMap(), help: h, scenarios: scenarios.Presets()}
+	m := &Model{opt: opt, st: st, keys: DefaultKeyMap(), help: h, scenarios: preset.Presets()}
 	m.opt.Scenario = sc
 	m.data[runMain] = runData{Scenario: sc, State: stateBuilding, Version: 0}
 	if train {

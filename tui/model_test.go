@@ -6,11 +6,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"initscope/scenarios"
+	"initscope/scenarios/preset"
 )
 
 func tinyScenario(t testing.TB) scenarios.Scenario {
 	t.Helper()
-	sc, err := scenarios.Load("tiny")
+	sc, err := preset.Load("tiny")
 	if err != nil {
 		t.Fatal(err)
 	}

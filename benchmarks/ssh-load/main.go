@@ -39,7 +39,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
-	"initscope/scenarios"
+	"initscope/scenarios/preset"
 	"initscope/tui/serve"
 )
 
@@ -82,7 +82,7 @@ func runServer(sessions, workers int, shape network, verbose bool) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	sc, _ := scenarios.Lookup(scenarios.DefaultName)
+	sc, _ := preset.Lookup(preset.DefaultName)
 	if shape.width > 0 {
 		sc.Width = shape.width
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"initscope/scenarios"
+	"initscope/scenarios/preset"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from this build")
@@ -48,7 +49,7 @@ func TestGolden(t *testing.T) {
 	for _, g := range goldenRuns {
 		for _, format := range Formats {
 			t.Run(g.name+"."+format, func(t *testing.T) {
-				sc, err := scenarios.Load("tiny")
+				sc, err := preset.Load("tiny")
 				if err != nil {
 					t.Fatal(err)
 				}

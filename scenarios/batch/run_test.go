@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"initscope/scenarios"
+	"initscope/scenarios/preset"
 )
 
 // Cancelled before the step-0 snapshot is measured, a run still writes a
 // complete output: the run line and the summary with interrupted true in
 // JSON Lines, the header in CSV.
 func TestRunCancelledInTheFirstSnapshot(t *testing.T) {
-	sc, _ := scenarios.Lookup("tiny")
+	sc, _ := preset.Lookup("tiny")
 	for _, format := range Formats {
 		r, err := scenarios.NewRunner(context.Background(), sc)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"initscope/nn"
 	"initscope/scenarios"
+	"initscope/scenarios/preset"
 )
 
 // tee writes every record to several writers.
@@ -52,7 +53,7 @@ func (t tee) Summary(s SummaryRecord) error {
 // layer: a shifted or missing column fails, and so does a JSON key of a
 // statistic that the CSV lacks.
 func TestCSVMatchesJSON(t *testing.T) {
-	sc, err := scenarios.Load("tiny")
+	sc, err := preset.Load("tiny")
 	if err != nil {
 		t.Fatal(err)
 	}

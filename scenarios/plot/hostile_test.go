@@ -17,6 +17,7 @@ import (
 
 	"initscope/scenarios"
 	"initscope/scenarios/batch"
+	"initscope/scenarios/preset"
 )
 
 // realRun is a tiny run's --batch JSON Lines output, with histograms.
@@ -26,7 +27,7 @@ func realRun(t testing.TB) []byte { return tinyRun(t, 20, 10, true) }
 // returns its --batch JSON Lines output.
 func tinyRun(t testing.TB, steps, every int64, hist bool) []byte {
 	t.Helper()
-	sc, _ := scenarios.Lookup("tiny")
+	sc, _ := preset.Lookup("tiny")
 	sc.Steps, sc.Every, sc.Hist = steps, every, hist
 	runner, err := scenarios.NewRunner(context.Background(), sc)
 	if err != nil {

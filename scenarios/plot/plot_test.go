@@ -10,6 +10,7 @@ import (
 
 	"initscope/scenarios"
 	"initscope/scenarios/batch"
+	"initscope/scenarios/preset"
 )
 
 // A real tiny run, written as JSON Lines, read back and drawn: every figure
@@ -51,7 +52,7 @@ func TestWriteFiguresFromARealRun(t *testing.T) {
 // A run measured only at initialization gets the figures that make sense
 // for one snapshot: theory and the step-0 histograms.
 func TestWriteOneSnapshot(t *testing.T) {
-	sc, _ := scenarios.Lookup("tiny")
+	sc, _ := preset.Lookup("tiny")
 	sc.Steps, sc.Hist = 0, true
 	runner, _ := scenarios.NewRunner(context.Background(), sc)
 	var out bytes.Buffer

@@ -17,7 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
-	"initscope/scenarios"
+	"initscope/scenarios/preset"
 )
 
 // testServer is a real server on a loopback port.
@@ -53,7 +53,7 @@ func startServer(t *testing.T, opt Options) *testServer {
 // startServerApp serves app (nil: the initscope app).
 func startServerApp(t *testing.T, opt Options, app App) *testServer {
 	t.Helper()
-	sc, ok := scenarios.Lookup(scenarios.DefaultName)
+	sc, ok := preset.Lookup(preset.DefaultName)
 	if !ok {
 		t.Fatal("no default scenario")
 	}

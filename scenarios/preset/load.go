@@ -1,4 +1,4 @@
-package scenarios
+package preset
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"github.com/BurntSushi/toml"
+
+	"initscope/scenarios"
 )
 
 //go:embed presets/*.toml
@@ -24,40 +26,40 @@ const DefaultName = "quick"
 
 // Presets returns the built-in scenarios, sorted by name (a fresh copy the
 // caller may change).
-func Presets() []Scenario { return slices.Clone(presets()) }
+func Presets() []scenarios.Scenario { return slices.Clone(presets()) }
 
 // presets parses the embedded files once: Load, Lookup and Names all
 // consult them.
-var presets = sync.OnceValue(func() []Scenario {
+var presets = sync.OnceValue(func() []scenarios.Scenario {
 	entries, err := presetFiles.ReadDir("presets")
 	if err != nil {
-		panic("scenarios: presets missing from the binary: " + err.Error())
+		panic("preset: presets missing from the binary: " + err.Error())
 	}
-	var all []Scenario
+	var all []scenarios.Scenario
 	for _, e := range entries {
 		name := path.Join("presets", e.Name())
 		data, err := presetFiles.ReadFile(name)
 		if err != nil {
-			panic("scenarios: " + err.Error())
+			panic("preset: " + err.Error())
 		}
 		sc, err := Parse(name, data)
 		if err != nil {
-			panic("scenarios: bad built-in preset: " + err.Error())
+			panic("preset: bad built-in preset: " + err.Error())
 		}
 		all = append(all, sc)
 	}
-	slices.SortFunc(all, func(a, b Scenario) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(all, func(a, b scenarios.Scenario) int { return strings.Compare(a.Name, b.Name) })
 	return all
 })
 
 // Lookup returns the preset with the given name.
-func Lookup(name string) (Scenario, bool) {
+func Lookup(name string) (scenarios.Scenario, bool) {
 	for _, sc := range presets() {
 		if sc.Name == name {
 			return sc, true
 		}
 	}
-	return Scenario{}, false
+	return scenarios.Scenario{}, false
 }
 
 // MaxFileBytes bounds a scenario file: a scenario is a dozen key = value
@@ -67,26 +69,26 @@ const MaxFileBytes = 64 << 10
 
 // Load resolves what the user passed to --scenario: a preset's name, or the
 // path of a scenario file (anything containing a slash or ending in .toml).
-func Load(nameOrFile string) (Scenario, error) {
+func Load(nameOrFile string) (scenarios.Scenario, error) {
 	if sc, ok := Lookup(nameOrFile); ok {
 		return sc, nil
 	}
 	if !strings.ContainsRune(nameOrFile, os.PathSeparator) && !strings.HasSuffix(nameOrFile, ".toml") {
-		return Scenario{}, fmt.Errorf("unknown scenario %q (valid: %s; or the path of a .toml file)", nameOrFile, strings.Join(Names(), ", "))
+		return scenarios.Scenario{}, fmt.Errorf("unknown scenario %q (valid: %s; or the path of a .toml file)", nameOrFile, strings.Join(Names(), ", "))
 	}
 	f, err := os.Open(nameOrFile)
 	if err != nil {
-		return Scenario{}, fmt.Errorf("scenario file: %v", err)
+		return scenarios.Scenario{}, fmt.Errorf("scenario file: %v", err)
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileBytes {
-		return Scenario{}, tooBig(nameOrFile, st.Size())
+		return scenarios.Scenario{}, tooBig(nameOrFile, st.Size())
 	}
 	// A pipe or device has no size to check: read one byte past the limit
 	// and let Parse refuse what is too long.
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 	if err != nil {
-		return Scenario{}, fmt.Errorf("scenario file: %v", err)
+		return scenarios.Scenario{}, fmt.Errorf("scenario file: %v", err)
 	}
 	return Parse(nameOrFile, data)
 }
@@ -113,8 +115,8 @@ func Names() []string {
 // values (toml.ParseError, the value's Go type) rather than recovered from
 // the decoder's message text, and a negative seed cannot wrap around to
 // 18446744073709551615 as it would when decoded straight into a uint64.
-func Parse(file string, data []byte) (Scenario, error) {
-	sc := Default()
+func Parse(file string, data []byte) (scenarios.Scenario, error) {
+	sc := scenarios.Default()
 	if len(data) > MaxFileBytes {
 		return sc, tooBig(file, int64(len(data)))
 	}
@@ -133,12 +135,13 @@ func Parse(file string, data []byte) (Scenario, error) {
 		}
 		return sc, fmt.Errorf("%s: %s", file, oneLine(err.Error()))
 	}
+	settings := scenarios.Settings()
 	for _, k := range md.Keys() { // in the file's order, so the first error is the first bad line
-		i := slices.IndexFunc(settings, func(st Setting) bool { return st.Key == k[0] })
+		i := slices.IndexFunc(settings, func(st scenarios.Setting) bool { return st.Key == k[0] })
 		if i < 0 || k[0] == "" || len(k) > 1 {
-			return sc, fmt.Errorf("%s: unknown key %q (valid keys: %s)", at(file, lineOf(data, k[0])), k.String(), strings.Join(Keys(), ", "))
+			return sc, fmt.Errorf("%s: unknown key %q (valid keys: %s)", at(file, lineOf(data, k[0])), k.String(), strings.Join(scenarios.Keys(), ", "))
 		}
-		if err := settings[i].set(&sc, raw[k[0]]); err != nil {
+		if err := set(settings[i], &sc, raw[k[0]]); err != nil {
 			return sc, fmt.Errorf("%s: %v", at(file, lineOf(data, k[0])), err)
 		}
 	}
@@ -146,7 +149,7 @@ func Parse(file string, data []byte) (Scenario, error) {
 		sc.Name = strings.TrimSuffix(path.Base(file), ".toml")
 	}
 	if _, err := sc.Validate(); err != nil {
-		var se *SettingError
+		var se *scenarios.SettingError
 		errors.As(err, &se) // Validate's errors always are
 		return sc, fmt.Errorf("%s: %v", at(file, lineOf(data, se.Key)), err)
 	}
@@ -234,36 +237,36 @@ func skipString(data []byte, i int) (end, lines int) {
 // set stores the decoded TOML value v in the setting's field of sc,
 // refusing a value of the wrong type and a negative unsigned integer.
 // Ranges are Validate's.
-func (st Setting) set(sc *Scenario, v any) error {
-	switch p := st.field(sc).(type) {
+func set(st scenarios.Setting, sc *scenarios.Scenario, v any) error {
+	switch p := st.Ptr(sc).(type) {
 	case *string:
 		s, ok := v.(string)
 		if !ok {
-			return st.wrongType(v, "a string in quotes")
+			return wrongType(st, v, "a string in quotes")
 		}
 		*p = s
 	case *int:
 		n, ok := v.(int64)
 		if !ok {
-			return st.wrongType(v, "an integer")
+			return wrongType(st, v, "an integer")
 		}
 		if int64(int(n)) != n {
-			return fmt.Errorf("%s %d out of range for this machine's int", st.name(), n)
+			return fmt.Errorf("%s %d out of range for this machine's int", st.Name(), n)
 		}
 		*p = int(n)
 	case *int64:
 		n, ok := v.(int64)
 		if !ok {
-			return st.wrongType(v, "an integer")
+			return wrongType(st, v, "an integer")
 		}
 		*p = n
 	case *uint64:
 		n, ok := v.(int64)
 		if !ok {
-			return st.wrongType(v, "an integer")
+			return wrongType(st, v, "an integer")
 		}
 		if n < 0 { // the flag refuses it too: --seed is 0..2^64-1
-			return fmt.Errorf("%s %d out of range (0..%d)", st.name(), n, uint64(math.MaxUint64))
+			return fmt.Errorf("%s %d out of range (0..%d)", st.Name(), n, uint64(math.MaxUint64))
 		}
 		*p = uint64(n)
 	case *float64:
@@ -273,21 +276,21 @@ func (st Setting) set(sc *Scenario, v any) error {
 		case int64:
 			*p = float64(x)
 		default:
-			return st.wrongType(v, "a number")
+			return wrongType(st, v, "a number")
 		}
 	case *bool:
 		b, ok := v.(bool)
 		if !ok {
-			return st.wrongType(v, "true or false")
+			return wrongType(st, v, "true or false")
 		}
 		*p = b
 	default:
-		panic(fmt.Sprintf("scenarios: no TOML decoding for setting %s of type %T", st.Key, p))
+		panic(fmt.Sprintf("preset: no TOML decoding for setting %s of type %T", st.Key, p))
 	}
 	return nil
 }
 
-func (st Setting) wrongType(v any, want string) error {
+func wrongType(st scenarios.Setting, v any, want string) error {
 	return fmt.Errorf("%s: the value is %s; %s takes %s", st.Key, tomlType(v), st.Key, want)
 }
 

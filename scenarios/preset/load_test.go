@@ -1,4 +1,4 @@
-package scenarios
+package preset
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"initscope/scenarios"
 )
 
 // nestedBomb is the issue's crafted file: a few KB of nested inline tables
@@ -95,13 +97,13 @@ jacobian = false # trailing comment ]]]]
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Scenario{Name: "x [v2] {y}", Description: "multi-line with \"quotes\" and [[[ brackets\n", Dataset: `csv:C:\data\{a}.csv`,
+	want := scenarios.Scenario{Name: "x [v2] {y}", Description: "multi-line with \"quotes\" and [[[ brackets\n", Dataset: `csv:C:\data\{a}.csv`,
 		Activation: "tanh", Init: "normalized", InitScale: 2, Gain: 1.5, Depth: 3, Width: 64, Loss: "quadratic", LR: 0.01,
 		BatchSize: 20, Steps: 0, Every: 7, Probe: 50, Test: 60, Seed: 18446744073709551, Hist: true}
 	if sc != want {
 		t.Errorf("got  %+v\nwant %+v", sc, want)
 	}
-	if got := strings.Join(Keys(), ","); got != "name,description,activation,init,init_scale,gain,depth,width,loss,dataset,lr,batch_size,steps,every,probe,test,seed,hist,jacobian" {
+	if got := strings.Join(scenarios.Keys(), ","); got != "name,description,activation,init,init_scale,gain,depth,width,loss,dataset,lr,batch_size,steps,every,probe,test,seed,hist,jacobian" {
 		t.Errorf("Keys() = %s", got)
 	}
 }
