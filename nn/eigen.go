@@ -100,13 +100,19 @@ func latrd(n, nb int, a []float64, lda int, e, tau, w []float64, ldw int) {
 	impl := gonum.Implementation{}
 	col := func(c, from int) []float64 { return a[c*lda+from : c*lda+n] }  // A(from:n, c)
 	wcol := func(c, from int) []float64 { return w[c*ldw+from : c*ldw+n] } // W(from:n, c)
+	var coef, t1, t2 [tridiagBlock]float64
 	for i := range nb {
-		// Bring column i up to date with the previous columns' reflectors.
+		// Bring column i up to date with the previous columns' reflectors:
+		// A(i:n, i) -= A(i:n, 0:i) W(i, 0:i)^T + W(i:n, 0:i) A(i, 0:i)^T.
 		ai := col(i, i)
 		for c := range i {
-			axpy(-w[c*ldw+i], col(c, i), ai)
-			axpy(-a[c*lda+i], wcol(c, i), ai)
+			coef[c] = -w[c*ldw+i]
 		}
+		gemvAcc(ai, a[i:], lda, i, coef[:i], ai, nil)
+		for c := range i {
+			coef[c] = -a[c*lda+i]
+		}
+		gemvAcc(ai, w[i:], ldw, i, coef[:i], ai, nil)
 		// Reflector annihilating A(i+2:n, i).
 		beta, t := impl.Dlarfg(n-i-1, ai[1], ai[min(2, len(ai)-1):], 1)
 		e[i], tau[i] = beta, t
@@ -114,21 +120,16 @@ func latrd(n, nb int, a []float64, lda int, e, tau, w []float64, ldw int) {
 		v := ai[1:]
 		wi := wcol(i, i+1)
 		symvLower(n-i-1, a[(i+1)*lda+i+1:], lda, v, wi)
-		if i > 0 {
-			tmp := w[i*ldw : i*ldw+i] // W(0:i, i), free until this column is done
-			for c := range i {
-				tmp[c] = dot(wcol(c, i+1), v)
-			}
-			for c := range i {
-				axpy(-tmp[c], col(c, i+1), wi)
-			}
-			for c := range i {
-				tmp[c] = dot(col(c, i+1), v)
-			}
-			for c := range i {
-				axpy(-tmp[c], wcol(c, i+1), wi)
-			}
+		// W(i+1:n, i) -= A W^T v + W A^T v over the previous columns, the
+		// A columns read once for both their product and their update.
+		for c := range i {
+			t1[c] = -dot(wcol(c, i+1), v)
 		}
+		gemvAcc(wi, a[i+1:], lda, i, t1[:i], v, t2[:i])
+		for c := range i {
+			t2[c] = -t2[c]
+		}
+		gemvAcc(wi, w[i+1:], ldw, i, t2[:i], v, nil)
 		for k := range wi {
 			wi[k] *= t
 		}
@@ -149,40 +150,44 @@ func symvLower(n int, a []float64, lda int, x, y []float64) {
 	}
 	j := 0
 	for ; j+4 <= n; j += 4 {
-		// The 4 x 4 diagonal block.
-		for p := range 4 {
-			for q := p; q < 4; q++ {
-				v := a[(j+p)*lda+j+q]
-				y[j+q] += v * x[j+p]
-				if q != p {
-					y[j+p] += v * x[j+q]
-				}
-			}
-		}
+		x0, x1, x2, x3 := x[j], x[j+1], x[j+2], x[j+3]
+		// The 4 x 4 diagonal block: column p holds rows j+p..j+3.
+		d0 := a[j*lda+j : j*lda+j+4]
+		d1 := a[(j+1)*lda+j+1 : (j+1)*lda+j+4]
+		d2 := a[(j+2)*lda+j+2 : (j+2)*lda+j+4]
+		a33 := a[(j+3)*lda+j+3]
+		a00, a10, a20, a30 := d0[0], d0[1], d0[2], d0[3]
+		a11, a21, a31 := d1[0], d1[1], d1[2]
+		a22, a32 := d2[0], d2[1]
+		s0 := a00*x0 + a10*x1 + a20*x2 + a30*x3
+		s1 := a10*x0 + a11*x1 + a21*x2 + a31*x3
+		s2 := a20*x0 + a21*x1 + a22*x2 + a32*x3
+		s3 := a30*x0 + a31*x1 + a32*x2 + a33*x3
 		// The rows below it.
 		lo := j + 4
-		c0 := a[j*lda+lo : j*lda+n]
-		c1 := a[(j+1)*lda+lo : (j+1)*lda+n]
-		c2 := a[(j+2)*lda+lo : (j+2)*lda+n]
-		c3 := a[(j+3)*lda+lo : (j+3)*lda+n]
-		xs, ys := x[lo:], y[lo:]
-		c1, c2, c3, xs, ys = c1[:len(c0)], c2[:len(c0)], c3[:len(c0)], xs[:len(c0)], ys[:len(c0)]
-		x0, x1, x2, x3 := x[j], x[j+1], x[j+2], x[j+3]
-		var s0, s1, s2, s3 float64
+		rest := n - lo
 		start := 0
 		if useEigenAVX2 {
-			start = len(c0) / 4 * 4
+			start = rest / 4 * 4
 			var sums [4]float64
-			symv4(start, a[j*lda+lo:], lda, xs, ys, &[4]float64{x0, x1, x2, x3}, &sums)
-			s0, s1, s2, s3 = sums[0], sums[1], sums[2], sums[3]
+			symv4(start, a[j*lda+lo:], lda, x[lo:], y[lo:], &[4]float64{x0, x1, x2, x3}, &sums)
+			s0, s1, s2, s3 = s0+sums[0], s1+sums[1], s2+sums[2], s3+sums[3]
 		}
-		for k := start; k < len(c0); k++ {
-			v0, v1, v2, v3, xk := c0[k], c1[k], c2[k], c3[k], xs[k]
-			s0 += v0 * xk
-			s1 += v1 * xk
-			s2 += v2 * xk
-			s3 += v3 * xk
-			ys[k] += (x0*v0 + x1*v1) + (x2*v2 + x3*v3)
+		if start < rest {
+			c0 := a[j*lda+lo+start : j*lda+n]
+			c1 := a[(j+1)*lda+lo+start : (j+1)*lda+n]
+			c2 := a[(j+2)*lda+lo+start : (j+2)*lda+n]
+			c3 := a[(j+3)*lda+lo+start : (j+3)*lda+n]
+			xs, ys := x[lo+start:], y[lo+start:]
+			c1, c2, c3, xs, ys = c1[:len(c0)], c2[:len(c0)], c3[:len(c0)], xs[:len(c0)], ys[:len(c0)]
+			for k, v0 := range c0 {
+				v1, v2, v3, xk := c1[k], c2[k], c3[k], xs[k]
+				s0 += v0 * xk
+				s1 += v1 * xk
+				s2 += v2 * xk
+				s3 += v3 * xk
+				ys[k] += (x0*v0 + x1*v1) + (x2*v2 + x3*v3)
+			}
 		}
 		y[j] += s0
 		y[j+1] += s1
@@ -312,6 +317,37 @@ func subTile(c []float64, lda, m, r, j, tr, tc int, acc []float64) {
 				col[ri] -= acc[jj*tr+ii]
 			}
 		}
+	}
+}
+
+// gemvAcc adds sum_p coef[p] col_p to y over the ncols columns col_p =
+// cols[p*ld : p*ld+len(y)], and when dots is not nil sets dots[p] to the
+// inner product of col_p with x, four columns at a time (in assembly where
+// the CPU has it). x may be y when dots is nil.
+func gemvAcc(y, cols []float64, ld, ncols int, coef, x, dots []float64) {
+	n := len(y)
+	p := 0
+	if useEigenAVX2 {
+		n4 := n / 4 * 4
+		for ; p+4 <= ncols; p += 4 {
+			var sums [4]float64
+			c := [4]float64{coef[p], coef[p+1], coef[p+2], coef[p+3]}
+			symv4(n4, cols[p*ld:], ld, x, y, &c, &sums)
+			for q := range 4 {
+				tail := cols[(p+q)*ld+n4 : (p+q)*ld+n]
+				if dots != nil {
+					dots[p+q] = sums[q] + dot(tail, x[n4:n])
+				}
+				axpy(coef[p+q], tail, y[n4:n])
+			}
+		}
+	}
+	for ; p < ncols; p++ {
+		col := cols[p*ld : p*ld+n]
+		if dots != nil {
+			dots[p] = dot(col, x)
+		}
+		axpy(coef[p], col, y)
 	}
 }
 
