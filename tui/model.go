@@ -445,7 +445,7 @@ func (m *Model) body(w, h int) string {
 	case overlayHelp:
 		return m.helpView(w, h)
 	case overlaySettings:
-		return m.settings.view(w, h, m.st)
+		return m.settings.View(w, h, m.st)
 	case overlayScenarios:
 		return renderScenarioList(m.scenarios, m.scenIdx, w, h, m.st)
 	case overlayConfirm:

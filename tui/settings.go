@@ -21,6 +21,30 @@ type settingsPanel struct {
 	sc     scenarios.Scenario
 	limits Limits
 	field  int
+	keys   settingsKeyMap
+}
+
+// settingsKeyMap are the panel's keys.
+type settingsKeyMap struct {
+	Up, Down, Left, Right, Apply, Cancel key.Binding
+}
+
+// defaultSettingsKeys are the panel's keys: tab also moves down, space
+// also steps up.
+func defaultSettingsKeys() settingsKeyMap {
+	return settingsKeyMap{
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous field")),
+		Down:   key.NewBinding(key.WithKeys("down", "j", "tab"), key.WithHelp("↓/j", "next field")),
+		Left:   key.NewBinding(key.WithKeys("left", "-"), key.WithHelp("←/-", "smaller / previous value")),
+		Right:  key.NewBinding(key.WithKeys("right", "+", "=", " "), key.WithHelp("→/+", "larger / next value")),
+		Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// FullHelp is the panel's column of the help overlay.
+func (k settingsKeyMap) FullHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Left, k.Right, k.Apply, k.Cancel}
 }
 
 // field is one line of the panel: how to show it and how to step it.
@@ -32,7 +56,7 @@ type field struct {
 }
 
 func newSettingsPanel(run int, sc scenarios.Scenario, l Limits) settingsPanel {
-	return settingsPanel{run: run, orig: sc, sc: sc, limits: l}
+	return settingsPanel{run: run, orig: sc, sc: sc, limits: l, keys: defaultSettingsKeys()}
 }
 
 // scenario is the edited scenario; a changed one is no longer its preset.
@@ -47,18 +71,26 @@ func (p settingsPanel) scenario() scenarios.Scenario {
 	return sc
 }
 
-func (p *settingsPanel) handle(msg tea.KeyMsg, k KeyMap) {
+// Update moves between fields and steps the chosen one; enter proposes the
+// edited scenario, esc drops it.
+func (p settingsPanel) Update(msg tea.KeyMsg) (settingsPanel, outcome) {
 	fs := settingsFields()
+	k := p.keys
 	switch {
+	case key.Matches(msg, k.Cancel):
+		return p, outcome{verdict: closePanel}
+	case key.Matches(msg, k.Apply):
+		return p, outcome{verdict: proposeChange, change: pendingChange{p.run, p.scenario()}}
 	case key.Matches(msg, k.Up):
 		p.field = (p.field + len(fs) - 1) % len(fs)
-	case key.Matches(msg, k.Down), msg.String() == "tab":
+	case key.Matches(msg, k.Down):
 		p.field = (p.field + 1) % len(fs)
 	case key.Matches(msg, k.Left):
 		fs[p.field].step(&p.sc, -1, p.limits)
-	case key.Matches(msg, k.Right), msg.String() == " ":
+	case key.Matches(msg, k.Right):
 		fs[p.field].step(&p.sc, +1, p.limits)
 	}
+	return p, stay
 }
 
 // stepList moves v to the next (dir > 0) or previous value of list, within
@@ -212,7 +244,9 @@ func onOff(b bool) string {
 	return "off"
 }
 
-func (p settingsPanel) view(w, h int, st Styles) string {
+// View draws the panel: every field, the chosen one's description, and
+// whether enter would build a new network.
+func (p settingsPanel) View(w, h int, st Styles) string {
 	fs := settingsFields()
 	var rows []string
 	rows = append(rows, st.Title.Render("Settings · "+runNames[p.run])+

@@ -30,15 +30,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	case overlaySettings:
-		switch {
-		case key.Matches(msg, k.Cancel):
-			m.overlay = overlayNone
-		case key.Matches(msg, k.Apply):
-			m.overlay = overlayNone
-			m.propose(m.settings.run, m.settings.scenario())
-		default:
-			m.settings.handle(msg, k)
-		}
+		var out outcome
+		m.settings, out = m.settings.Update(msg)
+		m.act(out)
 		return nil
 	case overlayScenarios:
 		switch {
