@@ -120,10 +120,10 @@ type Model struct {
 
 	data [numRuns]runData
 
-	settings  settingsPanel
-	scenarios []scenarios.Scenario
-	scenIdx   int
-	pending   *pendingChange // what the confirm overlay asks about
+	settings settingsPanel
+	picker   scenarioPicker
+	presets  []scenarios.Scenario // the built-in scenarios the picker offers
+	pending  *pendingChange       // what the confirm overlay asks about
 
 	message    string
 	messageBad bool
@@ -170,7 +170,7 @@ func newModel(opt Options, train bool) *Model {
 	h.Styles.FullDesc = st.Hint
 	h.Styles.FullSeparator = st.Dim
 	h.Styles.Ellipsis = st.Dim
-	m := &Model{opt: opt, st: st, keys: DefaultKeyMap(), help: h, scenarios: preset.Presets()}
+	m := &Model{opt: opt, st: st, keys: DefaultKeyMap(), help: h, presets: preset.Presets()}
 	m.opt.Scenario = sc
 	m.data[runMain] = runData{Scenario: sc, State: stateBuilding, Version: 0}
 	if train {
@@ -447,7 +447,7 @@ func (m *Model) body(w, h int) string {
 	case overlaySettings:
 		return m.settings.View(w, h, m.st)
 	case overlayScenarios:
-		return renderScenarioList(m.scenarios, m.scenIdx, w, h, m.st)
+		return m.picker.View(w, h, m.st)
 	case overlayConfirm:
 		return m.confirmView(w, h)
 	}

@@ -273,25 +273,3 @@ func (p settingsPanel) View(w, h int, st Styles) string {
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, rows...)
 }
-
-// renderScenarioList shows the built-in scenarios with their descriptions.
-func renderScenarioList(all []scenarios.Scenario, sel, w, h int, st Styles) string {
-	rows := []string{st.Title.Render("Scenarios") + st.Hint.Render("   ↑↓ choose · enter load · esc cancel"), ""}
-	nameW := 0
-	for _, sc := range all {
-		nameW = max(nameW, len(sc.Name))
-	}
-	// Scroll so the selection stays in view.
-	room := max(1, h-len(rows))
-	first := max(0, min(sel-room/2, len(all)-room))
-	for i := first; i < len(all) && i < first+room; i++ {
-		sc := all[i]
-		line := fmt.Sprintf("%-*s  %s", nameW, sc.Name, sc.Description)
-		if i == sel {
-			rows = append(rows, st.Selected.Render(fit("› "+line, w-1)))
-		} else {
-			rows = append(rows, "  "+st.Value.Render(fmt.Sprintf("%-*s", nameW, sc.Name))+"  "+st.Hint.Render(sc.Description))
-		}
-	}
-	return strings.Join(rows, "\n")
-}

@@ -35,17 +35,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.act(out)
 		return nil
 	case overlayScenarios:
-		switch {
-		case key.Matches(msg, k.Cancel):
-			m.overlay = overlayNone
-		case key.Matches(msg, k.Up):
-			m.scenIdx = max(0, m.scenIdx-1)
-		case key.Matches(msg, k.Down):
-			m.scenIdx = min(len(m.scenarios)-1, m.scenIdx+1)
-		case key.Matches(msg, k.Apply):
-			m.overlay = overlayNone
-			m.propose(runMain, m.opt.Limits.clamp(m.scenarios[m.scenIdx]))
-		}
+		var out outcome
+		m.picker, out = m.picker.Update(msg)
+		m.act(out)
 		return nil
 	case overlayConfirm:
 		switch {
@@ -93,11 +85,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.openSettings(runB)
 	case key.Matches(msg, k.Scenarios):
 		m.overlay = overlayScenarios
-		for i, sc := range m.scenarios {
-			if sc.Name == m.data[runMain].Scenario.Name {
-				m.scenIdx = i
-			}
-		}
+		m.picker = newScenarioPicker(m.presets, m.data[runMain].Scenario.Name, m.opt.Limits)
 	case key.Matches(msg, k.HistKind):
 		m.histKind = (m.histKind + 1) % len(histKinds)
 	case key.Matches(msg, k.Export):
