@@ -99,45 +99,60 @@ func jacobianWorkers(opt StatsOptions, n int) int {
 	return min(runtime.GOMAXPROCS(0), opt.JacobianExamples, n)
 }
 
-// eigenWork holds the buffers of one symmetric eigenvalue problem of order n.
+// eigenWork holds the buffers of one symmetric eigenvalue problem of order
+// up to n: the matrix, its eigenvalues, and the derivatives f'(s) of the
+// units kept (idx) with the order k of the current problem.
 type eigenWork struct {
 	a, w, d []float64
+	idx     []int
+	k       int
 	tri     *tridiagWork
 }
 
 func newEigenWork(n int) *eigenWork {
-	return &eigenWork{a: make([]float64, n*n), w: make([]float64, n), d: make([]float64, n), tri: newTridiagWork(n)}
+	return &eigenWork{a: make([]float64, n*n), w: make([]float64, n), d: make([]float64, n), idx: make([]int, n), tri: newTridiagWork(n)}
 }
 
-// eigenWorkLen is the number of float64s an eigenWork of order n holds
-// besides a, w and d.
+// eigenWorkLen is the number of float64s (or ints, of the same size) an
+// eigenWork of order n holds besides a, w and d.
 func eigenWorkLen(n int) int {
-	return tridiagWorkLen(n)
+	return tridiagWorkLen(n) + n
 }
 
-// loadExample sets ws.a to the upper triangle of D W W^T D for probe
-// example r, with D = diag(f'(s^{l+1})).
+// loadExample sets ws.a to the upper triangle (row-major) of D W W^T D for
+// probe example r, with D = diag(f'(s^{l+1})), leaving out the units whose
+// f' is exactly 0 (inactive relu units): their rows and columns are zero,
+// so they only add zero eigenvalues, and the problem shrinks to the order
+// ws.k of the others.
 func (s *Stats) loadExample(l, r int, wwt []float32, ws *eigenWork) {
 	act := s.net.Activation
 	out := s.net.Layers[l].Out
 	pre := s.pass.Pre[l][r*out : (r+1)*out]
-	d := ws.d
+	d, idx := ws.d, ws.idx
+	k := 0
 	for i, v := range pre {
-		d[i] = act.Deriv(float64(v))
+		if dv := act.Deriv(float64(v)); dv != 0 {
+			d[k], idx[k] = dv, i
+			k++
+		}
 	}
-	for i := range out {
-		for j := i; j < out; j++ {
-			ws.a[i*out+j] = d[i] * float64(wwt[i*out+j]) * d[j]
+	ws.k = k
+	for p := range k {
+		row := wwt[idx[p]*out : (idx[p]+1)*out]
+		ap := ws.a[p*k : (p+1)*k]
+		for q := p; q < k; q++ {
+			ap[q] = d[p] * float64(row[idx[q]]) * d[q]
 		}
 	}
 }
 
 // meanSV is the mean of the square roots of the rank largest eigenvalues
-// of the symmetric matrix in ws.a (upper triangle, row-major), which it
-// overwrites. It returns ctx's error if ctx is done before it finishes.
+// of D W W^T D as loadExample left it in ws (the zero eigenvalues of the
+// units left out count in the rank), which it overwrites. It returns ctx's
+// error if ctx is done before it finishes.
 func (ws *eigenWork) meanSV(ctx context.Context, rank int) (float64, error) {
-	n := len(ws.w)
-	ok, err := symEigenvalues(ctx, n, ws.a, n, ws.w, ws.tri)
+	k := ws.k
+	ok, err := symEigenvalues(ctx, k, ws.a[:k*k], k, ws.w[:k], ws.tri)
 	if err != nil {
 		return math.NaN(), err
 	}
@@ -145,7 +160,7 @@ func (ws *eigenWork) meanSV(ctx context.Context, rank int) (float64, error) {
 		return math.NaN(), nil
 	}
 	var sum float64
-	for _, v := range ws.w[n-rank:] { // ascending order
+	for _, v := range ws.w[k-min(rank, k) : k] { // ascending order
 		sum += math.Sqrt(math.Max(v, 0))
 	}
 	return sum / float64(rank), nil
