@@ -123,7 +123,7 @@ type Model struct {
 	settings settingsPanel
 	picker   scenarioPicker
 	presets  []scenarios.Scenario // the built-in scenarios the picker offers
-	pending  *pendingChange       // what the confirm overlay asks about
+	confirm  confirmQuestion
 
 	message    string
 	messageBad bool
@@ -140,7 +140,7 @@ type Model struct {
 	frames   int           // frames drawn (tests read it)
 }
 
-// pendingChange is a new scenario waiting for the user's yes.
+// pendingChange is a new scenario for a run.
 type pendingChange struct {
 	run int
 	sc  scenarios.Scenario
@@ -297,6 +297,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 	}
+	if m.overlay == overlayConfirm { // the run trains on while the question is open
+		m.confirm = m.confirm.track(m.data[m.confirm.change.run])
+	}
 	m.render()
 	return m, cmd
 }
@@ -449,7 +452,7 @@ func (m *Model) body(w, h int) string {
 	case overlayScenarios:
 		return m.picker.View(w, h, m.st)
 	case overlayConfirm:
-		return m.confirmView(w, h)
+		return m.confirm.View(w, h, m.st)
 	}
 	switch m.view {
 	case viewLayers:

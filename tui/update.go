@@ -40,16 +40,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.act(out)
 		return nil
 	case overlayConfirm:
-		switch {
-		case key.Matches(msg, k.Yes):
-			m.overlay = overlayNone
-			m.apply(*m.pending)
-			m.pending = nil
-		case key.Matches(msg, k.No, k.Cancel):
-			m.overlay = overlayNone
-			m.pending = nil
-			m.say(false, "kept the current run")
-		}
+		var out outcome
+		m.confirm, out = m.confirm.Update(msg)
+		m.act(out)
 		return nil
 	}
 
@@ -169,7 +162,7 @@ func (m *Model) propose(run int, sc scenarios.Scenario) {
 		m.apply(pendingChange{run, sc})
 		return
 	}
-	m.pending = &pendingChange{run, sc}
+	m.confirm = newConfirmQuestion(pendingChange{run, sc}, cur)
 	m.overlay = overlayConfirm
 }
 
@@ -417,22 +410,6 @@ func (m *Model) helpView(w, h int) string {
 		"Export writes the main run as the --batch JSON Lines contract to a file in the current directory.",
 	}, "\n"))
 	return lipgloss.JoinVertical(lipgloss.Left, title, "", full, "", lipgloss.NewStyle().Width(w).Render(notes))
-}
-
-func (m *Model) confirmView(w, h int) string {
-	p := m.pending
-	if p == nil {
-		return ""
-	}
-	cur := m.data[p.run]
-	q := lipgloss.JoinVertical(lipgloss.Left,
-		m.st.Warn.Render(sprintf("Discard %s at step %s?", runNames[p.run], fmtCount(cur.Step))),
-		"",
-		m.st.Label.Render("now: ")+describe(cur.Scenario),
-		m.st.Label.Render("new: ")+describe(p.sc),
-		"",
-		m.st.Value.Render("y")+m.st.Hint.Render(" start the new network   ")+m.st.Value.Render("n")+m.st.Hint.Render(" keep the current run"))
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, m.st.Box.Render(q))
 }
 
 // Run opens the app on sc in the terminal's alternate screen and returns
