@@ -43,7 +43,7 @@ func (q confirmQuestion) track(cur runData) confirmQuestion {
 }
 
 // Update answers the question; other keys leave it open.
-func (q confirmQuestion) Update(msg tea.KeyMsg) (confirmQuestion, outcome) {
+func (q confirmQuestion) Update(msg tea.KeyMsg) (overlay, outcome) {
 	switch {
 	case key.Matches(msg, q.keys.Yes):
 		return q, outcome{verdict: replaceRun, change: q.change}

@@ -355,8 +355,8 @@ func TestPasteFlood(t *testing.T) {
 
 	launched := builds.launched.Load()
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: text, Paste: true})
-	if m.view != viewCompare || m.overlay != overlayNone || builds.launched.Load() != launched {
-		t.Errorf("a paste acted: view %d, overlay %d, %d trainers launched", m.view, m.overlay, builds.launched.Load()-launched)
+	if m.view != viewCompare || m.overlay != nil || builds.launched.Load() != launched {
+		t.Errorf("a paste acted: view %d, overlay %T, %d trainers launched", m.view, m.overlay, builds.launched.Load()-launched)
 	}
 	// The paste may itself draw a frame (on a loaded machine the pacing gap
 	// has passed by then): count only the next message's.

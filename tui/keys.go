@@ -2,15 +2,13 @@ package tui
 
 import "github.com/charmbracelet/bubbles/key"
 
-// KeyMap lists every key of the app; the help view is built from it.
+// KeyMap lists the app's own keys; each overlay has its own.
 type KeyMap struct {
 	Train, Step, Reset     key.Binding
 	Next, Prev, Views      key.Binding
 	Settings, Scenarios    key.Binding
 	EditA, EditB, HistKind key.Binding
 	Export, Help, Quit     key.Binding
-	Up, Down, Left, Right  key.Binding
-	Apply, Cancel, Yes, No key.Binding
 }
 
 // DefaultKeyMap returns the app's keys.
@@ -30,14 +28,6 @@ func DefaultKeyMap() KeyMap {
 		Export:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous field")),
-		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next field")),
-		Left:      key.NewBinding(key.WithKeys("left", "-"), key.WithHelp("←/-", "smaller / previous value")),
-		Right:     key.NewBinding(key.WithKeys("right", "+", "="), key.WithHelp("→/+", "larger / next value")),
-		Apply:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
-		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
-		No:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "no")),
 	}
 }
 
@@ -46,12 +36,12 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Help, k.Quit, k.Train, k.Step, k.Reset, k.Views, k.Settings, k.Scenarios, k.Export}
 }
 
-// FullHelp is the help overlay, in columns.
+// FullHelp is the app's part of the help overlay, in columns; the
+// overlays' keys follow (Model.helpGroups).
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Train, k.Step, k.Reset, k.Export, k.Quit},
 		{k.Views, k.Next, k.Prev, k.HistKind, k.Help},
 		{k.Settings, k.Scenarios, k.EditA, k.EditB},
-		{k.Up, k.Down, k.Left, k.Right, k.Apply, k.Cancel},
 	}
 }

@@ -61,17 +61,6 @@ const (
 
 var viewNames = [numViews]string{"Layers", "Dynamics", "Histograms", "Learning", "Theory", "Compare"}
 
-// overlay is a panel drawn in place of the view.
-type overlay int
-
-const (
-	overlayNone overlay = iota
-	overlayHelp
-	overlaySettings
-	overlayScenarios
-	overlayConfirm
-)
-
 // Runs the model holds: the main one and the two of the Compare view.
 const (
 	runMain = iota
@@ -109,8 +98,8 @@ type Model struct {
 	height int
 
 	view     viewID
-	overlay  overlay
-	histKind int // which histogram the narrow Histograms view shows
+	overlay  overlay // the open panel, nil when none is
+	histKind int     // which histogram the narrow Histograms view shows
 
 	mu       sync.Mutex // guards trainers and closed against Close from another goroutine
 	trainers [numRuns]*trainer
@@ -120,10 +109,7 @@ type Model struct {
 
 	data [numRuns]runData
 
-	settings settingsPanel
-	picker   scenarioPicker
-	presets  []scenarios.Scenario // the built-in scenarios the picker offers
-	confirm  confirmQuestion
+	presets []scenarios.Scenario // the built-in scenarios the picker offers
 
 	message    string
 	messageBad bool
@@ -297,8 +283,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 	}
-	if m.overlay == overlayConfirm { // the run trains on while the question is open
-		m.confirm = m.confirm.track(m.data[m.confirm.change.run])
+	if q, ok := m.overlay.(confirmQuestion); ok { // the run trains on while the question is open
+		m.overlay = q.track(m.data[q.change.run])
 	}
 	m.render()
 	return m, cmd
@@ -333,12 +319,17 @@ func (m *Model) keys1(msg tea.KeyMsg) tea.Cmd {
 
 // key acts on one key.
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	if key.Matches(msg, m.keys.Quit) && (msg.String() == "ctrl+c" || m.overlay == overlayNone || m.overlay == overlayHelp) {
-		m.stopAll()
-		m.quitting = true
-		return tea.Quit
+	if msg.String() == "ctrl+c" || (m.overlay == nil && key.Matches(msg, m.keys.Quit)) {
+		return m.quit()
 	}
 	return m.handleKey(msg)
+}
+
+// quit stops the runs and ends the program.
+func (m *Model) quit() tea.Cmd {
+	m.stopAll()
+	m.quitting = true
+	return tea.Quit
 }
 
 // shortHelp is the key hint, without export where it is disabled (the key
@@ -444,15 +435,8 @@ func fixHeight(body string, width, height int) []string {
 func truncate(s string, width int) string { return ansi.Truncate(s, width, "…") }
 
 func (m *Model) body(w, h int) string {
-	switch m.overlay {
-	case overlayHelp:
-		return m.helpView(w, h)
-	case overlaySettings:
-		return m.settings.View(w, h, m.st)
-	case overlayScenarios:
-		return m.picker.View(w, h, m.st)
-	case overlayConfirm:
-		return m.confirm.View(w, h, m.st)
+	if m.overlay != nil {
+		return m.overlay.View(w, h, m.st)
 	}
 	switch m.view {
 	case viewLayers:

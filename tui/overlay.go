@@ -1,5 +1,19 @@
 package tui
 
+import tea "github.com/charmbracelet/bubbletea"
+
+// overlay is a panel drawn in place of the view: the help (help.go), the
+// settings panel (settings.go), the scenario picker (picker.go) and the
+// confirm question (confirm.go). Each is a small model in the manner of
+// charmbracelet/bubbles, with its own state and key map: Update takes a
+// key and returns the panel's next state and what it asks of the app;
+// View draws the state and nothing else. The app routes keys to the open
+// one (nil: none) and acts on the outcome.
+type overlay interface {
+	Update(msg tea.KeyMsg) (overlay, outcome)
+	View(w, h int, st Styles) string
+}
+
 // verdict is what an overlay asks of the app after a key.
 type verdict int
 
@@ -9,6 +23,7 @@ const (
 	proposeChange                // the panel closes; the app proposes change
 	replaceRun                   // the panel closes; the app replaces the run (the user said yes)
 	keepRun                      // the panel closes; the user kept the current run
+	quitApp                      // the app quits
 )
 
 // outcome is an overlay's answer to a key.
@@ -21,20 +36,20 @@ type outcome struct {
 var stay = outcome{}
 
 // act does what an overlay's outcome asks.
-func (m *Model) act(out outcome) {
+func (m *Model) act(out outcome) tea.Cmd {
+	if out.verdict == stayOpen {
+		return nil
+	}
+	m.overlay = nil
 	switch out.verdict {
-	case stayOpen:
-		return
 	case proposeChange:
-		m.overlay = overlayNone
 		m.propose(out.change.run, out.change.sc)
 	case replaceRun:
-		m.overlay = overlayNone
 		m.apply(out.change)
 	case keepRun:
-		m.overlay = overlayNone
 		m.say(false, "kept the current run")
-	default:
-		m.overlay = overlayNone
+	case quitApp:
+		return m.quit()
 	}
+	return nil
 }

@@ -45,7 +45,7 @@ func newScenarioPicker(all []scenarios.Scenario, current string, l Limits) scena
 }
 
 // Update moves the selection; enter proposes it, esc closes.
-func (p scenarioPicker) Update(msg tea.KeyMsg) (scenarioPicker, outcome) {
+func (p scenarioPicker) Update(msg tea.KeyMsg) (overlay, outcome) {
 	switch {
 	case key.Matches(msg, p.keys.Cancel):
 		return p, outcome{verdict: closePanel}

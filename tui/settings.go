@@ -73,7 +73,7 @@ func (p settingsPanel) scenario() scenarios.Scenario {
 
 // Update moves between fields and steps the chosen one; enter proposes the
 // edited scenario, esc drops it.
-func (p settingsPanel) Update(msg tea.KeyMsg) (settingsPanel, outcome) {
+func (p settingsPanel) Update(msg tea.KeyMsg) (overlay, outcome) {
 	fs := settingsFields()
 	k := p.keys
 	switch {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"initscope/nn"
 	"initscope/scenarios"
@@ -23,32 +22,15 @@ var sprintf = fmt.Sprintf
 // handleKey routes a key to the open overlay or to the views.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
-	switch m.overlay {
-	case overlayHelp:
-		if key.Matches(msg, k.Help, k.Cancel, k.Apply) {
-			m.overlay = overlayNone
-		}
-		return nil
-	case overlaySettings:
+	if m.overlay != nil {
 		var out outcome
-		m.settings, out = m.settings.Update(msg)
-		m.act(out)
-		return nil
-	case overlayScenarios:
-		var out outcome
-		m.picker, out = m.picker.Update(msg)
-		m.act(out)
-		return nil
-	case overlayConfirm:
-		var out outcome
-		m.confirm, out = m.confirm.Update(msg)
-		m.act(out)
-		return nil
+		m.overlay, out = m.overlay.Update(msg)
+		return m.act(out)
 	}
 
 	switch {
 	case key.Matches(msg, k.Help):
-		m.overlay = overlayHelp
+		m.overlay = newHelpOverlay(m.help, m.helpGroups())
 	case key.Matches(msg, k.Next):
 		m.setView((m.view + 1) % numViews)
 	case key.Matches(msg, k.Prev):
@@ -77,8 +59,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.setView(viewCompare)
 		m.openSettings(runB)
 	case key.Matches(msg, k.Scenarios):
-		m.overlay = overlayScenarios
-		m.picker = newScenarioPicker(m.presets, m.data[runMain].Scenario.Name, m.opt.Limits)
+		m.overlay = newScenarioPicker(m.presets, m.data[runMain].Scenario.Name, m.opt.Limits)
 	case key.Matches(msg, k.HistKind):
 		m.histKind = (m.histKind + 1) % len(histKinds)
 	case key.Matches(msg, k.Export):
@@ -140,8 +121,7 @@ func (m *Model) openSettings(run int) {
 	if sc.Name == "" {
 		sc = m.data[runMain].Scenario
 	}
-	m.settings = newSettingsPanel(run, sc, m.opt.Limits)
-	m.overlay = overlaySettings
+	m.overlay = newSettingsPanel(run, sc, m.opt.Limits)
 }
 
 // propose applies a new scenario to run: at once if nothing would be lost,
@@ -162,8 +142,7 @@ func (m *Model) propose(run int, sc scenarios.Scenario) {
 		m.apply(pendingChange{run, sc})
 		return
 	}
-	m.confirm = newConfirmQuestion(pendingChange{run, sc}, cur)
-	m.overlay = overlayConfirm
+	m.overlay = newConfirmQuestion(pendingChange{run, sc}, cur)
 }
 
 func (m *Model) apply(p pendingChange) {
@@ -273,7 +252,7 @@ func (m *Model) header(w int) string {
 	b.WriteString("  ")
 	for i, name := range viewNames {
 		label := sprintf("%d %s", i+1, name)
-		if viewID(i) == m.view && m.overlay == overlayNone {
+		if viewID(i) == m.view && m.overlay == nil {
 			b.WriteString(m.st.TabActive.Render(label))
 		} else {
 			b.WriteString(m.st.Tab.Render(label))
@@ -285,7 +264,7 @@ func (m *Model) header(w int) string {
 
 func (m *Model) configLine(w int) string {
 	sc := m.data[runMain].Scenario
-	if m.view == viewCompare && m.overlay == overlayNone {
+	if m.view == viewCompare && m.overlay == nil {
 		return fit(m.st.Label.Render("compare A and B, trained on the same data and seed · ")+
 			m.st.Hint.Render("a/b edit · space trains both"), w)
 	}
@@ -297,7 +276,7 @@ func (m *Model) configLine(w int) string {
 
 // statusLine is the run's progress: state, step, examples, rate, losses.
 func (m *Model) statusLine(w int) string {
-	if m.view == viewCompare && m.overlay == overlayNone {
+	if m.view == viewCompare && m.overlay == nil {
 		return fit(m.st.Label.Render("A: ")+m.shortStatus(m.data[runA])+m.st.Label.Render("   B: ")+m.shortStatus(m.data[runB]), w)
 	}
 	return fit(renderStatus(m.data[runMain], w >= 110, m.st), w)
@@ -396,20 +375,10 @@ func (m *Model) messageLine(w int) string {
 	return fit(m.st.Good.Render(m.message), w)
 }
 
-func (m *Model) helpView(w, h int) string {
-	title := m.st.Title.Render("Keys") + m.st.Hint.Render("   (? or esc closes)")
-	groups := m.keys.FullHelp()
-	full := m.help.FullHelpView(groups)
-	if w < 120 { // two rows of columns, so nothing is cut off
-		full = m.help.FullHelpView(groups[:2]) + "\n\n" + m.help.FullHelpView(groups[2:])
-	}
-	notes := m.st.Hint.Render(strings.Join([]string{
-		"Views: 1 Layers (live per-layer statistics) · 2 Dynamics (Figs 2, 3, 10) · 3 Histograms (Figs 4, 6-8)",
-		"4 Learning (Fig 11) · 5 Theory (predicted vs measured variance, Jacobian) · 6 Compare (two configurations).",
-		"Variances are drawn on a log scale shared by all layers: vanishing and exploding both show.",
-		"Export writes the main run as the --batch JSON Lines contract to a file in the current directory.",
-	}, "\n"))
-	return lipgloss.JoinVertical(lipgloss.Left, title, "", full, "", lipgloss.NewStyle().Width(w).Render(notes))
+// helpGroups are the help overlay's columns: the app's keys, then the
+// settings panel's.
+func (m *Model) helpGroups() [][]key.Binding {
+	return append(m.keys.FullHelp(), defaultSettingsKeys().FullHelp())
 }
 
 // Run opens the app on sc in the terminal's alternate screen and returns

@@ -1,0 +1,64 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// helpOverlay lists every key, in the columns its groups give, and what
+// the views show.
+type helpOverlay struct {
+	help   help.Model // styled by the app
+	groups [][]key.Binding
+	keys   helpKeyMap
+}
+
+// helpKeyMap are the overlay's keys: it closes, or quits the app.
+type helpKeyMap struct {
+	Close, Quit key.Binding
+}
+
+func defaultHelpKeys() helpKeyMap {
+	return helpKeyMap{
+		Close: key.NewBinding(key.WithKeys("?", "esc", "enter"), key.WithHelp("?/esc", "close")),
+		Quit:  key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+	}
+}
+
+// newHelpOverlay shows groups, each a column, with h's styles.
+func newHelpOverlay(h help.Model, groups [][]key.Binding) helpOverlay {
+	return helpOverlay{help: h, groups: groups, keys: defaultHelpKeys()}
+}
+
+// Update closes the overlay, or quits.
+func (o helpOverlay) Update(msg tea.KeyMsg) (overlay, outcome) {
+	switch {
+	case key.Matches(msg, o.keys.Close):
+		return o, outcome{verdict: closePanel}
+	case key.Matches(msg, o.keys.Quit):
+		return o, outcome{verdict: quitApp}
+	}
+	return o, stay
+}
+
+// View draws the key columns (in two rows below 120 cells, so that nothing
+// is cut off) and notes on the views.
+func (o helpOverlay) View(w, h int, st Styles) string {
+	o.help.Width = w
+	title := st.Title.Render("Keys") + st.Hint.Render("   (? or esc closes)")
+	full := o.help.FullHelpView(o.groups)
+	if w < 120 && len(o.groups) > 2 {
+		full = o.help.FullHelpView(o.groups[:2]) + "\n\n" + o.help.FullHelpView(o.groups[2:])
+	}
+	notes := st.Hint.Render(strings.Join([]string{
+		"Views: 1 Layers (live per-layer statistics) · 2 Dynamics (Figs 2, 3, 10) · 3 Histograms (Figs 4, 6-8)",
+		"4 Learning (Fig 11) · 5 Theory (predicted vs measured variance, Jacobian) · 6 Compare (two configurations).",
+		"Variances are drawn on a log scale shared by all layers: vanishing and exploding both show.",
+		"Export writes the main run as the --batch JSON Lines contract to a file in the current directory.",
+	}, "\n"))
+	return lipgloss.JoinVertical(lipgloss.Left, title, "", full, "", lipgloss.NewStyle().Width(w).Render(notes))
+}
