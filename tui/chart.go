@@ -8,6 +8,8 @@ import (
 	"github.com/NimbleMarkets/ntcharts/canvas"
 	"github.com/NimbleMarkets/ntcharts/canvas/graph"
 	"github.com/charmbracelet/lipgloss"
+
+	"initscope/nn"
 )
 
 // Charts are pure functions of the history the app keeps, with ranges the
@@ -297,4 +299,50 @@ func fit(s string, width int) string {
 		return truncate(s, width)
 	}
 	return s + strings.Repeat(" ", width-w)
+}
+
+var nan = math.NaN()
+
+// history returns the steps of snaps as x values.
+func steps(snaps []nn.Snapshot) []float64 {
+	xs := make([]float64, len(snaps))
+	for i, s := range snaps {
+		xs[i] = float64(s.Step)
+	}
+	return xs
+}
+
+func xRange(xs []float64) (float64, float64) {
+	if len(xs) == 0 {
+		return 0, 1
+	}
+	lo, hi := xs[0], xs[len(xs)-1]
+	if hi <= lo {
+		hi = lo + 1
+	}
+	return lo, hi
+}
+
+// grid lays out n cells in cols columns, each w x h, left to right.
+func grid(cells [][]string, cols, cw int) []string {
+	var out []string
+	for i := 0; i < len(cells); i += cols {
+		row := cells[i:min(len(cells), i+cols)]
+		height := 0
+		for _, c := range row {
+			height = max(height, len(c))
+		}
+		for r := range height {
+			var b strings.Builder
+			for _, c := range row {
+				line := ""
+				if r < len(c) {
+					line = c[r]
+				}
+				b.WriteString(fit(line, cw))
+			}
+			out = append(out, b.String())
+		}
+	}
+	return out
 }

@@ -1,0 +1,159 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"initscope/scenarios"
+)
+
+// describe is a scenario in one line: "tanh · standard ×1 · 5×1000 · shapeset · ...".
+func describe(sc scenarios.Scenario) string {
+	init := sc.Init
+	if sc.InitScale != 1 {
+		init += sprintf(" ×%g", sc.InitScale)
+	}
+	return fmt.Sprintf("%s · %s init · %d×%d · %s · %s · lr %g · batch %d · seed %d",
+		sc.Activation, init, sc.Depth, sc.Width, sc.Dataset, sc.Loss, sc.LR, sc.BatchSize, sc.Seed)
+}
+
+// describeShort is describe for narrow terminals.
+func describeShort(sc scenarios.Scenario) string {
+	init := sc.Init
+	if sc.InitScale != 1 {
+		init += sprintf("×%g", sc.InitScale)
+	}
+	return fmt.Sprintf("%s/%s %d×%d %s %s lr=%g batch=%d seed=%d",
+		sc.Activation, init, sc.Depth, sc.Width, sc.Dataset, sc.Loss, sc.LR, sc.BatchSize, sc.Seed)
+}
+
+// header is the title and the view tabs.
+func (m *Model) header(w int) string {
+	var b strings.Builder
+	b.WriteString(m.st.Title.Render("initscope"))
+	b.WriteString("  ")
+	for i, name := range viewNames {
+		label := sprintf("%d %s", i+1, name)
+		if viewID(i) == m.view && m.overlay == nil {
+			b.WriteString(m.st.TabActive.Render(label))
+		} else {
+			b.WriteString(m.st.Tab.Render(label))
+		}
+		b.WriteString("  ")
+	}
+	return fit(b.String(), w)
+}
+
+func (m *Model) configLine(w int) string {
+	sc := m.data[runMain].Scenario
+	if m.view == viewCompare && m.overlay == nil {
+		return fit(m.st.Label.Render("compare A and B, trained on the same data and seed · ")+
+			m.st.Hint.Render("a/b edit · space trains both"), w)
+	}
+	if w < 100 {
+		return fit(m.st.Value.Render(sc.Name)+m.st.Label.Render(": "+describeShort(sc)), w)
+	}
+	return fit(m.st.Value.Render(sc.Name)+m.st.Label.Render(" · "+describe(sc)), w)
+}
+
+// statusLine is the run's progress: state, step, examples, rate, losses.
+func (m *Model) statusLine(w int) string {
+	if m.view == viewCompare && m.overlay == nil {
+		return fit(m.st.Label.Render("A: ")+m.shortStatus(m.data[runA])+m.st.Label.Render("   B: ")+m.shortStatus(m.data[runB]), w)
+	}
+	return fit(renderStatus(m.data[runMain], w >= 110, m.st), w)
+}
+
+func (m *Model) shortStatus(d runData) string {
+	return m.stateBadge(d) + sprintf(" step %s", fmtCount(d.Step))
+}
+
+func (m *Model) stateBadge(d runData) string { return stateBadge(d, m.st) }
+
+func stateBadge(d runData, st Styles) string {
+	switch d.State {
+	case stateRunning:
+		return st.Good.Render("▶ training")
+	case statePaused:
+		return st.Warn.Render("❚❚ paused")
+	case stateDone:
+		return st.Good.Render("✓ done")
+	case stateDiverged:
+		return st.Bad.Render(sprintf("✗ diverged at step %s", fmtCount(d.DivergedStep)))
+	case stateFailed:
+		return st.Bad.Render("✗ error")
+	}
+	return st.Dim.Render("… building")
+}
+
+// renderStatus is the status line of one run.
+func renderStatus(d runData, wide bool, st Styles) string {
+	if d.State == stateFailed {
+		if pe := (*PanicError)(nil); errors.As(d.Err, &pe) {
+			return st.Bad.Render(pe.Error()) + st.Hint.Render("  (r: start again)")
+		}
+		return st.Bad.Render("cannot build this scenario: "+oneLine(errString(d.Err))) + st.Hint.Render("  (c: settings, o: scenarios)")
+	}
+	var b strings.Builder
+	b.WriteString(stateBadge(d, st))
+	field := func(label, value string) {
+		b.WriteString(st.Label.Render("  " + label + " "))
+		b.WriteString(st.Value.Render(value))
+	}
+	rate := "—"
+	if d.Rate > 0 {
+		rate = fmtCount(int64(d.Rate + 0.5))
+	}
+	trainLoss, testErr := lastLosses(d)
+	field("step", fmtCount(d.Step)+"/"+fmtCount(d.Scenario.Steps))
+	if wide {
+		field("examples", fmtCount(d.Examples))
+		field("ex/s", rate)
+		field("train loss", fmtNum(trainLoss))
+		field("test error", fmtPct(testErr))
+	} else {
+		b.WriteString(st.Value.Render("  "+fmtCount(d.Examples)) + st.Label.Render(" ex  "))
+		b.WriteString(st.Value.Render(rate) + st.Label.Render(" ex/s"))
+		field("loss", fmtNum(trainLoss))
+		field("error", fmtPct(testErr))
+	}
+	return b.String()
+}
+
+// lastLosses are the latest measured train loss and test error.
+func lastLosses(d runData) (trainLoss, testErr float64) {
+	trainLoss, testErr = nan, nan
+	for i := len(d.Snaps) - 1; i >= 0; i-- {
+		s := d.Snaps[i]
+		if testErr != testErr {
+			testErr = s.TestError
+		}
+		if trainLoss != trainLoss {
+			trainLoss = s.TrainLoss
+		}
+		if trainLoss == trainLoss && testErr == testErr {
+			break
+		}
+	}
+	return trainLoss, testErr
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "unknown error"
+	}
+	return err.Error()
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func (m *Model) messageLine(w int) string {
+	if m.message == "" {
+		return ""
+	}
+	if m.messageBad {
+		return fit(m.st.Bad.Render(m.message), w)
+	}
+	return fit(m.st.Good.Render(m.message), w)
+}

@@ -1,0 +1,37 @@
+package tui
+
+import (
+	"strings"
+)
+
+// renderCompare draws two runs' layer tables with shared ranges: beside
+// each other on wide terminals, one above the other on narrow ones.
+func renderCompare(a, b runData, w, h int, st Styles) string {
+	cols := func(d runData) []column {
+		return []column{stdCol(st), satCol(st), gradCol(st), wgradCol(st)}
+	}
+	side := func(name string, d, other runData, cw, ch int) []string {
+		_, testErr := lastLosses(d)
+		head := []string{
+			fit(st.Title.Render(name+" ")+st.Label.Render(describe(d.Scenario)), cw),
+			fit(stateBadge(d, st)+st.Label.Render("  step ")+st.Value.Render(fmtCount(d.Step))+
+				st.Label.Render("  test error ")+st.Value.Render(fmtPct(testErr)), cw),
+		}
+		return append(head, layerTable(d, cols(d), cw, ch-2, st, other)...)
+	}
+	if a.Scenario.Name == "" {
+		return st.Dim.Render("preparing the two runs…")
+	}
+	var lines []string
+	if w >= 120 {
+		cw := (w - 2) / 2
+		left, right := side("A", a, b, cw, h-1), side("B", b, a, cw, h-1)
+		lines = grid([][]string{left, right}, 2, cw+2)
+	} else {
+		ch := (h - 1) / 2
+		lines = append(fixHeight(strings.Join(side("A", a, b, w, ch), "\n"), w, ch), side("B", b, a, w, ch)...)
+	}
+	lines = append(fixHeight(strings.Join(lines, "\n"), w, h-1),
+		st.Hint.Render(fit("same data and seed; ranges shared by both sides · a / b: edit A / B · space: train both · r: reset both", w)))
+	return strings.Join(lines, "\n")
+}
