@@ -4,6 +4,15 @@ import (
 	"strings"
 )
 
+// compareView sets runs A and B side by side. The app builds them on the
+// first visit and owns the keys that edit them (a, b), since those open
+// the settings panel.
+type compareView struct{}
+
+func (compareView) View(runs *[numRuns]runData, w, h int, st Styles) string {
+	return renderCompare(runs[runA], runs[runB], w, h, st)
+}
+
 // renderCompare draws two runs' layer tables with shared ranges: beside
 // each other on wide terminals, one above the other on narrow ones.
 func renderCompare(a, b runData, w, h int, st Styles) string {

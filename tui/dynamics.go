@@ -8,6 +8,13 @@ import (
 	"initscope/scenarios/batch"
 )
 
+// dynamicsView is the main run's activations over training, per layer.
+type dynamicsView struct{}
+
+func (dynamicsView) View(runs *[numRuns]runData, w, h int, st Styles) string {
+	return renderDynamics(runs[runMain], w, h, st)
+}
+
 // activationRange is the range of an activation's values, if bounded.
 func activationRange(name string) (lo, hi float64, ok bool) {
 	a, err := nn.ParseActivation(name)

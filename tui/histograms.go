@@ -2,6 +2,9 @@ package tui
 
 import (
 	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -9,6 +12,39 @@ import (
 	"initscope/nn"
 	"initscope/scenarios/batch"
 )
+
+// histView shows the main run's histograms now and at step 0. A narrow
+// terminal shows one kind at a time, kind, which h steps through.
+type histView struct {
+	kind int
+	keys histKeyMap
+}
+
+// histKeyMap are the view's keys.
+type histKeyMap struct {
+	NextKind key.Binding
+}
+
+func newHistView() histView {
+	return histView{keys: histKeyMap{
+		NextKind: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "histograms: next kind")),
+	}}
+}
+
+// Update steps to the next kind on h.
+func (v histView) Update(msg tea.KeyMsg) (viewModel, bool) {
+	if key.Matches(msg, v.keys.NextKind) {
+		v.kind = (v.kind + 1) % len(histKinds)
+		return v, true
+	}
+	return v, false
+}
+
+func (v histView) FullHelp() []key.Binding { return []key.Binding{v.keys.NextKind} }
+
+func (v histView) View(runs *[numRuns]runData, w, h int, st Styles) string {
+	return renderHistograms(runs[runMain], w, h, v.kind, st)
+}
 
 // histKinds are the histograms' titles, in the order of the table.
 var histKinds = func() []string {

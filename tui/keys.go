@@ -4,11 +4,11 @@ import "github.com/charmbracelet/bubbles/key"
 
 // KeyMap lists the app's own keys; each overlay has its own.
 type KeyMap struct {
-	Train, Step, Reset     key.Binding
-	Next, Prev, Views      key.Binding
-	Settings, Scenarios    key.Binding
-	EditA, EditB, HistKind key.Binding
-	Export, Help, Quit     key.Binding
+	Train, Step, Reset  key.Binding
+	Next, Prev, Views   key.Binding
+	Settings, Scenarios key.Binding
+	EditA, EditB        key.Binding
+	Export, Help, Quit  key.Binding
 }
 
 // DefaultKeyMap returns the app's keys.
@@ -24,7 +24,6 @@ func DefaultKeyMap() KeyMap {
 		Scenarios: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "scenarios")),
 		EditA:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "compare: edit A")),
 		EditB:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "compare: edit B")),
-		HistKind:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "histograms: next kind")),
 		Export:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -34,14 +33,4 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp is the one-line hint under every view.
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Help, k.Quit, k.Train, k.Step, k.Reset, k.Views, k.Settings, k.Scenarios, k.Export}
-}
-
-// FullHelp is the app's part of the help overlay, in columns; the
-// overlays' keys follow (Model.helpGroups).
-func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.Train, k.Step, k.Reset, k.Export, k.Quit},
-		{k.Views, k.Next, k.Prev, k.HistKind, k.Help},
-		{k.Settings, k.Scenarios, k.EditA, k.EditB},
-	}
 }

@@ -4,6 +4,13 @@ import (
 	"strings"
 )
 
+// layersView is the home view: the main run's per-layer statistics, live.
+type layersView struct{}
+
+func (layersView) View(runs *[numRuns]runData, w, h int, st Styles) string {
+	return renderLayers(runs[runMain], w, h, st)
+}
+
 // renderLayers is the home view: every hidden layer's statistics, live.
 func renderLayers(d runData, w, h int, st Styles) string {
 	cols := []column{meanCol(st), stdCol(st), satCol(st), gradCol(st), wgradCol(st)}

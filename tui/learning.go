@@ -8,6 +8,13 @@ import (
 	"initscope/nn"
 )
 
+// learningView is the main run's training curves.
+type learningView struct{}
+
+func (learningView) View(runs *[numRuns]runData, w, h int, st Styles) string {
+	return renderLearning(runs[runMain], w, h, st)
+}
+
 // renderLearning draws the training curves (Fig 11).
 func renderLearning(d runData, w, h int, st Styles) string {
 	if len(d.Snaps) == 0 {

@@ -97,9 +97,9 @@ type Model struct {
 	width  int
 	height int
 
-	view     viewID
-	overlay  overlay // the open panel, nil when none is
-	histKind int     // which histogram the narrow Histograms view shows
+	view    viewID
+	views   [numViews]viewModel
+	overlay overlay // the open panel, nil when none is
 
 	mu       sync.Mutex // guards trainers and closed against Close from another goroutine
 	trainers [numRuns]*trainer
@@ -156,7 +156,7 @@ func newModel(opt Options, train bool) *Model {
 	h.Styles.FullDesc = st.Hint
 	h.Styles.FullSeparator = st.Dim
 	h.Styles.Ellipsis = st.Dim
-	m := &Model{opt: opt, st: st, keys: DefaultKeyMap(), help: h, presets: preset.Presets()}
+	m := &Model{opt: opt, st: st, keys: DefaultKeyMap(), help: h, views: newViews(), presets: preset.Presets()}
 	m.opt.Scenario = sc
 	m.data[runMain] = runData{Scenario: sc, State: stateBuilding, Version: 0}
 	if train {
@@ -438,19 +438,8 @@ func (m *Model) body(w, h int) string {
 	if m.overlay != nil {
 		return m.overlay.View(w, h, m.st)
 	}
-	switch m.view {
-	case viewLayers:
-		return renderLayers(m.data[runMain], w, h, m.st)
-	case viewDynamics:
-		return renderDynamics(m.data[runMain], w, h, m.st)
-	case viewHist:
-		return renderHistograms(m.data[runMain], w, h, m.histKind, m.st)
-	case viewLearning:
-		return renderLearning(m.data[runMain], w, h, m.st)
-	case viewTheory:
-		return renderTheory(m.data[runMain], w, h, m.st)
-	case viewCompare:
-		return renderCompare(m.data[runA], m.data[runB], w, h, m.st)
+	if m.view < 0 || m.view >= numViews {
+		return ""
 	}
-	return ""
+	return m.views[m.view].View(&m.data, w, h, m.st)
 }

@@ -10,6 +10,14 @@ import (
 	"initscope/nn"
 )
 
+// theoryView sets the main run's measurements beside the predictions. The
+// app asks the main run's trainer for Jacobians while it is shown.
+type theoryView struct{}
+
+func (theoryView) View(runs *[numRuns]runData, w, h int, st Styles) string {
+	return renderTheory(runs[runMain], w, h, st)
+}
+
 // renderTheory sets the linear-regime predictions (PAPER.md) beside the
 // measurements at initialization and now, and the Jacobians' mean
 // singular values.

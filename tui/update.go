@@ -60,12 +60,25 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.openSettings(runB)
 	case key.Matches(msg, k.Scenarios):
 		m.overlay = newScenarioPicker(m.presets, m.data[runMain].Scenario.Name, m.opt.Limits)
-	case key.Matches(msg, k.HistKind):
-		m.histKind = (m.histKind + 1) % len(histKinds)
 	case key.Matches(msg, k.Export):
 		return m.export()
+	default:
+		m.viewKey(msg)
 	}
 	return nil
+}
+
+// viewKey offers a key the app does not use to the views with keys of
+// their own, whichever view is shown.
+func (m *Model) viewKey(msg tea.KeyMsg) {
+	for i, v := range m.views {
+		if kv, ok := v.(keyedView); ok {
+			if nv, used := kv.Update(msg); used {
+				m.views[i] = nv
+				return
+			}
+		}
+	}
 }
 
 // activeRuns are the runs the training keys act on in the current view.
@@ -225,10 +238,22 @@ func safeName(s string) string {
 	return s
 }
 
-// helpGroups are the help overlay's columns: the app's keys, then the
-// settings panel's.
+// helpGroups are the help overlay's columns: the app's keys, the views'
+// among those that switch views, then the settings panel's.
 func (m *Model) helpGroups() [][]key.Binding {
-	return append(m.keys.FullHelp(), defaultSettingsKeys().FullHelp())
+	k := m.keys
+	views := []key.Binding{k.Views, k.Next, k.Prev}
+	for _, v := range m.views {
+		if kv, ok := v.(keyedView); ok {
+			views = append(views, kv.FullHelp()...)
+		}
+	}
+	return [][]key.Binding{
+		{k.Train, k.Step, k.Reset, k.Export, k.Quit},
+		append(views, k.Help),
+		{k.Settings, k.Scenarios, k.EditA, k.EditB},
+		defaultSettingsKeys().FullHelp(),
+	}
 }
 
 // Run opens the app on sc in the terminal's alternate screen and returns
