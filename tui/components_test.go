@@ -1,0 +1,144 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+
+	"initscope/scenarios/preset"
+)
+
+// TestOverlayOutcomes checks each overlay's answer to its keys on its own,
+// without the app.
+func TestOverlayOutcomes(t *testing.T) {
+	sc := goldenScenario(t)
+	trained := fakeRun(sc, 60)
+	presets := preset.Presets()
+	limits := Limits{MaxDepth: 3}
+	cases := []struct {
+		name string
+		o    overlay
+		key  string
+		want verdict
+	}{
+		{"help ?", newHelpOverlay(help.New(), nil), "?", closePanel},
+		{"help esc", newHelpOverlay(help.New(), nil), "esc", closePanel},
+		{"help enter", newHelpOverlay(help.New(), nil), "enter", closePanel},
+		{"help q", newHelpOverlay(help.New(), nil), "q", quitApp},
+		{"help x", newHelpOverlay(help.New(), nil), "x", stayOpen},
+		{"settings esc", newSettingsPanel(runA, sc, Limits{}), "esc", closePanel},
+		{"settings enter", newSettingsPanel(runA, sc, Limits{}), "enter", proposeChange},
+		{"settings q", newSettingsPanel(runA, sc, Limits{}), "q", stayOpen},
+		{"picker esc", newScenarioPicker(presets, sc.Name, limits), "esc", closePanel},
+		{"picker enter", newScenarioPicker(presets, sc.Name, limits), "enter", proposeChange},
+		{"picker down", newScenarioPicker(presets, sc.Name, limits), "down", stayOpen},
+		{"confirm y", newConfirmQuestion(pendingChange{runMain, sc}, trained), "y", replaceRun},
+		{"confirm n", newConfirmQuestion(pendingChange{runMain, sc}, trained), "n", keepRun},
+		{"confirm esc", newConfirmQuestion(pendingChange{runMain, sc}, trained), "esc", keepRun},
+		{"confirm q", newConfirmQuestion(pendingChange{runMain, sc}, trained), "q", stayOpen},
+	}
+	for _, c := range cases {
+		_, out := c.o.Update(press(c.key))
+		if out.verdict != c.want {
+			t.Errorf("%s: verdict %d, want %d", c.name, out.verdict, c.want)
+		}
+	}
+
+	// The settings panel proposes its own run; the picker the main run,
+	// capped to the limits.
+	if _, out := newSettingsPanel(runB, sc, Limits{}).Update(press("enter")); out.change.run != runB || out.change.sc != sc {
+		t.Errorf("settings proposed run %d %+v, want run B unchanged", out.change.run, out.change.sc)
+	}
+	p := newScenarioPicker(presets, "", limits)
+	for range len(presets) {
+		var o overlay
+		o, _ = p.Update(press("down"))
+		p = o.(scenarioPicker)
+	}
+	if _, out := p.Update(press("enter")); out.change.run != runMain || out.change.sc.Depth > 3 ||
+		out.change.sc.Name != presets[len(presets)-1].Name {
+		t.Errorf("picker proposed run %d %q depth %d", out.change.run, out.change.sc.Name, out.change.sc.Depth)
+	}
+}
+
+// TestViewsArePure renders every view and overlay twice from the same
+// state: a render keeps no state of its own.
+func TestViewsArePure(t *testing.T) {
+	m := goldenModel(t, 120, 40)
+	st := m.st
+	for i, v := range m.views {
+		a, b := v.View(&m.data, 120, 35, st), v.View(&m.data, 120, 35, st)
+		if a != b || a == "" {
+			t.Errorf("view %s: renders differ or are empty", viewNames[i])
+		}
+	}
+	for _, o := range []overlay{
+		newHelpOverlay(m.help, m.helpGroups()),
+		newSettingsPanel(runMain, m.data[runMain].Scenario, Limits{}),
+		newScenarioPicker(m.presets, "", Limits{}),
+		newConfirmQuestion(pendingChange{runMain, m.data[runMain].Scenario}, m.data[runMain]),
+	} {
+		if a, b := o.View(120, 35, st), o.View(120, 35, st); a != b || a == "" {
+			t.Errorf("%T: renders differ or are empty", o)
+		}
+	}
+}
+
+// TestHistViewKind checks the Histograms view's own key: h steps through
+// the kinds and wraps; other keys are not its.
+func TestHistViewKind(t *testing.T) {
+	var v viewModel = newHistView()
+	for i := range len(histKinds) {
+		if got := v.(histView).kind; got != i {
+			t.Fatalf("after %d presses: kind %d", i, got)
+		}
+		var used bool
+		v, used = v.(keyedView).Update(press("h"))
+		if !used {
+			t.Fatal("h not used")
+		}
+	}
+	if v.(histView).kind != 0 {
+		t.Errorf("kind %d after a full turn, want 0", v.(histView).kind)
+	}
+	if _, used := v.(keyedView).Update(press("x")); used {
+		t.Error("x used by the Histograms view")
+	}
+
+	// The key acts from any view, as it always has.
+	m := goldenModel(t, 100, 30)
+	m.Update(press("h"))
+	if k := m.views[viewHist].(histView).kind; k != 1 {
+		t.Errorf("h on the Layers view: kind %d, want 1", k)
+	}
+}
+
+// TestHelpListsEveryKey checks that the help overlay shows every key of
+// the app, the views and the settings panel.
+func TestHelpListsEveryKey(t *testing.T) {
+	m := goldenModel(t, 160, 48)
+	var shown []string
+	for _, g := range m.helpGroups() {
+		for _, b := range g {
+			shown = append(shown, b.Help().Key)
+		}
+	}
+	var want []key.Binding
+	k := m.keys
+	want = append(want, k.Train, k.Step, k.Reset, k.Next, k.Prev, k.Views, k.Settings, k.Scenarios,
+		k.EditA, k.EditB, k.Export, k.Help, k.Quit)
+	want = append(want, newHistView().FullHelp()...)
+	want = append(want, defaultSettingsKeys().FullHelp()...)
+	for _, b := range want {
+		if !slices.Contains(shown, b.Help().Key) {
+			t.Errorf("key %q (%s) missing from the help", b.Help().Key, b.Help().Desc)
+		}
+	}
+	m.Update(press("?"))
+	if v := m.View(); !strings.Contains(v, "histograms: next kind") || !strings.Contains(v, "larger / next value") {
+		t.Errorf("help overlay lacks the views' or the panel's keys:\n%s", v)
+	}
+}
