@@ -32,7 +32,7 @@ func BenchmarkFrame(b *testing.B) {
 			m := goldenModel(b, 160, 48)
 			m.setView(v)
 			for b.Loop() {
-				m.render()
+				m.draw()
 			}
 		})
 	}
@@ -101,7 +101,7 @@ func BenchmarkFrameMaxSize(b *testing.B) {
 			m := goldenModel(b, MaxWidth, MaxHeight)
 			m.setView(v)
 			for b.Loop() {
-				m.render()
+				m.draw()
 			}
 			b.ReportMetric(float64(len(m.frame)), "frame-bytes")
 		})

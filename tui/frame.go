@@ -1,0 +1,110 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// frameRate is how often the UI takes the trainers' latest snapshots.
+const frameRate = 100 * time.Millisecond
+
+// Frames are paced by what they cost, so that drawing takes at most about
+// a quarter of a core however large the terminal (a line chart of 500x200
+// cells takes a quarter of a second) and however fast keys arrive (a held
+// key, pasted text): the tick comes every max(frameRate, frameBudget*cost)
+// of the last frame, and a key or resize draws at once only when the last
+// frame is older than max(keyFrameGap, frameBudget*cost); otherwise the
+// next tick draws it.
+const (
+	keyFrameGap = 25 * time.Millisecond
+	frameBudget = 3
+)
+
+// tick asks for the next frame, later when frames cost more.
+func (m *Model) tick() tea.Cmd {
+	return tea.Tick(max(frameRate, frameBudget*m.drawCost), func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// tooSoon reports whether a key or resize should leave its frame to the
+// next tick, marking the frame out of date if so.
+func (m *Model) tooSoon() bool {
+	if m.paced && time.Since(m.drawnAt) < max(keyFrameGap, frameBudget*m.drawCost) {
+		m.dirty = true
+		return true
+	}
+	return false
+}
+
+// View returns the screen drawn by the last Update.
+func (m *Model) View() string {
+	if m.frame == "" {
+		m.draw()
+	}
+	return m.frame
+}
+
+// draw recomputes the cached screen from the model's state: the header
+// and status lines, the open overlay's or the current view's render, the
+// message and the key hint. It is the only writer of the cache, so the
+// screen is a function of the state; pacing decides only when it runs.
+func (m *Model) draw() {
+	start := time.Now()
+	defer func() {
+		m.drawnAt = time.Now()
+		m.drawCost, m.dirty = m.drawnAt.Sub(start), false
+		m.frames++
+	}()
+	w, h := m.width, m.height
+	if w == 0 || h == 0 {
+		m.frame = "starting initscope…"
+		return
+	}
+	if w < MinWidth || h < MinHeight {
+		msg := m.st.Bad.Render(sprintf("terminal too small: need %dx%d, have %dx%d", MinWidth, MinHeight, w, h)) +
+			"\n" + m.st.Hint.Render("enlarge the window, or press q to quit")
+		m.frame = strings.Join(fixHeight(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, msg), w, h), "\n")
+		return
+	}
+	bodyH := h - 5
+	head := []string{m.header(w), m.configLine(w), m.statusLine(w)}
+	body := m.body(w, bodyH)
+	foot := []string{m.messageLine(w), fit(m.help.ShortHelpView(m.shortHelp()), w)}
+	lines := make([]string, 0, h)
+	lines = append(lines, head...)
+	lines = append(lines, fixHeight(body, w, bodyH)...)
+	lines = append(lines, foot...)
+	m.frame = strings.Join(lines, "\n")
+}
+
+// fixHeight makes body exactly height lines of at most width cells.
+func fixHeight(body string, width, height int) []string {
+	lines := strings.Split(body, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > width {
+			lines[i] = ansi.Truncate(l, width, "")
+		}
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return lines
+}
+
+func truncate(s string, width int) string { return ansi.Truncate(s, width, "…") }
+
+func (m *Model) body(w, h int) string {
+	if m.overlay != nil {
+		return m.overlay.View(w, h, m.st)
+	}
+	if m.view < 0 || m.view >= numViews {
+		return ""
+	}
+	return m.views[m.view].View(&m.data, w, h, m.st)
+}
