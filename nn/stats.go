@@ -16,6 +16,7 @@ type Snapshot struct {
 	TestError float64 // error rate on the held-out test set
 	TestLoss  float64 // mean cost on the held-out test set
 	ProbeLoss float64 // mean cost on the probe set
+	Seconds   float64 // how long taking the snapshot took, the Jacobian included
 	Layers    []LayerStats
 }
 

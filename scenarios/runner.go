@@ -142,6 +142,7 @@ func (r *Runner) Done() bool { return r.diverged || r.step >= r.Scenario.Steps }
 // soon) and the training cost since the previous snapshot is kept for the
 // next one.
 func (r *Runner) Snapshot(ctx context.Context, jacobian bool) (nn.Snapshot, error) {
+	start := time.Now()
 	snap := nn.Snapshot{Step: r.step, Examples: r.examples, TrainLoss: math.NaN()}
 	if r.lossSteps > 0 {
 		snap.TrainLoss = r.lossSum / float64(r.lossSteps)
@@ -154,5 +155,6 @@ func (r *Runner) Snapshot(ctx context.Context, jacobian bool) (nn.Snapshot, erro
 		return nn.Snapshot{}, err
 	}
 	r.lossSum, r.lossSteps = 0, 0
+	snap.Seconds = time.Since(start).Seconds()
 	return snap, nil
 }

@@ -112,6 +112,10 @@ func renderStatus(d runData, wide bool, st Styles) string {
 		field("ex/s", rate)
 		field("train loss", fmtNum(trainLoss))
 		field("test error", fmtPct(testErr))
+		if n := len(d.Snaps); n > 0 && d.Snaps[n-1].Seconds > 0 {
+			// What the latest measurement cost (the Jacobian's shows here).
+			b.WriteString(st.Hint.Render("  snapshot " + fmtSeconds(d.Snaps[n-1].Seconds)))
+		}
 	} else {
 		b.WriteString(st.Value.Render("  "+fmtCount(d.Examples)) + st.Label.Render(" ex  "))
 		b.WriteString(st.Value.Render(rate) + st.Label.Render(" ex/s"))
@@ -156,4 +160,12 @@ func (m *Model) messageLine(w int) string {
 		return fit(m.st.Bad.Render(m.message), w)
 	}
 	return fit(m.st.Good.Render(m.message), w)
+}
+
+// fmtSeconds writes a duration in seconds as people read it: 84 ms, 1.0 s.
+func fmtSeconds(sec float64) string {
+	if sec < 1 {
+		return sprintf("%.0f ms", sec*1000)
+	}
+	return sprintf("%.1f s", sec)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 
+	"initscope/nn"
 	"initscope/scenarios/preset"
 )
 
@@ -140,5 +141,22 @@ func TestHelpListsEveryKey(t *testing.T) {
 	m.Update(press("?"))
 	if v := m.View(); !strings.Contains(v, "histograms: next kind") || !strings.Contains(v, "larger / next value") {
 		t.Errorf("help overlay lacks the views' or the panel's keys:\n%s", v)
+	}
+}
+
+// The wide status line ends with what the latest snapshot cost; fake data
+// without a cost (the goldens') shows none.
+func TestStatusShowsSnapshotCost(t *testing.T) {
+	st := NewStyles(asciiRenderer())
+	d := runData{State: statePaused, Snaps: []nn.Snapshot{{Seconds: 1.04}}}
+	if got := renderStatus(d, true, st); !strings.HasSuffix(got, "snapshot 1.0 s") {
+		t.Errorf("wide status %q, want it to end with the snapshot's cost", got)
+	}
+	d.Snaps[0].Seconds = 0.084
+	if got := renderStatus(d, true, st); !strings.HasSuffix(got, "snapshot 84 ms") {
+		t.Errorf("wide status %q, want 84 ms", got)
+	}
+	if got := renderStatus(d, false, st); strings.Contains(got, "snapshot") {
+		t.Errorf("narrow status %q shows the cost", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,8 +13,8 @@ import (
 	"initscope/scenarios/batch"
 )
 
-// wallClock matches the summary's timings, which differ between runs.
-var wallClock = regexp.MustCompile(`"(elapsed_s|train_s|examples_per_s)":[^,}]*`)
+// wallClock matches the records' timings, which differ between runs.
+var wallClock = regexp.MustCompile(`"(` + strings.Join(batch.TimingKeys, "|") + `)":[^,}]*`)
 
 // exportLines exports tr's run and returns the file's lines, timings
 // masked.

@@ -37,6 +37,7 @@ type SnapshotRecord struct {
 	TestError *float64      `json:"test_error"`
 	TestLoss  *float64      `json:"test_loss"`
 	ProbeLoss *float64      `json:"probe_loss"`
+	SnapshotS *float64      `json:"snapshot_s"` // seconds the snapshot took, the Jacobian included
 	Layers    []LayerRecord `json:"layers"`
 }
 
@@ -138,6 +139,10 @@ type HistValue struct {
 	NaN    int     `json:"nan"`
 }
 
+// TimingKeys are the fields that carry wall-clock time: two runs of the
+// same seed differ only in them.
+var TimingKeys = []string{"elapsed_s", "train_s", "examples_per_s", "snapshot_s"}
+
 // SummaryRecord is the last line.
 type SummaryRecord struct {
 	Type         string   `json:"type"` // "summary"
@@ -171,7 +176,7 @@ func NewRunRecord(r *scenarios.Runner) RunRecord {
 func NewSnapshotRecord(s nn.Snapshot) SnapshotRecord {
 	rec := SnapshotRecord{Type: "snapshot", Step: s.Step, Examples: s.Examples,
 		TrainLoss: num(s.TrainLoss), TestError: num(s.TestError), TestLoss: num(s.TestLoss), ProbeLoss: num(s.ProbeLoss),
-		Layers: make([]LayerRecord, len(s.Layers))}
+		SnapshotS: num(s.Seconds), Layers: make([]LayerRecord, len(s.Layers))}
 	for i, l := range s.Layers {
 		rec.Layers[i] = NewLayerRecord(l)
 	}

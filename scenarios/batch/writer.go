@@ -55,7 +55,7 @@ type csvWriter struct{ w *csv.Writer }
 
 // CSVHeader is the CSV's first row: the snapshot's columns, the layer,
 // and every statistic of the table in stats.go.
-var CSVHeader = append([]string{"step", "examples", "train_loss", "test_error", "test_loss", "probe_loss", layerKey},
+var CSVHeader = append([]string{"step", "examples", "train_loss", "test_error", "test_loss", "probe_loss", "snapshot_s", layerKey},
 	statKeys()...)
 
 func statKeys() []string {
@@ -71,7 +71,7 @@ func (c *csvWriter) Run(RunRecord) error { return c.flush(c.w.Write(CSVHeader)) 
 func (c *csvWriter) Snapshot(s SnapshotRecord) error {
 	for _, l := range s.Layers {
 		row := []string{strconv.FormatInt(s.Step, 10), strconv.FormatInt(s.Examples, 10),
-			field(s.TrainLoss), field(s.TestError), field(s.TestLoss), field(s.ProbeLoss), strconv.Itoa(l.Layer)}
+			field(s.TrainLoss), field(s.TestError), field(s.TestLoss), field(s.ProbeLoss), field(s.SnapshotS), strconv.Itoa(l.Layer)}
 		for _, v := range l.Stats {
 			row = append(row, field(v))
 		}
