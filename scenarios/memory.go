@@ -121,9 +121,9 @@ func memTotal(r io.Reader) (int64, error) {
 	return 0, errors.New("no MemTotal line in kB")
 }
 
-// budget is the scenario's budget: --mem-budget when given, else the
-// machine's default.
-func (s Scenario) budget() Budget {
+// Budget is the scenario's memory budget: --mem-budget when given, else
+// the machine's default.
+func (s Scenario) Budget() Budget {
 	if s.MemBudget > 0 {
 		return Budget{Bytes: int64(s.MemBudget), Source: "--mem-budget"}
 	}
@@ -153,7 +153,7 @@ func (e *BudgetError) Error() string {
 // when its estimate exceeds its budget.
 func checkBudget(sc Scenario, dim, classes int) error {
 	est := Estimate(sc, dim, classes)
-	if b := sc.budget(); est.Total > b.Bytes {
+	if b := sc.Budget(); est.Total > b.Bytes {
 		return &BudgetError{Estimate: est, Budget: b}
 	}
 	return nil
