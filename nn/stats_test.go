@@ -7,7 +7,6 @@ import (
 	"slices"
 	"testing"
 
-	"gonum.org/v1/gonum/mat"
 )
 
 // quantile against sorting, numpy's linear interpolation written out.
@@ -136,24 +135,7 @@ func TestJacobianAgainstSVD(t *testing.T) {
 	p := net.NewPass(5)
 	net.Forward(p, x, 5)
 	for l := 1; l < net.Depth; l++ {
-		w := net.Layers[l]
-		var want float64
-		for r := range 2 {
-			j := mat.NewDense(w.Out, w.In, nil)
-			for a := range w.Out {
-				d := net.Activation.Deriv(float64(p.Pre[l][r*w.Out+a]))
-				for b := range w.In {
-					j.Set(a, b, d*float64(w.W[a*w.In+b]))
-				}
-			}
-			var svd mat.SVD
-			svd.Factorize(j, mat.SVDNone)
-			var sum float64
-			for _, v := range svd.Values(nil) {
-				sum += v
-			}
-			want += sum / float64(min(w.Out, w.In)) / 2
-		}
+		want := svdMeanSV(net, p, l, 2)
 		if got := layers[l-1].JacSVMean; math.Abs(got-want) > 1e-5 {
 			t.Errorf("layer %d: mean singular value %g, SVD says %g", l, got, want)
 		}
