@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
-
 )
 
 // quantile against sorting, numpy's linear interpolation written out.
