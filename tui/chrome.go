@@ -8,24 +8,20 @@ import (
 	"initscope/scenarios"
 )
 
-// describe is a scenario in one line: "tanh · standard ×1 · 5×1000 · shapeset · ...".
-func describe(sc scenarios.Scenario) string {
-	init := sc.Init
-	if sc.InitScale != 1 {
-		init += sprintf(" ×%g", sc.InitScale)
-	}
-	return fmt.Sprintf("%s · %s init · %d×%d · %s · %s · lr %g · batch %d · seed %d",
-		sc.Activation, init, sc.Depth, sc.Width, sc.Dataset, sc.Loss, sc.LR, sc.BatchSize, sc.Seed)
-}
+// describe is a scenario in one line: "tanh · standard init ×1 · 5×1000 ·
+// shapeset · ...", or for narrow terminals "tanh/standard×1 5×1000 ...".
+func describe(sc scenarios.Scenario) string { return describeAs(sc, false) }
 
-// describeShort is describe for narrow terminals.
-func describeShort(sc scenarios.Scenario) string {
+func describeAs(sc scenarios.Scenario, short bool) string {
+	format, scale := "%s · %s init · %d×%d · %s · %s · lr %g · batch %d · seed %d", " ×%g"
+	if short {
+		format, scale = "%s/%s %d×%d %s %s lr=%g batch=%d seed=%d", "×%g"
+	}
 	init := sc.Init
 	if sc.InitScale != 1 {
-		init += sprintf("×%g", sc.InitScale)
+		init += sprintf(scale, sc.InitScale)
 	}
-	return fmt.Sprintf("%s/%s %d×%d %s %s lr=%g batch=%d seed=%d",
-		sc.Activation, init, sc.Depth, sc.Width, sc.Dataset, sc.Loss, sc.LR, sc.BatchSize, sc.Seed)
+	return fmt.Sprintf(format, sc.Activation, init, sc.Depth, sc.Width, sc.Dataset, sc.Loss, sc.LR, sc.BatchSize, sc.Seed)
 }
 
 // header is the title and the view tabs.
@@ -52,7 +48,7 @@ func (m *Model) configLine(w int) string {
 			m.st.Hint.Render("a/b edit · space trains both"), w)
 	}
 	if w < 100 {
-		return fit(m.st.Value.Render(sc.Name)+m.st.Label.Render(": "+describeShort(sc)), w)
+		return fit(m.st.Value.Render(sc.Name)+m.st.Label.Render(": "+describeAs(sc, true)), w)
 	}
 	return fit(m.st.Value.Render(sc.Name)+m.st.Label.Render(" · "+describe(sc)), w)
 }
@@ -66,10 +62,8 @@ func (m *Model) statusLine(w int) string {
 }
 
 func (m *Model) shortStatus(d runData) string {
-	return m.stateBadge(d) + sprintf(" step %s", fmtCount(d.Step))
+	return stateBadge(d, m.st) + sprintf(" step %s", fmtCount(d.Step))
 }
-
-func (m *Model) stateBadge(d runData) string { return stateBadge(d, m.st) }
 
 func stateBadge(d runData, st Styles) string {
 	switch d.State {

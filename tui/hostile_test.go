@@ -275,7 +275,6 @@ func TestTrainerPanic(t *testing.T) {
 				t.Errorf("OnPanic told %v, want the run's error once", told)
 			}
 			mu.Unlock()
-			time.Sleep(2 * frameRate) // let the pacing draw the tick's frame
 			m.Update(tickMsg(time.Now()))
 			if v := m.View(); !strings.Contains(v, want) || strings.Contains(v, "cannot build") {
 				t.Errorf("the screen does not show the error as a panic:\n%s", v)

@@ -121,20 +121,6 @@ func cycle(names []string, cur string, dir int) string {
 	return names[(i+dir+len(names))%len(names)]
 }
 
-// serveCap is the server's cap on a setting (0: none): Limits bound what
-// a visitor may build, below the table's range.
-func serveCap(key string, l Limits) float64 {
-	switch key {
-	case "depth":
-		return float64(l.MaxDepth)
-	case "width":
-		return float64(l.MaxWidth)
-	case "steps":
-		return float64(l.MaxSteps)
-	}
-	return 0
-}
-
 // settingsFields are the panel's lines: the settings of the table that
 // have a Panel, in its order, shown and stepped as the table says.
 func settingsFields() []field {
@@ -180,7 +166,7 @@ func panelField(st scenarios.Setting) field {
 				}
 			default:
 				v, _ := st.Number(sc)
-				st.SetNumber(sc, stepNumber(v, d, st.Range, p.Steps, serveCap(st.Key, l)))
+				st.SetNumber(sc, stepNumber(v, d, st.Range, p.Steps, l.of(st.Key)))
 			}
 		},
 		about: func(sc *scenarios.Scenario) string {
