@@ -254,37 +254,17 @@ func (net *Network) WeightGrad(dst []float32, p *Pass, x []float32, l int) {
 // its back-propagated signal, in place (W += -lr dS^T Z), so no gradient
 // buffer is needed and the weights are streamed once.
 func (net *Network) TrainStep(p *Pass, x []float32, y []int32, n int, cost Cost, lr float32) float64 {
-	net.Forward(p, x, n)
-	total := net.outputGrad(p, y, cost, 1/float32(n))
-	for l := net.Depth; l >= 0; l-- {
-		if l > 0 {
-			net.backpropLayer(p, l) // needs W^l before its update
-		}
-		layer := net.Layers[l]
-		delta := p.Delta[l][:n*layer.Out]
-		net.gemm(true, false, layer.Out, layer.In, n, -lr, delta, layer.Out, net.input(p, x, l), layer.In, 1, layer.W, layer.In)
-		for r := range n {
-			for j, d := range delta[r*layer.Out : (r+1)*layer.Out] {
-				layer.B[j] -= lr * d
-			}
-		}
-	}
-	return total / float64(n)
+	loss, _ := net.TrainStepContext(context.Background(), p, x, y, n, cost, lr) // never cancelled
+	return loss
 }
 
 // TrainStepContext is TrainStep that checks ctx between chunks of about
 // chunkFlops, for batches large enough that one step takes seconds (batch
-// 10000 on 4096-wide layers). A batch within one chunk is TrainStep itself,
-// so the usual small steps cost and allocate nothing more. When ctx is
-// done it returns ctx's error and the network is left part-way through
-// the step, some layers updated and some not: use it only to stop.
+// 10000 on 4096-wide layers); a usual small step is one chunk per product
+// and allocates nothing. When ctx is done it returns ctx's error and the
+// network is left part-way through the step, some layers updated and some
+// not: use it only to stop.
 func (net *Network) TrainStepContext(ctx context.Context, p *Pass, x []float32, y []int32, n int, cost Cost, lr float32) (float64, error) {
-	if err := ctx.Err(); err != nil {
-		return math.NaN(), err
-	}
-	if n*net.rowFlops() <= net.chunkSize() {
-		return net.TrainStep(p, x, y, n, cost, lr), nil
-	}
 	if err := net.forwardContext(ctx, p, x, n); err != nil {
 		return math.NaN(), err
 	}
