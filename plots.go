@@ -54,7 +54,7 @@ func replot(ctx context.Context, o Options, stderr io.Writer) error {
 		return usagef("--from: %v", err)
 	}
 	defer f.Close()
-	run, err := plot.ReadContext(ctx, o.From, f)
+	run, err := plot.Read(ctx, o.From, f)
 	if ctx.Err() != nil {
 		return errInterrupted{signalStatus(ctx), fmt.Sprintf("interrupted while reading %s; no figure was written", o.From)}
 	}

@@ -280,7 +280,8 @@ func TestGemmPerNetwork(t *testing.T) {
 		blas32Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}}
 	gemms := []Gemm{{}, BlasGemm(), FastGemm(1), counting}
-	wantKernel := []string{KernelName(), "blas32", KernelName(), "counting"}
+	// The default and FastGemm(1) are the fast kernel, whichever this CPU runs.
+	wantKernel := []string{"sgemm-", "blas32", "sgemm-", "counting"}
 	x, y := randomBatch(rand.New(rand.NewPCG(3, 3)), 40, cfg.Inputs, cfg.Classes)
 	nets := make([]*Network, len(gemms))
 	var wg sync.WaitGroup
@@ -299,11 +300,8 @@ func TestGemmPerNetwork(t *testing.T) {
 	if calls != 5*8 {
 		t.Errorf("the counting network multiplied %d times, want 40", calls)
 	}
-	if !strings.HasPrefix(KernelName(), "sgemm-") {
-		t.Errorf("KernelName() = %q, want sgemm-<kernel>", KernelName())
-	}
 	for k, net := range nets {
-		if net.Kernel() != wantKernel[k] {
+		if !strings.HasPrefix(net.Kernel(), wantKernel[k]) {
 			t.Errorf("network %d: Kernel() = %q, want %q", k, net.Kernel(), wantKernel[k])
 		}
 		for l := range net.Layers {

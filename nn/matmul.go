@@ -36,10 +36,6 @@ func BlasGemm() Gemm { return Gemm{Name: "blas32", Func: blas32Gemm} }
 // defaultGemm is FastGemm(0), built once; it is never changed.
 var defaultGemm = FastGemm(0)
 
-// KernelName names the matrix multiply a network uses when its Gemm is
-// unset (Network.Kernel names the one a given network uses).
-func KernelName() string { return defaultGemm.Name }
-
 // gemm is the one matrix-multiply seam: every product of net goes through
 // it, so a faster kernel replaces it without touching the rest.
 func (net *Network) gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {

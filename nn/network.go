@@ -311,15 +311,9 @@ func (p *Pass) Predict(r int) int {
 	return best
 }
 
-// Evaluate returns the classification error rate and the mean cost of the
-// set (x, y) of n examples, going through p in chunks of p.Cap.
-func (net *Network) Evaluate(p *Pass, x []float32, y []int32, n int, cost Cost) (errRate, meanCost float64) {
-	errRate, meanCost, _ = net.evaluate(context.Background(), p, x, y, n, cost)
-	return errRate, meanCost
-}
-
-// evaluate is Evaluate in chunks of at most p.Cap examples and about
-// chunkFlops of work, checking ctx before each.
+// evaluate returns the classification error rate and the mean cost of the
+// set (x, y) of n examples, going through p in chunks of at most p.Cap
+// examples and about chunkFlops of work, checking ctx before each.
 func (net *Network) evaluate(ctx context.Context, p *Pass, x []float32, y []int32, n int, cost Cost) (errRate, meanCost float64, err error) {
 	wrong := 0
 	var total float64

@@ -202,9 +202,9 @@ func hist(h *nn.Histogram) *HistValue {
 	return &HistValue{Lo: h.Lo, Hi: h.Hi, Counts: h.Counts, Under: h.Under, Over: h.Over, NaN: h.NaN}
 }
 
-func newSummaryRecord(s scenarios.Summary, interrupted bool) SummaryRecord {
+func newSummaryRecord(s scenarios.Summary) SummaryRecord {
 	rec := SummaryRecord{Type: "summary", Steps: s.Steps, Examples: s.Examples, TestError: num(s.TestError),
-		Diverged: s.Diverged, Interrupted: interrupted, ElapsedS: s.Elapsed.Seconds(), TrainS: s.TrainTime.Seconds(),
+		Diverged: s.Diverged, Interrupted: s.Interrupted, ElapsedS: s.Elapsed.Seconds(), TrainS: s.TrainTime.Seconds(),
 		ExamplesPerS: num(s.ExamplesPerSecond())}
 	if s.Diverged {
 		step := s.DivergedStep

@@ -38,7 +38,7 @@ func (o Recorder) Snapshot(s nn.Snapshot) error { return o.W.Snapshot(NewSnapsho
 
 // Summary writes the summary.
 func (o Recorder) Summary(s scenarios.Summary) error {
-	return o.W.Summary(newSummaryRecord(s, s.Interrupted))
+	return o.W.Summary(newSummaryRecord(s))
 }
 
 // progressEvery is how long the engine trains between progress lines.

@@ -72,7 +72,7 @@ func TestReadHostile(t *testing.T) {
 		{"only a run line", runLine, "x.jsonl: no snapshot lines"},
 	}
 	for _, c := range cases {
-		_, err := Read("x.jsonl", strings.NewReader(c.text))
+		_, err := Read(context.Background(), "x.jsonl", strings.NewReader(c.text))
 		if err == nil {
 			t.Errorf("%s: accepted", c.name)
 			continue
@@ -91,7 +91,7 @@ func TestReadOddValuesAndPlot(t *testing.T) {
 		`"theory_act_var":0,"theory_grad_var":5e-324,"act_hist":` + hist + `,"grad_hist":` + hist + `,"wgrad_hist":` + hist + `}`
 	layer += "," + strings.Replace(layer, `"layer":1`, `"layer":2`, 1)
 	text := runLine + snapLine(layer) + `{"type":"snapshot","step":10,"examples":100,"train_loss":-3,"test_error":0,"layers":[` + layer + `]}` + "\n"
-	run, err := Read("odd.jsonl", strings.NewReader(text))
+	run, err := Read(context.Background(), "odd.jsonl", strings.NewReader(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestReadLongStream(t *testing.T) {
 	const n = 100_000
 	line := snapLine(`{"layer":1,"act_mean":0.5,"act_std":0.1}`)
 	r := io.MultiReader(strings.NewReader(runLine), &repeatReader{line: line, n: n})
-	run, err := Read("long.jsonl", r)
+	run, err := Read(context.Background(), "long.jsonl", r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,12 +235,12 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 	return k, nil
 }
 
-// ReadContext stops when its context is done.
-func TestReadContextCancelled(t *testing.T) {
+// Read stops when its context is done.
+func TestReadCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r := io.MultiReader(strings.NewReader(runLine), &repeatReader{line: snapLine(""), n: 1 << 40})
-	if _, err := ReadContext(ctx, "inf.jsonl", r); err == nil || !strings.HasPrefix(err.Error(), "inf.jsonl:1024: context canceled") {
+	if _, err := Read(ctx, "inf.jsonl", r); err == nil || !strings.HasPrefix(err.Error(), "inf.jsonl:1024: context canceled") {
 		t.Errorf("error = %v", err)
 	}
 }
@@ -257,7 +257,7 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(runLine + snapLine(`{"act_mean":NaN}`)))
 	f.Add([]byte("\x00\xff\n\n{}\n[]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		run, err := Read("fuzz.jsonl", bytes.NewReader(data))
+		run, err := Read(context.Background(), "fuzz.jsonl", bytes.NewReader(data))
 		if err != nil {
 			if msg := err.Error(); !strings.HasPrefix(msg, "fuzz.jsonl") || strings.Contains(msg, "\n") {
 				t.Fatalf("error is not one line naming the file: %q", msg)

@@ -17,7 +17,7 @@ import (
 // is a PNG of the expected size, and a run without histograms skips theirs.
 func TestWriteFiguresFromARealRun(t *testing.T) {
 	for _, hist := range []bool{true, false} {
-		run, err := Read("run.jsonl", bytes.NewReader(tinyRun(t, 60, 20, hist)))
+		run, err := Read(context.Background(), "run.jsonl", bytes.NewReader(tinyRun(t, 60, 20, hist)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func TestWriteOneSnapshot(t *testing.T) {
 	var out bytes.Buffer
 	w, _ := batch.NewWriter("jsonl", &out)
 	batch.Run(context.Background(), runner, w, batch.Options{})
-	run, _ := Read("run.jsonl", &out)
+	run, _ := Read(context.Background(), "run.jsonl", &out)
 	files, err := Write(t.TempDir(), run)
 	if err != nil || len(files) != 2 || !strings.HasSuffix(files[0], "theory.png") || !strings.HasSuffix(files[1], "hist-first.png") {
 		t.Errorf("wrote %v, %v; want theory.png and hist-first.png", files, err)
@@ -66,10 +66,10 @@ func TestWriteOneSnapshot(t *testing.T) {
 }
 
 func TestReadErrors(t *testing.T) {
-	if _, err := Read("x.jsonl", strings.NewReader("{\"type\":\"run\"}\nnot json\n")); err == nil || !strings.HasPrefix(err.Error(), "x.jsonl:2: not JSON") {
+	if _, err := Read(context.Background(), "x.jsonl", strings.NewReader("{\"type\":\"run\"}\nnot json\n")); err == nil || !strings.HasPrefix(err.Error(), "x.jsonl:2: not JSON") {
 		t.Errorf("error = %v", err)
 	}
-	if _, err := Read("x.jsonl", strings.NewReader("")); err == nil || !strings.Contains(err.Error(), "no snapshot lines") {
+	if _, err := Read(context.Background(), "x.jsonl", strings.NewReader("")); err == nil || !strings.Contains(err.Error(), "no snapshot lines") {
 		t.Errorf("error = %v", err)
 	}
 }

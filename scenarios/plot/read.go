@@ -24,16 +24,11 @@ const (
 )
 
 // Read parses a --batch JSON Lines stream into a Run; name labels errors.
-func Read(name string, r io.Reader) (Run, error) {
-	return ReadContext(context.Background(), name, r)
-}
-
-// ReadContext is Read that stops, returning ctx's error, when ctx is done.
-// A file of any length is read in bounded memory: a line at most
+// It stops, returning ctx's error, when ctx is done. A file of any length is read in bounded memory: a line at most
 // MaxLineBytes, a snapshot at most nn.MaxDepth layers, and the Run keeps at
 // most MaxKept snapshots (see Run.Add). Every error is one line naming the
 // file and the line.
-func ReadContext(ctx context.Context, name string, r io.Reader) (Run, error) {
+func Read(ctx context.Context, name string, r io.Reader) (Run, error) {
 	var run Run
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxLineBytes)
