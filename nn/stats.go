@@ -102,9 +102,12 @@ func NewStats(ctx context.Context, net *Network, x []float32, y []int32, n int, 
 	return s, nil
 }
 
+// DefaultBins is a histogram's bins when StatsOptions leaves them unset.
+const DefaultBins = 50
+
 func (opt StatsOptions) withDefaults() StatsOptions {
 	if opt.Bins <= 0 {
-		opt.Bins = 50
+		opt.Bins = DefaultBins
 	}
 	if opt.JacobianExamples <= 0 {
 		opt.JacobianExamples = 3

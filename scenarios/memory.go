@@ -44,8 +44,8 @@ func Estimate(sc Scenario, dim, classes int) MemoryEstimate {
 	set := func(n int) int64 { return int64(n) * (int64(dim) + 1) * 4 } // float32 inputs, int32 label
 	stats := nn.StatsBytes(cfg, sc.Probe, nn.StatsOptions{})
 	// Histograms: three per hidden layer per snapshot, plus one weight
-	// histogram per core while they are merged; 50 bins of 8 bytes.
-	hist := int64(sc.Depth) * 3 * 50 * 8 * 2
+	// histogram per core while they are merged; bins of 8 bytes.
+	hist := int64(sc.Depth) * 3 * nn.DefaultBins * 8 * 2
 	if !sc.Hist {
 		hist = 0
 	}
