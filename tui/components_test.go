@@ -16,7 +16,6 @@ import (
 // without the app.
 func TestOverlayOutcomes(t *testing.T) {
 	sc := goldenScenario(t)
-	trained := fakeRun(sc, 60)
 	presets := preset.Presets()
 	limits := Limits{MaxDepth: 3}
 	cases := []struct {
@@ -36,10 +35,10 @@ func TestOverlayOutcomes(t *testing.T) {
 		{"picker esc", newScenarioPicker(presets, sc.Name, limits), "esc", closePanel},
 		{"picker enter", newScenarioPicker(presets, sc.Name, limits), "enter", proposeChange},
 		{"picker down", newScenarioPicker(presets, sc.Name, limits), "down", stayOpen},
-		{"confirm y", newConfirmQuestion(pendingChange{runMain, sc}, trained), "y", replaceRun},
-		{"confirm n", newConfirmQuestion(pendingChange{runMain, sc}, trained), "n", keepRun},
-		{"confirm esc", newConfirmQuestion(pendingChange{runMain, sc}, trained), "esc", keepRun},
-		{"confirm q", newConfirmQuestion(pendingChange{runMain, sc}, trained), "q", stayOpen},
+		{"confirm y", newConfirmQuestion(pendingChange{runMain, sc}), "y", replaceRun},
+		{"confirm n", newConfirmQuestion(pendingChange{runMain, sc}), "n", keepRun},
+		{"confirm esc", newConfirmQuestion(pendingChange{runMain, sc}), "esc", keepRun},
+		{"confirm q", newConfirmQuestion(pendingChange{runMain, sc}), "q", stayOpen},
 	}
 	for _, c := range cases {
 		_, out := c.o.Update(press(c.key))
@@ -80,9 +79,9 @@ func TestViewsArePure(t *testing.T) {
 		newHelpOverlay(m.help, m.helpGroups()),
 		newSettingsPanel(runMain, m.data[runMain].Scenario, Limits{}),
 		newScenarioPicker(m.presets, "", Limits{}),
-		newConfirmQuestion(pendingChange{runMain, m.data[runMain].Scenario}, m.data[runMain]),
+		newConfirmQuestion(pendingChange{runMain, m.data[runMain].Scenario}),
 	} {
-		if a, b := o.View(120, 35, st), o.View(120, 35, st); a != b || a == "" {
+		if a, b := o.View(&m.data, 120, 35, st), o.View(&m.data, 120, 35, st); a != b || a == "" {
 			t.Errorf("%T: renders differ or are empty", o)
 		}
 	}

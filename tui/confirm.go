@@ -4,19 +4,13 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-
-	"initscope/scenarios"
 )
 
 // confirmQuestion asks before a run that has trained is replaced: y
 // replaces it with the change, n or esc keeps it.
 type confirmQuestion struct {
 	change pendingChange
-	// The run as it is now; the app keeps these current (track), since
-	// the run trains on while the question is open.
-	step int64
-	now  scenarios.Scenario
-	keys confirmKeyMap
+	keys   confirmKeyMap
 }
 
 // confirmKeyMap are the question's keys.
@@ -31,15 +25,9 @@ func defaultConfirmKeys() confirmKeyMap {
 	}
 }
 
-// newConfirmQuestion asks whether change may replace the run cur.
-func newConfirmQuestion(change pendingChange, cur runData) confirmQuestion {
-	return confirmQuestion{change: change, keys: defaultConfirmKeys()}.track(cur)
-}
-
-// track takes the run's latest step and scenario.
-func (q confirmQuestion) track(cur runData) confirmQuestion {
-	q.step, q.now = cur.Step, cur.Scenario
-	return q
+// newConfirmQuestion asks whether change may replace its run.
+func newConfirmQuestion(change pendingChange) confirmQuestion {
+	return confirmQuestion{change: change, keys: defaultConfirmKeys()}
 }
 
 // Update answers the question; other keys leave it open.
@@ -53,12 +41,14 @@ func (q confirmQuestion) Update(msg tea.KeyMsg) (overlay, outcome) {
 	return q, stay
 }
 
-// View draws the question in a box in the middle of w x h.
-func (q confirmQuestion) View(w, h int, st Styles) string {
+// View draws the question in a box in the middle of w x h, with the run as
+// it is now: it trains on while the question is open.
+func (q confirmQuestion) View(runs *[numRuns]runData, w, h int, st Styles) string {
+	cur := runs[q.change.run]
 	text := lipgloss.JoinVertical(lipgloss.Left,
-		st.Warn.Render(sprintf("Discard %s at step %s?", runNames[q.change.run], fmtCount(q.step))),
+		st.Warn.Render(sprintf("Discard %s at step %s?", runNames[q.change.run], fmtCount(cur.Step))),
 		"",
-		st.Label.Render("now: ")+describe(q.now),
+		st.Label.Render("now: ")+describe(cur.Scenario),
 		st.Label.Render("new: ")+describe(q.change.sc),
 		"",
 		st.Value.Render(q.keys.Yes.Help().Key)+st.Hint.Render(" "+q.keys.Yes.Help().Desc+"   ")+

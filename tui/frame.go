@@ -101,7 +101,7 @@ func truncate(s string, width int) string { return ansi.Truncate(s, width, "…"
 
 func (m *Model) body(w, h int) string {
 	if m.overlay != nil {
-		return m.overlay.View(w, h, m.st)
+		return m.overlay.View(&m.data, w, h, m.st)
 	}
 	if m.view < 0 || m.view >= numViews {
 		return ""

@@ -47,7 +47,7 @@ func (o helpOverlay) Update(msg tea.KeyMsg) (overlay, outcome) {
 
 // View draws the key columns (in two rows below 120 cells, so that nothing
 // is cut off) and notes on the views.
-func (o helpOverlay) View(w, h int, st Styles) string {
+func (o helpOverlay) View(_ *[numRuns]runData, w, h int, st Styles) string {
 	o.help.Width = w
 	title := st.Title.Render("Keys") + st.Hint.Render("   (? or esc closes)")
 	full := o.help.FullHelpView(o.groups)

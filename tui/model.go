@@ -262,9 +262,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 	}
-	if q, ok := m.overlay.(confirmQuestion); ok { // the run trains on while the question is open
-		m.overlay = q.track(m.data[q.change.run])
-	}
 	m.draw()
 	return m, cmd
 }

@@ -11,7 +11,9 @@ import tea "github.com/charmbracelet/bubbletea"
 // one (nil: none) and acts on the outcome.
 type overlay interface {
 	Update(msg tea.KeyMsg) (overlay, outcome)
-	View(w, h int, st Styles) string
+	// View draws the panel in w x h; runs is the runs' latest data (the
+	// confirm question shows its run's step as it trains on).
+	View(runs *[numRuns]runData, w, h int, st Styles) string
 }
 
 // verdict is what an overlay asks of the app after a key.

@@ -61,7 +61,7 @@ func (p scenarioPicker) Update(msg tea.KeyMsg) (overlay, outcome) {
 
 // View shows the scenarios with their descriptions, scrolled so that the
 // selection stays in view.
-func (p scenarioPicker) View(w, h int, st Styles) string {
+func (p scenarioPicker) View(_ *[numRuns]runData, w, h int, st Styles) string {
 	rows := []string{st.Title.Render("Scenarios") + st.Hint.Render("   ↑↓ choose · enter load · esc cancel"), ""}
 	nameW := 0
 	for _, sc := range p.all {

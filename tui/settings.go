@@ -232,7 +232,7 @@ func onOff(b bool) string {
 
 // View draws the panel: every field, the chosen one's description, and
 // whether enter would build a new network.
-func (p settingsPanel) View(w, h int, st Styles) string {
+func (p settingsPanel) View(_ *[numRuns]runData, w, h int, st Styles) string {
 	fs := settingsFields()
 	var rows []string
 	rows = append(rows, st.Title.Render("Settings · "+runNames[p.run])+

@@ -155,7 +155,7 @@ func (m *Model) propose(run int, sc scenarios.Scenario) {
 		m.apply(pendingChange{run, sc})
 		return
 	}
-	m.overlay = newConfirmQuestion(pendingChange{run, sc}, cur)
+	m.overlay = newConfirmQuestion(pendingChange{run, sc})
 }
 
 func (m *Model) apply(p pendingChange) {
