@@ -2,7 +2,10 @@ package tui
 
 import (
 	"fmt"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 )
 
@@ -13,6 +16,7 @@ type PanicError struct {
 	Where string // "main run", "compare A", "compare B", "export"
 	Value any    // what was passed to panic
 	Stack []byte // the panicking goroutine's stack
+	Site  string // the function and file:line that panicked (PanicSite)
 }
 
 func (e *PanicError) Error() string {
@@ -23,7 +27,7 @@ func (e *PanicError) Error() string {
 // to onPanic when there is one. Call it only from a deferred function,
 // with recover()'s result.
 func recovered(where string, p any, onPanic func(error)) *PanicError {
-	err := &PanicError{Where: where, Value: p, Stack: debug.Stack()}
+	err := &PanicError{Where: where, Value: p, Stack: debug.Stack(), Site: PanicSite()}
 	if onPanic != nil {
 		func() {
 			defer func() { _ = recover() }() // a panicking hook must not undo the recovery
@@ -31,6 +35,25 @@ func recovered(where string, p any, onPanic func(error)) *PanicError {
 		}()
 	}
 	return err
+}
+
+// PanicSite is the function and line that panicked: the first frame past
+// runtime.gopanic that is not the runtime's own. Call it from the deferred
+// function that recovered, while the panicking frames are on the stack.
+func PanicSite() string {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	past := false
+	for {
+		f, more := frames.Next()
+		if past && !strings.HasPrefix(f.Function, "runtime.") {
+			return fmt.Sprintf("%s (%s:%d)", f.Function, filepath.Base(f.File), f.Line)
+		}
+		past = past || f.Function == "runtime.gopanic"
+		if !more {
+			return "unknown"
+		}
+	}
 }
 
 // faultHook, when set (by tests only), is called by every trainer at the

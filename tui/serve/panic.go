@@ -3,9 +3,6 @@ package serve
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
-	"runtime"
-	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -51,35 +48,10 @@ func (s *Server) appPanic(ss *session, err error) {
 	where, value, site := "app", err.Error(), "unknown"
 	var pe *tui.PanicError
 	if errors.As(err, &pe) {
-		where, value, site = pe.Where, fmt.Sprint(pe.Value), stackSite(pe.Stack)
+		where, value, site = pe.Where, fmt.Sprint(pe.Value), pe.Site
 	}
 	s.log.Error("session panic", "remote", ss.remote, "user", ss.user, "key", ss.key, "in", where,
 		"error", value, "at", site)
-}
-
-// stackSite finds the panicking line in a debug.Stack text: the first
-// function after panic(...) that is not the runtime's, with its file:line.
-func stackSite(stack []byte) string {
-	lines := strings.Split(string(stack), "\n")
-	past := false
-	for i := 0; i+1 < len(lines); i++ {
-		fn := lines[i]
-		if strings.HasPrefix(fn, "\t") || strings.HasPrefix(fn, "goroutine ") {
-			continue
-		}
-		if past && !strings.HasPrefix(fn, "runtime.") {
-			if j := strings.LastIndexByte(fn, '('); j > 0 {
-				fn = fn[:j]
-			}
-			loc := strings.TrimSpace(lines[i+1])
-			if j := strings.LastIndex(loc, " +0x"); j > 0 {
-				loc = loc[:j]
-			}
-			return fmt.Sprintf("%s (%s)", fn, filepath.Base(loc))
-		}
-		past = past || strings.HasPrefix(fn, "panic(")
-	}
-	return "unknown"
 }
 
 // logPanic writes one line: whose session, where, the panic's value and
@@ -87,25 +59,7 @@ func stackSite(stack []byte) string {
 // that recovered, so the panicking frames are still on the stack.
 func (s *Server) logPanic(remote, user, key, where string, r any) {
 	s.log.Error("session panic", "remote", remote, "user", user, "key", key, "in", where,
-		"error", fmt.Sprint(r), "at", panicSite())
-}
-
-// panicSite is the function and line that panicked: the first frame past
-// runtime.gopanic that is not the runtime's own.
-func panicSite() string {
-	pcs := make([]uintptr, 64)
-	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
-	past := false
-	for {
-		f, more := frames.Next()
-		if past && !strings.HasPrefix(f.Function, "runtime.") {
-			return fmt.Sprintf("%s (%s:%d)", f.Function, filepath.Base(f.File), f.Line)
-		}
-		past = past || f.Function == "runtime.gopanic"
-		if !more {
-			return "unknown"
-		}
-	}
+		"error", fmt.Sprint(r), "at", tui.PanicSite())
 }
 
 // guardModel wraps a session's app so that a panic in Init, Update, View
