@@ -213,13 +213,8 @@ func (net *Network) outputGrad(p *Pass, y []int32, cost Cost, scale float32) flo
 	return total
 }
 
-// backpropLayer sets Delta[l-1] = (Delta[l] W^l) * f'(s^{l-1}), the gradient
-// flowing from layer l into the layer below it.
-func (net *Network) backpropLayer(p *Pass, l int) {
-	net.backpropRows(p, l, 0, p.n)
-}
-
-// backpropRows is backpropLayer for the examples [lo, hi).
+// backpropRows sets Delta[l-1] = (Delta[l] W^l) * f'(s^{l-1}) for the
+// examples [lo, hi): the gradient flowing from layer l into the layer below.
 func (net *Network) backpropRows(p *Pass, l, lo, hi int) {
 	layer := net.Layers[l]
 	n := hi - lo
@@ -234,18 +229,39 @@ func (net *Network) backpropRows(p *Pass, l, lo, hi int) {
 // gradient of the batch mean). It returns the summed cost. Weights are not
 // changed.
 func (net *Network) Backward(p *Pass, y []int32, cost Cost, scale float32) float64 {
-	total := net.outputGrad(p, y, cost, scale)
-	for l := net.Depth; l > 0; l-- {
-		net.backpropLayer(p, l)
-	}
+	total, _ := net.backward(context.Background(), p, y, cost, scale) // never cancelled
 	return total
+}
+
+// backward is Backward in chunks of examples, checking ctx before each (a
+// probe set of 100,000 examples takes seconds).
+func (net *Network) backward(ctx context.Context, p *Pass, y []int32, cost Cost, scale float32) (float64, error) {
+	total := net.outputGrad(p, y, cost, scale)
+	err := net.eachChunk(ctx, p.n, net.rowFlops(), func(lo, hi int) {
+		for l := net.Depth; l > 0; l-- {
+			net.backpropRows(p, l, lo, hi)
+		}
+	})
+	return total, err
 }
 
 // WeightGrad writes dW^l = Delta[l]^T input^l (Out x In) into dst after
 // Backward.
 func (net *Network) WeightGrad(dst []float32, p *Pass, x []float32, l int) {
+	_ = net.weightGrad(context.Background(), dst, p, x, l) // never cancelled
+}
+
+// weightGrad is WeightGrad with the sum over examples split in chunks,
+// checking ctx before each.
+func (net *Network) weightGrad(ctx context.Context, dst []float32, p *Pass, x []float32, l int) error {
 	layer := net.Layers[l]
-	net.gemm(true, false, layer.Out, layer.In, p.n, 1, p.Delta[l][:p.n*layer.Out], layer.Out, net.input(p, x, l), layer.In, 0, dst[:layer.Out*layer.In], layer.In)
+	in := net.input(p, x, l)
+	beta := float32(0)
+	return net.eachChunk(ctx, p.n, 2*layer.In*layer.Out, func(lo, hi int) {
+		net.gemm(true, false, layer.Out, layer.In, hi-lo, 1, p.Delta[l][lo*layer.Out:hi*layer.Out], layer.Out,
+			in[lo*layer.In:hi*layer.In], layer.In, beta, dst[:layer.Out*layer.In], layer.In)
+		beta = 1
+	})
 }
 
 // TrainStep does one step of plain minibatch SGD on the batch (x, y) of n

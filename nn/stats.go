@@ -194,13 +194,7 @@ func (s *Stats) Measure(ctx context.Context, jacobian bool) ([]LayerStats, float
 // backward is Backward over the probe set with per-example gradients, in
 // chunks of rows, and returns the mean cost.
 func (s *Stats) backward(ctx context.Context) (float64, error) {
-	net, p := s.net, s.pass
-	total := net.outputGrad(p, s.y, s.cost, 1)
-	err := net.eachChunk(ctx, s.n, net.rowFlops(), func(lo, hi int) {
-		for l := net.Depth; l > 0; l-- {
-			net.backpropRows(p, l, lo, hi)
-		}
-	})
+	total, err := s.net.backward(ctx, s.pass, s.y, s.cost, 1)
 	return total / float64(s.n), err
 }
 
@@ -300,17 +294,9 @@ func (s *Stats) Evaluate(ctx context.Context, x []float32, y []int32, n int) (er
 // product sums over the probe examples; it is accumulated in chunks of
 // examples so that ctx is checked between them.
 func (s *Stats) weightGrad(ctx context.Context, l int) error {
-	net, p := s.net, s.pass
-	layer := net.Layers[l]
+	layer := s.net.Layers[l]
 	dw := s.dw[:layer.Out*layer.In]
-	in := net.input(p, s.x, l)
-	beta := float32(0)
-	err := net.eachChunk(ctx, s.n, 2*layer.In*layer.Out, func(lo, hi int) {
-		net.gemm(true, false, layer.Out, layer.In, hi-lo, 1, p.Delta[l][lo*layer.Out:hi*layer.Out], layer.Out,
-			in[lo*layer.In:hi*layer.In], layer.In, beta, dw, layer.In)
-		beta = 1
-	})
-	if err != nil {
+	if err := s.net.weightGrad(ctx, dw, s.pass, s.x, l); err != nil {
 		return err
 	}
 	inv := 1 / float32(s.n)
