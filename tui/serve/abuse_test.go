@@ -48,7 +48,9 @@ func (m probeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, func() tea.Msg { panic("probe command failed") }
 		case "t": // a panic the app recovered in a trainer of its own
 			go func() {
-				defer func() { m.opt.OnPanic(&tui.PanicError{Where: "main run", Value: recover(), Stack: debug.Stack(), Site: tui.PanicSite()}) }()
+				defer func() {
+					m.opt.OnPanic(&tui.PanicError{Where: "main run", Value: recover(), Stack: debug.Stack(), Site: tui.PanicSite()})
+				}()
 				probeTrainer()
 			}()
 		}
