@@ -42,6 +42,7 @@ type runData struct {
 	DivergedStep int64
 	Snaps        []nn.Snapshot
 	Version      uint64 // grows with every change
+	Cursor       int    // the time cursor (cursor.go): 0 follows the latest snapshot
 }
 
 // maxSnaps bounds the history: when it fills, every other snapshot after
