@@ -38,6 +38,32 @@ type Limits struct {
 	MaxSteps           int64
 }
 
+// of is the cap on the setting with the given key (0: none): Limits bound
+// what a visitor may build, below the settings table's range.
+func (l Limits) of(key string) float64 {
+	switch key {
+	case "depth":
+		return float64(l.MaxDepth)
+	case "width":
+		return float64(l.MaxWidth)
+	case "steps":
+		return float64(l.MaxSteps)
+	}
+	return 0
+}
+
+// clamp caps a scenario to the limits.
+func (l Limits) clamp(sc scenarios.Scenario) scenarios.Scenario {
+	for _, st := range scenarios.Settings() {
+		if c := l.of(st.Key); c > 0 {
+			if v, ok := st.Number(&sc); ok && v > c {
+				st.SetNumber(&sc, c)
+			}
+		}
+	}
+	return sc
+}
+
 // Pool is a bounded set of training slots shared by sessions.
 type Pool interface {
 	Acquire(ctx context.Context) error

@@ -152,32 +152,6 @@ func (m *Model) trainerConfig(run int) trainerConfig {
 	return trainerConfig{pool: m.opt.Pool, onPanic: m.opt.OnPanic, where: runNames[run], wg: &m.running}
 }
 
-// of is the cap on the setting with the given key (0: none): Limits bound
-// what a visitor may build, below the settings table's range.
-func (l Limits) of(key string) float64 {
-	switch key {
-	case "depth":
-		return float64(l.MaxDepth)
-	case "width":
-		return float64(l.MaxWidth)
-	case "steps":
-		return float64(l.MaxSteps)
-	}
-	return 0
-}
-
-// clamp caps a scenario to the limits.
-func (l Limits) clamp(sc scenarios.Scenario) scenarios.Scenario {
-	for _, st := range scenarios.Settings() {
-		if c := l.of(st.Key); c > 0 {
-			if v, ok := st.Number(&sc); ok && v > c {
-				st.SetNumber(&sc, c)
-			}
-		}
-	}
-	return sc
-}
-
 // Close stops every run and waits for their goroutines to end. It is safe
 // to call more than once and from any goroutine.
 func (m *Model) Close() {
