@@ -3,7 +3,6 @@ package nn
 import (
 	"context"
 	"math"
-	"runtime"
 	"sync"
 )
 
@@ -22,7 +21,7 @@ import (
 // at once: each worker copies what it needs from the shared buffers (s.dw,
 // the pass) into its own workspace under a lock, and after return none of
 // them reads or writes shared state again. A solve in flight (at most one
-// per worker, min(GOMAXPROCS, JacobianExamples)) stops at its next panel
+// per worker, jacobianWorkers of them) stops at its next panel
 // with its own workspace, and its result is dropped; no new one starts.
 func (s *Stats) jacobianMeanSV(ctx context.Context, l int) (float64, error) {
 	layer := s.net.Layers[l] // maps hidden layer l to hidden layer l+1
@@ -94,9 +93,9 @@ func (s *Stats) jacobianMeanSV(ctx context.Context, l int) (float64, error) {
 }
 
 // jacobianWorkers is how many eigendecompositions run at once, each with
-// its own workspace.
+// its own workspace: at most opt.Threads (opt with its defaults applied).
 func jacobianWorkers(opt StatsOptions, n int) int {
-	return min(runtime.GOMAXPROCS(0), opt.JacobianExamples, n)
+	return max(1, min(opt.Threads, opt.JacobianExamples, n))
 }
 
 // loadExample sets ws.a to the upper triangle (row-major) of D W W^T D for

@@ -1,7 +1,5 @@
 package nn
 
-import "runtime"
-
 // The functions here say what the network's buffers take, in bytes, for
 // one configuration. Each is computed from the same lengths New, NewPass
 // and NewStats allocate, so an estimate built on them cannot drift from
@@ -11,7 +9,7 @@ import "runtime"
 // Jacobian measurement adds while it runs.
 type StatsMemory struct {
 	Pass    int64 // the probe pass: Pre, Post, Delta of every layer for every probe example
-	Scratch int64 // one percentile buffer per core
+	Scratch int64 // one percentile buffer per thread (StatsOptions.Threads)
 	Dw      int64 // the weight-gradient buffer, also W W^T for the Jacobian
 	// Jacobian is the eigendecomposition workspaces, one float64
 	// Width x Width matrix (and vectors) per worker, allocated during a
@@ -69,10 +67,11 @@ type statsSizes struct {
 	dw                   int // weight gradients, or W W^T
 }
 
+// statsLens takes opt with its defaults applied.
 func statsLens(cfg Config, n int, opt StatsOptions) statsSizes {
 	maxW := 0
 	for _, sh := range cfg.shapes() {
 		maxW = max(maxW, sh.in*sh.out, sh.out*sh.out)
 	}
-	return statsSizes{scratchBufs: runtime.GOMAXPROCS(0), scratch: n * cfg.Width, dw: maxW}
+	return statsSizes{scratchBufs: opt.Threads, scratch: n * cfg.Width, dw: maxW}
 }

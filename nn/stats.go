@@ -3,6 +3,7 @@ package nn
 import (
 	"context"
 	"math"
+	"runtime"
 	"sync"
 )
 
@@ -52,6 +53,15 @@ type StatsOptions struct {
 	Hist             bool // compute histograms
 	Bins             int  // histogram bins (default 50)
 	JacobianExamples int  // probe examples averaged for the Jacobian (default 3)
+	// Threads is the most goroutines a measurement runs at once: the
+	// layers measured side by side, the parts of a weight gradient's sums,
+	// the Jacobian's eigenproblems, and the scratch buffers kept for them.
+	// Below 1 means runtime.GOMAXPROCS(0). The products go through the
+	// network's own Gemm, whose thread bound is set there (FastGemm).
+	// Only the weight-gradient variance (and the histogram range fixed
+	// from it) depends on it, through the order of its sums: a few units
+	// in the last place of a float64.
+	Threads int
 }
 
 // saturationBand is how close to an asymptote, as a fraction of the
@@ -68,7 +78,7 @@ type Stats struct {
 	n       int
 	opt     StatsOptions
 	pass    *Pass
-	scratch [][]float32 // one buffer per core, for percentiles
+	scratch [][]float32 // one buffer per thread, for percentiles
 	dw      []float32   // scratch for weight gradients
 	theory  []LayerStats
 	ranges  [3][2]float64 // act, grad, wgrad histogram ranges, fixed at the first Measure
@@ -111,6 +121,9 @@ func (opt StatsOptions) withDefaults() StatsOptions {
 	}
 	if opt.JacobianExamples <= 0 {
 		opt.JacobianExamples = 3
+	}
+	if opt.Threads < 1 {
+		opt.Threads = runtime.GOMAXPROCS(0)
 	}
 	return opt
 }
@@ -158,11 +171,12 @@ func (s *Stats) Measure(ctx context.Context, jacobian bool) ([]LayerStats, float
 		return nil, math.NaN(), err
 	}
 	out := make([]LayerStats, net.Depth)
-	// Activations and back-propagated gradients: one layer per core.
+	// Activations and back-propagated gradients: one layer per thread.
 	if err := s.eachLayer(ctx, func(l int, scratch []float32) { s.unitStats(&out[l], l, scratch) }); err != nil {
 		return nil, math.NaN(), err
 	}
-	// Weight gradients layer by layer: their product already uses every core.
+	// Weight gradients layer by layer: their product already uses the
+	// network's threads.
 	for l := range out {
 		if err := s.weightGrad(ctx, l); err != nil {
 			return nil, math.NaN(), err
@@ -200,7 +214,8 @@ func (s *Stats) backward(ctx context.Context) (float64, error) {
 
 // weightStats returns the variance of a weight gradient and, once the
 // ranges are fixed, its histogram. A million values per layer: the pass is
-// split over the cores, each with its own sums and counts, merged after.
+// split over the threads, each with its own sums and counts, merged after
+// in part order.
 func (s *Stats) weightStats(dw []float32) (variance float64, h *Histogram) {
 	withHist := s.opt.Hist && s.fixed
 	parts := len(s.scratch)
@@ -237,7 +252,7 @@ func (s *Stats) weightStats(dw []float32) (variance float64, h *Histogram) {
 	return variance, h
 }
 
-// eachLayer calls f for every hidden layer, spread over the cores, giving
+// eachLayer calls f for every hidden layer, spread over the threads, giving
 // each call a scratch buffer no other call uses at the same time. It stops
 // taking layers when ctx is done and returns ctx's error.
 func (s *Stats) eachLayer(ctx context.Context, f func(l int, scratch []float32)) error {

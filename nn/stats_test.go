@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -234,4 +235,62 @@ func (s *statsT) measure(t testing.TB, jac bool) ([]LayerStats, float64) {
 		t.Fatal(err)
 	}
 	return layers, loss
+}
+
+// A snapshot does not depend on the threads it runs on: the network's
+// products (FastGemm(t)) and the measurement's goroutines (Threads t) give
+// the same statistics bit for bit, except the weight-gradient variance,
+// (and the weight-gradient histogram's range, fixed from it), whose sums
+// are split into t parts and merged in part order: each part's
+// float64 sums of squares carry a relative rounding error of about
+// len(dW)*2^-53 (Higham's bound for recursive summation, ~1e-10 for a
+// layer of 64k weights), so 1e-12 relative is a loose enough bound in
+// practice and far below the 6 digits the outputs print.
+func TestStatsIndependentOfThreads(t *testing.T) {
+	cfg := Config{Inputs: 100, Classes: 5, Depth: 3, Width: 256, Activation: Tanh, Init: Init{Kind: Normalized}}
+	x, y := randomBatch(rand.New(rand.NewPCG(5, 6)), 64, cfg.Inputs, cfg.Classes)
+	snapshot := func(threads int) []LayerStats {
+		net := New(cfg, rand.New(rand.NewPCG(7, 8)))
+		net.Gemm = FastGemm(threads)
+		st := mustStats(t, net, x, y, 64, CrossEntropy, StatsOptions{Hist: true, Threads: threads})
+		if len(st.scratch) != threads || jacobianWorkers(st.opt, st.n) > threads {
+			t.Fatalf("threads %d: %d scratch buffers and %d Jacobian workers", threads, len(st.scratch), jacobianWorkers(st.opt, st.n))
+		}
+		st.measure(t, false) // fixes the histogram ranges
+		layers, _ := st.measure(t, true)
+		return layers
+	}
+	ref := snapshot(1)
+	for _, threads := range []int{2, 3, 8} {
+		got := snapshot(threads)
+		for l := range ref {
+			a, b := ref[l], got[l]
+			if math.Abs(a.WGradVar-b.WGradVar) > 1e-12*a.WGradVar {
+				t.Errorf("threads %d, layer %d: wgrad var %g, with 1 thread %g", threads, l+1, b.WGradVar, a.WGradVar)
+			}
+			for i, pair := range [][2]float64{
+				{a.ActMean, b.ActMean}, {a.ActStd, b.ActStd}, {a.ActP2, b.ActP2}, {a.ActP98, b.ActP98},
+				{a.Saturated, b.Saturated}, {a.GradVar, b.GradVar}, {a.JacSVMean, b.JacSVMean},
+				{a.TheoryActVar, b.TheoryActVar}, {a.TheoryGradVar, b.TheoryGradVar},
+			} {
+				if math.Float64bits(pair[0]) != math.Float64bits(pair[1]) {
+					t.Errorf("threads %d, layer %d: field %d is %v, with 1 thread %v", threads, l+1, i, pair[1], pair[0])
+				}
+			}
+			// The weight gradients' histogram range is fixed from the
+			// first snapshot's variance (fixRanges), so it carries the
+			// same rounding; binning is done in float32, where it
+			// vanishes, so the counts are the same.
+			wa, wb := *a.WGradHist, *b.WGradHist
+			if math.Abs(wa.Hi-wb.Hi) > 1e-12*wa.Hi || wa.Lo != -wa.Hi || wb.Lo != -wb.Hi {
+				t.Errorf("threads %d, layer %d: weight-gradient histogram over [%v, %v), with 1 thread [%v, %v)", threads, l+1, wb.Lo, wb.Hi, wa.Lo, wa.Hi)
+			}
+			wa.Lo, wa.Hi, wb.Lo, wb.Hi = 0, 0, 0, 0
+			for q, h := range [][2]*Histogram{{a.ActHist, b.ActHist}, {a.GradHist, b.GradHist}, {&wa, &wb}} {
+				if !reflect.DeepEqual(h[0], h[1]) {
+					t.Errorf("threads %d, layer %d: histogram %d is %+v, with 1 thread %+v", threads, l+1, q, *h[1], *h[0])
+				}
+			}
+		}
+	}
 }
