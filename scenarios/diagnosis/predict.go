@@ -1,0 +1,47 @@
+package diagnosis
+
+import (
+	"math"
+
+	"initscope/nn"
+)
+
+// The linear-regime predictions a layer profile is drawn against. nn
+// computes the variances at initialization (LayerStats.TheoryActVar and
+// TheoryGradVar, PAPER.md's formulas); these derive the other quantities
+// from them under the same assumptions: f'(0) = 1, zero means, and sums of
+// many independent terms, hence Gaussian.
+
+// z98 is the 98th percentile of the standard normal, Φ⁻¹(0.98).
+const z98 = 2.053748910631823
+
+// PredictedStd is the activation std the linear regime predicts.
+func PredictedStd(l nn.LayerStats) float64 { return math.Sqrt(l.TheoryActVar) }
+
+// PredictedP98 is the 98th percentile of a zero-mean Gaussian activation
+// of the predicted variance; the 2nd percentile is its negative.
+func PredictedP98(l nn.LayerStats) float64 { return z98 * PredictedStd(l) }
+
+// quarterCircleMean is the mean singular value of an n x n matrix of iid
+// zero-mean entries of variance 1/n, for large n: the singular values
+// follow the quarter-circle law, density sqrt(4-x²)/π on [0, 2], whose
+// mean is 8/(3π) ≈ 0.85.
+const quarterCircleMean = 8 / (3 * math.Pi)
+
+// PredictedJacSV is the mean singular value of the Jacobian
+// dz^{l+1}/dz^l = diag(f'(s^{l+1})) W^{l+1} in the linear regime, where it
+// is W^{l+1}'s: (8/3π) sqrt(n Var[W^{l+1}]), with n Var[W^{l+1}] read off
+// the predicted activation variances, Var[z^{l+1}] / Var[z^l]. That gives
+// 0.85 for normalized init (n Var[W] = 1) and 0.49 for standard (1/3), the
+// paper's ≈0.8 and ≈0.5. Hidden layers are square here; the top layer has
+// no Jacobian (NaN), nor does an index out of range.
+func PredictedJacSV(layers []nn.LayerStats, l int) float64 {
+	if l < 0 || l+1 >= len(layers) {
+		return math.NaN()
+	}
+	gain := layers[l+1].TheoryActVar / layers[l].TheoryActVar
+	if !(gain > 0) || math.IsInf(gain, 0) {
+		return math.NaN()
+	}
+	return quarterCircleMean * math.Sqrt(gain)
+}
