@@ -1,0 +1,57 @@
+//go:build arm64 && !noasm
+
+package sgemm
+
+import "golang.org/x/sys/cpu"
+
+// micro10x8 computes ntiles adjacent 10x8 tiles of C with NEON (see
+// kernel_arm64.s): tile t reads B from b + t*bpanel bytes, with bstride
+// bytes between consecutive k, and writes C columns 8t..8t+7. As for the
+// AVX-512 kernel, looping over the tiles in assembly saves a Go call per
+// tile when k is small (the weight update).
+//
+//go:noescape
+func micro10x8(kc int, a, b *float32, bstride, bpanel int, c *float32, ldc int, alpha, beta float32, ntiles int)
+
+// neonKernel is the arm64 kernel. Its blocking is chosen from the caches
+// of common arm64 cores, not measured (no arm64 machine was at hand):
+// a 10x256 A micro-panel (10 KB) and a 256x8 B micro-panel (8 KB) fit
+// together in the smallest L1 (32 KB, Cortex-A72), and the 256x512 B block
+// (512 KB) in a 1 MB L2 (Neoverse N1, Graviton2).
+var neonKernel = &kernel{
+	name: "neon",
+	mr:   10, nr: 8,
+	kc: 256, nc: 512, mc: 1200,
+	micro:     microNEON,
+	row:       rowNEON,
+	direct:    true,
+	transpose: transposeGo,
+	copyPanel: copyPanelGo,
+}
+
+// asmKernels returns the NEON kernel. ASIMD is part of every ARMv8-A
+// application core and Go requires it, so this is a formality kept for
+// the day someone runs on a core without it.
+func asmKernels() []*kernel {
+	if cpu.ARM64.HasASIMD {
+		return []*kernel{neonKernel}
+	}
+	return nil
+}
+
+// The Go wrappers check the slice lengths before the assembly takes raw
+// pointers, so that a driver bug panics instead of corrupting memory.
+
+func microNEON(kc int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+	_ = ap[10*kc-1]
+	_ = bp[8*kc-1]
+	_ = c[9*ldc+7]
+	micro10x8(kc, &ap[0], &bp[0], 8*4, 0, &c[0], ldc, alpha, beta, 1)
+}
+
+func rowNEON(kc int, ap, b []float32, bstride, bpanel int, c []float32, ldc int, alpha, beta float32, ntiles int) {
+	_ = ap[10*kc-1]
+	_ = b[(ntiles-1)*bpanel+(kc-1)*bstride+7]
+	_ = c[9*ldc+8*ntiles-1]
+	micro10x8(kc, &ap[0], &b[0], bstride*4, bpanel*4, &c[0], ldc, alpha, beta, ntiles)
+}

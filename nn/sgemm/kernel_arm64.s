@@ -1,0 +1,177 @@
+//go:build arm64 && !noasm
+
+#include "textflag.h"
+
+// ---------------------------------------------------------------------------
+// NEON (ASIMD) 10x8 micro-kernel.
+//
+// Accumulators V0..V19: row i of the tile is V(2i) (columns 0..3) and
+// V(2i+1) (columns 4..7). Each k step loads the 10 packed A values into
+// V20 (rows 0..3), V21 (rows 4..7) and the low half of V22 (rows 8, 9), one
+// 8-wide row of B into V23, V24, then issues 20 FMLAs by element: row i adds
+// V23 and V24 times lane i%4 of V(20+i/4). 3 loads per 20 FMLAs; 25 of the
+// 32 vector registers are used. MR=10 divides the batch sizes 10, 100, 300
+// and the layer width 1000 exactly, as for the AVX-512 kernel.
+//
+// Go's assembler has VFMLA only in its vector-by-vector form, so the
+// by-element forms are written as WORDs. From the Arm Architecture
+// Reference Manual, FMLA (by element) and FMUL (by element), vector, single
+// precision (Q=1, U=0, sz=0):
+//
+//	31 30 29 28..24 23 22 21 20 19..16 15..12 11 10 9..5 4..0
+//	 0  Q  0  01111  1 sz  L  M  Rm     opcode  H  0  Rn   Rd
+//
+// opcode 0001 is FMLA, 1001 is FMUL; the lane index is H:L and the 5-bit
+// number of Vm is M:Rm, so Vm<<16 puts its top bit in M. The formula agrees
+// with GNU as (aarch64-linux-gnu-as): fmla v0.4s, v1.4s, v2.s[0] = 0x4f821020,
+// fmla v14.4s, v23.4s, v21.s[3] = 0x4fb51aee, fmla v19.4s, v24.4s, v22.s[1]
+// = 0x4fb61313, fmul v27.4s, v27.4s, v26.s[0] = 0x4f9a937b; and
+// aarch64-linux-gnu-objdump -d of the test binary shows each use below as
+// the instruction its comment names.
+
+// FMLAE: Vd.4S += Vn.4S * Vm.S[i]   (fmla vd.4s, vn.4s, vm.s[i])
+#define FMLAE(d, n, m, i) WORD $(0x4f801000 | (((i)&1)<<21) | ((m)<<16) | (((i)>>1)<<11) | ((n)<<5) | (d))
+
+// FMULE: Vd.4S = Vn.4S * Vm.S[i]    (fmul vd.4s, vn.4s, vm.s[i])
+#define FMULE(d, n, m, i) WORD $(0x4f809000 | (((i)&1)<<21) | ((m)<<16) | (((i)>>1)<<11) | ((n)<<5) | (d))
+
+// One k step: R8 walks packed A (40 bytes a step), R9 walks B (R3 bytes a step).
+#define STEP \
+	VLD1.P 32(R8), [V20.S4, V21.S4]   \
+	VLD1.P 8(R8), [V22.S2]            \
+	VLD1.P (R9)(R3), [V23.S4, V24.S4] \
+	FMLAE(0, 23, 20, 0)               \
+	FMLAE(1, 24, 20, 0)               \
+	FMLAE(2, 23, 20, 1)               \
+	FMLAE(3, 24, 20, 1)               \
+	FMLAE(4, 23, 20, 2)               \
+	FMLAE(5, 24, 20, 2)               \
+	FMLAE(6, 23, 20, 3)               \
+	FMLAE(7, 24, 20, 3)               \
+	FMLAE(8, 23, 21, 0)               \
+	FMLAE(9, 24, 21, 0)               \
+	FMLAE(10, 23, 21, 1)              \
+	FMLAE(11, 24, 21, 1)              \
+	FMLAE(12, 23, 21, 2)              \
+	FMLAE(13, 24, 21, 2)              \
+	FMLAE(14, 23, 21, 3)              \
+	FMLAE(15, 24, 21, 3)              \
+	FMLAE(16, 23, 22, 0)              \
+	FMLAE(17, 24, 22, 0)              \
+	FMLAE(18, 23, 22, 1)              \
+	FMLAE(19, 24, 22, 1)
+
+// Row epilogues, R11 = the C row, R6 = ldc in bytes, alpha in V25.S[0] and
+// beta in V26.S[0]: c = beta*c + alpha*acc, or c = alpha*acc when beta == 0,
+// which must not read c (it may hold NaN).
+#define ROWN(r0, r1) \
+	VLD1 (R11), [V27.S4, V28.S4]       \
+	FMULE(27, 27, 26, 0)               \
+	FMULE(28, 28, 26, 0)               \
+	FMLAE(27, r0, 25, 0)               \
+	FMLAE(28, r1, 25, 0)               \
+	VST1.P [V27.S4, V28.S4], (R11)(R6)
+
+#define ROWZ(r0, r1) \
+	FMULE(27, r0, 25, 0)               \
+	FMULE(28, r1, 25, 0)               \
+	VST1.P [V27.S4, V28.S4], (R11)(R6)
+
+// func micro10x8(kc int, a, b *float32, bstride, bpanel int, c *float32, ldc int, alpha, beta float32, ntiles int)
+//
+// Computes ntiles adjacent 10x8 tiles of C: tile t reads B from b +
+// t*bpanel bytes, with bstride bytes between consecutive k, and writes C
+// columns 8t..8t+7 (ldc in floats). kc >= 1, ntiles >= 1.
+TEXT ·micro10x8(SB), NOSPLIT, $0-72
+	MOVD  kc+0(FP), R0
+	MOVD  a+8(FP), R1
+	MOVD  b+16(FP), R2
+	MOVD  bstride+24(FP), R3
+	MOVD  bpanel+32(FP), R4
+	MOVD  c+40(FP), R5
+	MOVD  ldc+48(FP), R6
+	LSL   $2, R6, R6            // ldc in bytes
+	MOVD  ntiles+64(FP), R7
+	FMOVS alpha+56(FP), F25     // V25.S[0] = alpha
+	FMOVS beta+60(FP), F26      // V26.S[0] = beta
+	MOVWU beta+60(FP), R14
+	AND   $0x7fffffff, R14, R14 // +0 and -0 both mean "overwrite"
+
+tile:
+	MOVD R1, R8  // A from the start of its panel
+	MOVD R2, R9  // this tile's B panel
+	MOVD R5, R11 // this tile's C columns
+
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+
+	LSR $2, R0, R10 // groups of 4 k steps
+	AND $3, R0, R12 // leftover steps
+	CBZ R10, tail
+
+loop:
+	STEP
+	STEP
+	STEP
+	STEP
+	SUB  $1, R10, R10
+	CBNZ R10, loop
+
+tail:
+	CBZ R12, done
+
+tailloop:
+	STEP
+	SUB  $1, R12, R12
+	CBNZ R12, tailloop
+
+done:
+	CBZ R14, storez
+	ROWN(0, 1)
+	ROWN(2, 3)
+	ROWN(4, 5)
+	ROWN(6, 7)
+	ROWN(8, 9)
+	ROWN(10, 11)
+	ROWN(12, 13)
+	ROWN(14, 15)
+	ROWN(16, 17)
+	ROWN(18, 19)
+	B next
+
+storez:
+	ROWZ(0, 1)
+	ROWZ(2, 3)
+	ROWZ(4, 5)
+	ROWZ(6, 7)
+	ROWZ(8, 9)
+	ROWZ(10, 11)
+	ROWZ(12, 13)
+	ROWZ(14, 15)
+	ROWZ(16, 17)
+	ROWZ(18, 19)
+
+next:
+	ADD  R4, R2, R2  // next B panel
+	ADD  $32, R5, R5 // next 8 columns of C
+	SUB  $1, R7, R7
+	CBNZ R7, tile
+	RET
