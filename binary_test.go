@@ -60,6 +60,32 @@ func TestMemoryBudgetOnBinary(t *testing.T) {
 	}
 }
 
+// --threads out of its range, or not a whole number, is refused by the real
+// binary with one line naming it and its range: exit 2, nothing on stdout.
+// In range, it runs.
+func TestThreadsOnBinary(t *testing.T) {
+	bin := buildBinary(t)
+	for _, c := range []struct{ arg, want string }{
+		{"65", "initscope: threads 65 out of range (0..64)\n"},
+		{"-1", "initscope: threads -1 out of range (0..64)\n"},
+		{"auto", `initscope: invalid value "auto" for flag -threads: parse error (see initscope -h)` + "\n"},
+		{"1.5", `initscope: invalid value "1.5" for flag -threads: parse error`},
+	} {
+		cmd := exec.Command(bin, "--batch", "--scenario", "tiny", "--steps", "0", "--threads", c.arg)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != ExitUsage || stdout.Len() != 0 ||
+			strings.Count(stderr.String(), "\n") != 1 || !strings.HasPrefix(stderr.String(), c.want) {
+			t.Errorf("--threads %s: exit %d, stdout %d bytes, stderr %q; want exit 2 and the line %q", c.arg, code, stdout.Len(), stderr.String(), c.want)
+		}
+	}
+	out, err := exec.Command(bin, "--batch", "--scenario", "tiny", "--steps", "0", "--threads", "1").Output()
+	if err != nil || !bytes.Contains(out, []byte(`"type":"summary"`)) {
+		t.Errorf("--threads 1: %v, output %q", err, out)
+	}
+}
+
 // An --out (or --samples-png) that is one of the run's inputs is refused
 // with one line, whatever the spelling of its path, and the input is left
 // as it was.

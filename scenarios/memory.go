@@ -42,7 +42,7 @@ type MemoryEstimate struct {
 func Estimate(sc Scenario, dim, classes int) MemoryEstimate {
 	cfg := nn.Config{Inputs: dim, Classes: classes, Depth: sc.Depth, Width: sc.Width}
 	set := func(n int) int64 { return int64(n) * (int64(dim) + 1) * 4 } // float32 inputs, int32 label
-	stats := nn.StatsBytes(cfg, sc.Probe, nn.StatsOptions{})
+	stats := nn.StatsBytes(cfg, sc.Probe, sc.statsOptions())
 	// Histograms: three per hidden layer per snapshot, plus one weight
 	// histogram per core while they are merged; bins of 8 bytes.
 	hist := int64(sc.Depth) * 3 * nn.DefaultBins * 8 * 2

@@ -72,6 +72,7 @@ func NewRunner(ctx context.Context, sc Scenario) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
+	net.Gemm = nn.FastGemm(sc.Threads) // 0: every core, as an unset Gemm
 	r := &Runner{
 		Scenario: sc, Resolved: res, Net: net, Data: src,
 		stream: src.Train(), test: test, probe: probe,
@@ -79,10 +80,16 @@ func NewRunner(ctx context.Context, sc Scenario) (*Runner, error) {
 		x:    make([]float32, sc.BatchSize*src.Dim()),
 		y:    make([]int32, sc.BatchSize),
 	}
-	if r.stats, err = nn.NewStats(ctx, net, probe.X, probe.Y, probe.N, res.Cost, nn.StatsOptions{Hist: sc.Hist}); err != nil {
+	if r.stats, err = nn.NewStats(ctx, net, probe.X, probe.Y, probe.N, res.Cost, sc.statsOptions()); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// statsOptions are the probe statistics' options for s; the memory
+// estimate sizes the same ones.
+func (s Scenario) statsOptions() nn.StatsOptions {
+	return nn.StatsOptions{Hist: s.Hist, Threads: s.Threads}
 }
 
 // setError adds what to do to a data set's error, unless it is a

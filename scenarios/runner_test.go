@@ -2,8 +2,11 @@ package scenarios_test
 
 import (
 	"context"
+	"math"
+	"slices"
 	"testing"
 
+	"initscope/nn"
 	"initscope/scenarios"
 	"initscope/scenarios/preset"
 )
@@ -41,5 +44,65 @@ func TestRunnerDeterminismAndDivergence(t *testing.T) {
 	}
 	if d, step := r.Diverged(); !d || step < 1 || step >= 1000 {
 		t.Errorf("diverged = %v at step %d, want divergence before step 1000", d, step)
+	}
+}
+
+// The threads setting reaches the network's products and the statistics
+// and changes no number: runs on 1 and 3 threads train the same weights
+// and measure the same snapshot, the weight-gradient variance within
+// 1e-12 relative (its sums are split by thread, see nn.StatsOptions).
+// The memory estimate counts one percentile buffer per thread.
+func TestRunnerThreads(t *testing.T) {
+	sc, _ := preset.Lookup("tiny")
+	sc.Width, sc.Steps, sc.BatchSize, sc.Hist = 200, 20, 50, true
+	run := func(threads int) (*scenarios.Runner, []nn.LayerStats) {
+		sc := sc
+		sc.Threads = threads
+		r, err := scenarios.NewRunner(context.Background(), sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !r.Done() {
+			r.Step()
+		}
+		snap, err := r.Snapshot(context.Background(), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r, snap.Layers
+	}
+	r1, s1 := run(1)
+	r3, s3 := run(3)
+	for l := range r1.Net.Layers {
+		if !slices.Equal(r1.Net.Layers[l].W, r3.Net.Layers[l].W) {
+			t.Errorf("layer %d: weights after 20 steps differ between 1 and 3 threads", l+1)
+		}
+	}
+	for l := range s1 {
+		a, b := s1[l], s3[l]
+		if a.ActStd != b.ActStd || a.GradVar != b.GradVar || a.JacSVMean != b.JacSVMean && !math.IsNaN(a.JacSVMean) ||
+			math.Abs(a.WGradVar-b.WGradVar) > 1e-12*a.WGradVar {
+			t.Errorf("layer %d: 1 thread %+v\n3 threads %+v", l+1, a, b)
+		}
+	}
+	// 4 threads keep 3 more percentile buffers, and solve the Jacobian's
+	// 3 examples (nn's default) at once in 3 workspaces instead of 1.
+	part := func(threads int, name string) int64 {
+		s := sc
+		s.Threads = threads
+		for _, p := range scenarios.Estimate(s, 2, 4).Parts {
+			if p.Name == name {
+				return p.Bytes
+			}
+		}
+		t.Fatalf("no estimate part %q", name)
+		return 0
+	}
+	buf := int64(sc.Probe) * int64(sc.Width) * 4 // float32 percentile scratch
+	if d := part(4, "probe passes") - part(1, "probe passes"); d != 3*buf {
+		t.Errorf("probe passes with 4 threads estimated %d bytes above 1 thread, want 3 buffers of %d", d, buf)
+	}
+	if j1, j4 := part(1, "Jacobian workspaces"), part(4, "Jacobian workspaces"); j1 <= 0 || j4 != 3*j1 {
+		t.Errorf("Jacobian workspaces: %d bytes on 1 thread, %d on 4, want 3 times as many", j1, j4)
 	}
 }

@@ -33,6 +33,10 @@ type Scenario struct {
 	Seed        uint64  `json:"seed"`
 	Hist        bool    `json:"hist"`
 	Jacobian    bool    `json:"jacobian"`
+	// Threads bounds the goroutines of one run's products and
+	// measurements (0: every core). It changes how fast a run goes, not
+	// its numbers, so the records leave it out as they leave out timings.
+	Threads int `json:"-"`
 	// MemBudget bounds the memory the run may plan to use (0: the
 	// machine's default, see DefaultBudget). Only the command line sets
 	// it: it has no TOML key, so a scenario file, which may come from

@@ -35,6 +35,9 @@ type Range struct {
 	Lo, Hi float64
 	Above  bool
 	Hint   string // said after "must be above Lo": what to use instead
+	// ZeroIsAll says that 0 stands for "as many as the machine has"
+	// (threads: every core), so a cap below Hi replaces a 0 too.
+	ZeroIsAll bool
 }
 
 // Panel is how the app's settings panel shows a setting.
@@ -59,6 +62,8 @@ const (
 	MaxSteps     = 1 << 40
 	MaxProbe     = 100000
 	MaxTest      = 1000000
+	// MaxThreads is sgemm's own bound on one product's goroutines.
+	MaxThreads = 64
 )
 
 // settings is the table. Its order is the order of Keys, of the README's
@@ -150,6 +155,11 @@ var settings = []Setting{
 		field: func(s *Scenario) any { return &s.Hist }},
 	{Key: "jacobian", Flag: "jacobian", Usage: "measure Jacobian singular values at every snapshot (always at step 0)",
 		field: func(s *Scenario) any { return &s.Jacobian }},
+	// A file may say it: threads change how fast a run goes, never its
+	// numbers (nn.StatsOptions.Threads), and a server caps them.
+	{Key: "threads", Flag: "threads", Usage: "compute threads one run's products and measurements use; 0 uses every core",
+		Range: &Range{Lo: 0, Hi: MaxThreads, ZeroIsAll: true},
+		field: func(s *Scenario) any { return &s.Threads }},
 	// No TOML key: a scenario file, which may come from anywhere, cannot
 	// raise the memory budget; Validate checks its sign.
 	{Flag: "mem-budget", Usage: "memory the run may plan to use, as a `SIZE` such as 8GiB or 512MiB; a larger configuration is refused before anything is allocated (default: half of this machine's memory)",

@@ -32,10 +32,14 @@ type Options struct {
 	OnPanic func(err error)
 }
 
-// Limits caps network size and run length.
+// Limits caps network size, run length and compute threads.
 type Limits struct {
 	MaxWidth, MaxDepth int
 	MaxSteps           int64
+	// MaxThreads caps each run's compute threads (the threads setting),
+	// so that an SSH server's sessions training at once use at most its
+	// cores; a run asking for 0 (every core) gets the cap.
+	MaxThreads int
 }
 
 // of is the cap on the setting with the given key (0: none): Limits bound
@@ -48,15 +52,18 @@ func (l Limits) of(key string) float64 {
 		return float64(l.MaxWidth)
 	case "steps":
 		return float64(l.MaxSteps)
+	case "threads":
+		return float64(l.MaxThreads)
 	}
 	return 0
 }
 
-// clamp caps a scenario to the limits.
+// clamp caps a scenario to the limits. A setting whose 0 means "all there
+// is" (Range.ZeroIsAll) is above any cap at 0.
 func (l Limits) clamp(sc scenarios.Scenario) scenarios.Scenario {
 	for _, st := range scenarios.Settings() {
 		if c := l.of(st.Key); c > 0 {
-			if v, ok := st.Number(&sc); ok && v > c {
+			if v, ok := st.Number(&sc); ok && (v > c || v == 0 && st.Range != nil && st.Range.ZeroIsAll) {
 				st.SetNumber(&sc, c)
 			}
 		}

@@ -39,6 +39,9 @@ func TestParseHostile(t *testing.T) {
 		{"huge width", []byte("width = 9223372036854775807\n"), "bad.toml:1: width 9.223372036854776e+18 out of range (1..4096)"},
 		{"huge steps", []byte("steps = 1e300\n"), "bad.toml:1: steps: the value is a float; steps takes an integer"},
 		{"huge float", []byte("lr = 1e400\n"), "bad.toml:1:"},
+		{"threads = 65", []byte("threads = 65\n"), "bad.toml:1: threads 65 out of range (0..64)"},
+		{"threads = -1", []byte("\nthreads = -1\n"), "bad.toml:2: threads -1 out of range (0..64)"},
+		{"threads as a string", []byte("threads = \"auto\"\n"), "bad.toml:1: threads: the value is a string; threads takes an integer"},
 		{"depth as a string", []byte("depth = \"deep\"\n"), "bad.toml:1: depth: the value is a string; depth takes an integer"},
 		{"depth as an array", []byte("\ndepth = [3]\n"), "bad.toml:2: depth: the value is an array; depth takes an integer"},
 		{"depth as a table", []byte("depth = {a = 1}\n"), "bad.toml:1: depth: the value is a table; depth takes an integer"},
@@ -92,6 +95,7 @@ test = 60
 seed = 18446744073709551
 "hist" = true
 jacobian = false # trailing comment ]]]]
+threads = 3
 `
 	sc, err := Parse("f.toml", []byte(text))
 	if err != nil {
@@ -99,11 +103,11 @@ jacobian = false # trailing comment ]]]]
 	}
 	want := scenarios.Scenario{Name: "x [v2] {y}", Description: "multi-line with \"quotes\" and [[[ brackets\n", Dataset: `csv:C:\data\{a}.csv`,
 		Activation: "tanh", Init: "normalized", InitScale: 2, Gain: 1.5, Depth: 3, Width: 64, Loss: "quadratic", LR: 0.01,
-		BatchSize: 20, Steps: 0, Every: 7, Probe: 50, Test: 60, Seed: 18446744073709551, Hist: true}
+		BatchSize: 20, Steps: 0, Every: 7, Probe: 50, Test: 60, Seed: 18446744073709551, Hist: true, Threads: 3}
 	if sc != want {
 		t.Errorf("got  %+v\nwant %+v", sc, want)
 	}
-	if got := strings.Join(scenarios.Keys(), ","); got != "name,description,activation,init,init_scale,gain,depth,width,loss,dataset,lr,batch_size,steps,every,probe,test,seed,hist,jacobian" {
+	if got := strings.Join(scenarios.Keys(), ","); got != "name,description,activation,init,init_scale,gain,depth,width,loss,dataset,lr,batch_size,steps,every,probe,test,seed,hist,jacobian,threads" {
 		t.Errorf("Keys() = %s", got)
 	}
 }
