@@ -41,9 +41,10 @@ func tridiagWorkLen(n int) int {
 }
 
 // packLen is the length of one packed panel of the rank-2k update: up to n
-// rows rounded up to a whole tile (4 or 8 rows), 2*tridiagBlock values each.
+// rows rounded up to a whole tile (up to maxTileRows rows), 2*tridiagBlock
+// values each.
 func packLen(n int) int {
-	return (n + 7) / 8 * 8 * 2 * tridiagBlock
+	return (n + maxTileRows - 1) / maxTileRows * maxTileRows * 2 * tridiagBlock
 }
 
 func newTridiagWork(n int) *tridiagWork {
@@ -76,8 +77,8 @@ func symEigenvalues(ctx context.Context, n int, a []float64, lda int, d []float6
 		latrd(big, nb, a[base:], lda, e[i:], tau[i:], ws.w, big)
 		m := big - nb
 		switch {
-		case m > 0 && useEigenAVX2:
-			syr2kLowerAVX2(m, nb, a[base+nb:], lda, ws.w[nb:], big, a[base+nb*lda+nb:], ws)
+		case m > 0 && bestTile != nil:
+			syr2kLowerTiled(m, nb, a[base+nb:], lda, ws.w[nb:], big, a[base+nb*lda+nb:], ws, bestTile)
 		case m > 0:
 			syr2kLower(m, nb, a[base+nb:], lda, ws.w[nb:], big, a[base+nb*lda+nb:], ws)
 		}
@@ -261,45 +262,59 @@ func syr2kLower(m, nb int, v []float64, lda int, w []float64, ldw int, c []float
 	}
 }
 
-// syr2kLowerAVX2 is syr2kLower with 8 x 4 tiles computed by the AVX2
-// assembly: X packed in tiles of 8 rows, Y in tiles of 4 rows (columns of
+// syr2kLowerTiled is syr2kLower with the assembly tiles of tl (tl.rows x
+// 4): X packed in tiles of tl.rows rows, Y in tiles of 4 rows (columns of
 // C), both k-interleaved. Tiles wholly inside the lower triangle are
 // updated in place by the assembly; those on the diagonal or the edge go
 // through a buffer and are written entry by entry.
-func syr2kLowerAVX2(m, nb int, v []float64, lda int, w []float64, ldw int, c []float64, ws *tridiagWork) {
+func syr2kLowerTiled(m, nb int, v []float64, lda int, w []float64, ldw int, c []float64, ws *tridiagWork, tl *rank2kTile) {
 	k2 := 2 * nb
-	rows := (m + 7) / 8 * 8
+	th := tl.rows
+	rows := (m + th - 1) / th * th
 	xp, yp := ws.xp[:rows*k2], ws.yp[:rows*k2]
 	for r := range rows {
-		xt := xp[r/8*8*k2+r%8:]
+		xt := xp[r/th*th*k2+r%th:]
 		yt := yp[r/4*4*k2+r%4:]
 		if r >= m {
 			for k := range k2 {
-				xt[k*8] = 0
+				xt[k*th] = 0
 				yt[k*4] = 0
 			}
 			continue
 		}
 		for k := range nb {
 			vk, wk := v[k*lda+r], w[k*ldw+r]
-			xt[k*8], xt[(nb+k)*8] = vk, wk
+			xt[k*th], xt[(nb+k)*th] = vk, wk
 			yt[k*4], yt[(nb+k)*4] = wk, vk
 		}
 	}
-	var out [32]float64
+	var out [4 * maxTileRows]float64
 	for j := 0; j < m; j += 4 {
 		yt := yp[j*k2 : (j+4)*k2]
-		for r := j / 8 * 8; r < m; r += 8 {
-			xt := xp[r*k2 : (r+8)*k2]
-			if r >= j+3 && r+8 <= m && j+4 <= m {
-				tile8x4Sub(k2, xt, yt, c[j*lda+r:], lda)
+		for r := j / th * th; r < m; r += th {
+			xt := xp[r*k2 : (r+th)*k2]
+			if r >= j+3 && r+th <= m && j+4 <= m {
+				tl.sub(k2, xt, yt, c[j*lda+r:], lda)
 				continue
 			}
-			tile8x4(k2, xt, yt, &out)
-			subTile(c, lda, m, r, j, 8, 4, out[:])
+			tl.acc(k2, xt, yt, &out)
+			subTile(c, lda, m, r, j, th, 4, out[:4*th])
 		}
 	}
 }
+
+// rank2kTile is an assembly tile of the rank-2k update, rows x 4: acc sets
+// out[rows*j+i] = sum_k x[rows*k+i] y[4k+j] for k < kc, and sub subtracts
+// the same sums from c[j*ldc+i].
+type rank2kTile struct {
+	name string
+	rows int
+	acc  func(kc int, x, y []float64, out *[4 * maxTileRows]float64)
+	sub  func(kc int, x, y, c []float64, ldc int)
+}
+
+// maxTileRows is the tallest tile's height.
+const maxTileRows = 16
 
 // subTile subtracts a tile of tr rows and tc columns, acc[jj*tr+ii] for
 // row r+ii and column j+jj, from the lower triangle of the m x m matrix C
@@ -375,3 +390,12 @@ func axpy(alpha float64, x, y []float64) {
 		y[k] += alpha * v
 	}
 }
+
+// bestTile is the rank-2k update's fastest assembly tile on this CPU, nil
+// when there is none (the update then runs in Go), read once at start-up.
+var bestTile = func() *rank2kTile {
+	if ts := rank2kTiles(); len(ts) > 0 {
+		return ts[0]
+	}
+	return nil
+}()

@@ -4,31 +4,68 @@ package nn
 
 import "golang.org/x/sys/cpu"
 
-// useEigenAVX2 is whether the tridiagonal reduction's rank-2k update runs
-// the AVX2 tile (eigen_amd64.s), read once at start-up; the tests compare
-// both paths through syr2kLower and syr2kLowerAVX2 directly.
+// useEigenAVX2 is whether the tridiagonal reduction's products run the
+// AVX2 assembly (eigen_amd64.s), read once at start-up; the tests compare
+// every path with the Go one directly.
 var useEigenAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // syr2kTileAVX2 sets out[8j+i] = sum_k x[8k+i] y[4k+j] for k < kc.
 //
 //go:noescape
-func syr2kTileAVX2(kc int, x, y *float64, out *[32]float64)
+func syr2kTileAVX2(kc int, x, y *float64, out *[4 * maxTileRows]float64)
 
 // syr2kTileSubAVX2 does c[j*ldc+i] -= sum_k x[8k+i] y[4k+j], i < 8, j < 4.
 //
 //go:noescape
 func syr2kTileSubAVX2(kc int, x, y *float64, c *float64, ldc int)
 
-// tile8x4 and tile8x4Sub check the slice lengths the assembly relies on,
-// so that a caller's bug panics instead of corrupting memory.
-func tile8x4(kc int, x, y []float64, out *[32]float64) {
-	_, _ = x[8*kc-1], y[4*kc-1]
-	syr2kTileAVX2(kc, &x[0], &y[0], out)
-}
+// syr2kTileAVX512 sets out[16j+i] = sum_k x[16k+i] y[4k+j] for k < kc.
+//
+//go:noescape
+func syr2kTileAVX512(kc int, x, y *float64, out *[4 * maxTileRows]float64)
 
-func tile8x4Sub(kc int, x, y, c []float64, ldc int) {
-	_, _, _ = x[8*kc-1], y[4*kc-1], c[3*ldc+7]
-	syr2kTileSubAVX2(kc, &x[0], &y[0], &c[0], ldc)
+// syr2kTileSubAVX512 does c[j*ldc+i] -= sum_k x[16k+i] y[4k+j], i < 16, j < 4.
+//
+//go:noescape
+func syr2kTileSubAVX512(kc int, x, y *float64, c *float64, ldc int)
+
+// tileAVX512 and tileAVX2 check the slice lengths the assembly relies on,
+// so that a caller's bug panics instead of corrupting memory.
+var (
+	tileAVX512 = &rank2kTile{
+		name: "avx512", rows: 16,
+		acc: func(kc int, x, y []float64, out *[4 * maxTileRows]float64) {
+			_, _ = x[16*kc-1], y[4*kc-1]
+			syr2kTileAVX512(kc, &x[0], &y[0], out)
+		},
+		sub: func(kc int, x, y, c []float64, ldc int) {
+			_, _, _ = x[16*kc-1], y[4*kc-1], c[3*ldc+15]
+			syr2kTileSubAVX512(kc, &x[0], &y[0], &c[0], ldc)
+		},
+	}
+	tileAVX2 = &rank2kTile{
+		name: "avx2", rows: 8,
+		acc: func(kc int, x, y []float64, out *[4 * maxTileRows]float64) {
+			_, _ = x[8*kc-1], y[4*kc-1]
+			syr2kTileAVX2(kc, &x[0], &y[0], out)
+		},
+		sub: func(kc int, x, y, c []float64, ldc int) {
+			_, _, _ = x[8*kc-1], y[4*kc-1], c[3*ldc+7]
+			syr2kTileSubAVX2(kc, &x[0], &y[0], &c[0], ldc)
+		},
+	}
+)
+
+// rank2kTiles are the rank-2k tiles this CPU runs, fastest first.
+func rank2kTiles() []*rank2kTile {
+	var ts []*rank2kTile
+	if cpu.X86.HasAVX512F && useEigenAVX2 {
+		ts = append(ts, tileAVX512)
+	}
+	if useEigenAVX2 {
+		ts = append(ts, tileAVX2)
+	}
+	return ts
 }
 
 // symv4AVX2 sets s[p] = sum_k c_p[k] x[k] and adds sum_p xj[p] c_p[k] to

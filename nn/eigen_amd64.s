@@ -168,3 +168,98 @@ sums:
 	VMOVSD       X3, 24(BX)
 	VZEROUPPER
 	RET
+
+// The AVX-512 rank-2k tile, 16x4: x packed in 16-row tiles, y in 4-column
+// tiles, both k-interleaved; column j of the tile is in Z(2j) (rows 0..7)
+// and Z(2j+1) (rows 8..15). Per k: two loads of x, four broadcasts of y,
+// eight FMAs of eight lanes (twice the AVX2 tile's work per load).
+#define TILELOOP16 \
+	VXORPD       Z0, Z0, Z0   \
+	VXORPD       Z1, Z1, Z1   \
+	VXORPD       Z2, Z2, Z2   \
+	VXORPD       Z3, Z3, Z3   \
+	VXORPD       Z4, Z4, Z4   \
+	VXORPD       Z5, Z5, Z5   \
+	VXORPD       Z6, Z6, Z6   \
+	VXORPD       Z7, Z7, Z7   \
+	TESTQ        CX, CX       \
+	JZ           done16       \
+loop16:                       \
+	VMOVUPD      0(AX), Z8    \
+	VMOVUPD      64(AX), Z9   \
+	VBROADCASTSD 0(BX), Z10   \
+	VBROADCASTSD 8(BX), Z11   \
+	VFMADD231PD  Z8, Z10, Z0  \
+	VFMADD231PD  Z9, Z10, Z1  \
+	VFMADD231PD  Z8, Z11, Z2  \
+	VFMADD231PD  Z9, Z11, Z3  \
+	VBROADCASTSD 16(BX), Z12  \
+	VBROADCASTSD 24(BX), Z13  \
+	VFMADD231PD  Z8, Z12, Z4  \
+	VFMADD231PD  Z9, Z12, Z5  \
+	VFMADD231PD  Z8, Z13, Z6  \
+	VFMADD231PD  Z9, Z13, Z7  \
+	ADDQ         $128, AX     \
+	ADDQ         $32, BX      \
+	DECQ         CX           \
+	JNZ          loop16       \
+done16:
+
+// func syr2kTileAVX512(kc int, x, y *float64, out *[64]float64)
+// out[16j+i] = acc(i, j).
+TEXT ·syr2kTileAVX512(SB), NOSPLIT, $0-32
+	MOVQ    kc+0(FP), CX
+	MOVQ    x+8(FP), AX
+	MOVQ    y+16(FP), BX
+	MOVQ    out+24(FP), DI
+	TILELOOP16
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, 128(DI)
+	VMOVUPD Z3, 192(DI)
+	VMOVUPD Z4, 256(DI)
+	VMOVUPD Z5, 320(DI)
+	VMOVUPD Z6, 384(DI)
+	VMOVUPD Z7, 448(DI)
+	VZEROUPPER
+	RET
+
+// func syr2kTileSubAVX512(kc int, x, y *float64, c *float64, ldc int)
+// c[j*ldc+i] -= acc(i, j) for the whole 16x4 tile.
+TEXT ·syr2kTileSubAVX512(SB), NOSPLIT, $0-40
+	MOVQ    kc+0(FP), CX
+	MOVQ    x+8(FP), AX
+	MOVQ    y+16(FP), BX
+	MOVQ    c+24(FP), DI
+	MOVQ    ldc+32(FP), DX
+	SHLQ    $3, DX
+	TILELOOP16
+	VMOVUPD 0(DI), Z8
+	VMOVUPD 64(DI), Z9
+	VSUBPD  Z0, Z8, Z8
+	VSUBPD  Z1, Z9, Z9
+	VMOVUPD Z8, 0(DI)
+	VMOVUPD Z9, 64(DI)
+	ADDQ    DX, DI
+	VMOVUPD 0(DI), Z8
+	VMOVUPD 64(DI), Z9
+	VSUBPD  Z2, Z8, Z8
+	VSUBPD  Z3, Z9, Z9
+	VMOVUPD Z8, 0(DI)
+	VMOVUPD Z9, 64(DI)
+	ADDQ    DX, DI
+	VMOVUPD 0(DI), Z8
+	VMOVUPD 64(DI), Z9
+	VSUBPD  Z4, Z8, Z8
+	VSUBPD  Z5, Z9, Z9
+	VMOVUPD Z8, 0(DI)
+	VMOVUPD Z9, 64(DI)
+	ADDQ    DX, DI
+	VMOVUPD 0(DI), Z8
+	VMOVUPD 64(DI), Z9
+	VSUBPD  Z6, Z8, Z8
+	VSUBPD  Z7, Z9, Z9
+	VMOVUPD Z8, 0(DI)
+	VMOVUPD Z9, 64(DI)
+	VZEROUPPER
+	RET

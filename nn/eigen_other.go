@@ -2,16 +2,11 @@
 
 package nn
 
-// useEigenAVX2 is false without assembly: the rank-2k update runs in Go.
+// useEigenAVX2 is false without assembly: the products run in Go.
 const useEigenAVX2 = false
 
-func tile8x4(kc int, x, y []float64, out *[32]float64) {
-	panic("nn: no assembly tile in this build")
-}
-
-func tile8x4Sub(kc int, x, y, c []float64, ldc int) {
-	panic("nn: no assembly tile in this build")
-}
+// rank2kTiles is empty without assembly: the rank-2k update runs in Go.
+func rank2kTiles() []*rank2kTile { return nil }
 
 func symv4(n int, c []float64, lda int, x, y []float64, xj, s *[4]float64) {
 	panic("nn: no assembly symv in this build")
