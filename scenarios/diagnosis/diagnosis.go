@@ -47,7 +47,7 @@ var Thresholds = [numKinds]Threshold{
 // Finding is one thing the profile shows.
 type Finding struct {
 	Kind     Kind
-	Signal   string  // "back-propagated gradients", "activations"; "" for a layer's verdict
+	Signal   string  // "back-prop gradients", "activations"; "" for a layer's verdict
 	From, To int     // layers (from 1) the signal goes from and to; Layer for a layer's verdict
 	Ratio    float64 // largest over smallest variance across layers; the fraction for a layer's verdict
 	Step0    float64 // the same at step 0, NaN when the shown step is step 0 or it was not measured
@@ -63,7 +63,7 @@ type signal struct {
 }
 
 var signals = []signal{
-	{"back-propagated gradients", func(l nn.LayerStats) float64 { return l.GradVar }, true},
+	{"back-prop gradients", func(l nn.LayerStats) float64 { return l.GradVar }, true},
 	{"activations", func(l nn.LayerStats) float64 { return l.ActStd * l.ActStd }, false},
 }
 
@@ -92,7 +92,7 @@ func Diagnose(step0, shown nn.Snapshot, act nn.Activation) []Finding {
 		h := Finding{Kind: Healthy, Ratio: worst, Step0: math.NaN()}
 		h.Text = "healthy: one layer, nothing to compare"
 		if worst > 0 {
-			h.Text = fmt.Sprintf("healthy: activations and back-propagated gradients within %s across layers (variance)", times(worst))
+			h.Text = fmt.Sprintf("healthy: activations and back-prop gradients within %s across layers (variance)", times(worst))
 		}
 		out = append(out, h)
 	}
@@ -177,9 +177,9 @@ func spread(s signal, step0, shown nn.Snapshot) (Finding, bool) {
 	// A signal shrinks in the direction it flows: gradients from the top
 	// layer down, activations from the bottom up.
 	shrinks := (s.backward && hi > lo) || (!s.backward && hi < lo)
-	verb := "shrinks"
+	verb := "shrink"
 	if !shrinks {
-		verb = "grows"
+		verb = "grow"
 		f.From, f.To = f.To, f.From
 	}
 	switch {
@@ -193,7 +193,7 @@ func spread(s signal, step0, shown nn.Snapshot) (Finding, bool) {
 	if f.Kind == Healthy {
 		return f, true
 	}
-	f.Text = fmt.Sprintf("%s' variance %s %s from L%d to L%d", s.name, verb, times(ratio), f.From, f.To)
+	f.Text = fmt.Sprintf("%s %s %s (variance) from L%d to L%d", s.name, verb, times(ratio), f.From, f.To)
 	switch f.Kind {
 	case Vanishing:
 		f.Text += ": vanishing"

@@ -40,12 +40,12 @@ func TestDiagnose(t *testing.T) {
 	}{
 		// 3^4 = 81: the standard init's prediction over five tanh layers.
 		{"vanishing", flat, profile(0, nil, []float64{1e-6, 3e-6, 9e-6, 27e-6, 81e-6}, nil), nn.Tanh,
-			Vanishing, "back-propagated gradients' variance shrinks 81x from L5 to L1: vanishing"},
+			Vanishing, "back-prop gradients shrink 81x (variance) from L5 to L1: vanishing"},
 		{"exploding", flat, profile(0, nil, []float64{1e-2, 1e-3, 1e-4, 1e-5, 1e-6}, nil), nn.Tanh,
-			Exploding, "back-propagated gradients' variance grows 10000x from L5 to L1: exploding"},
+			Exploding, "back-prop gradients grow 10000x (variance) from L5 to L1: exploding"},
 		// std 0.3 -> 0.03 is a variance ratio of 100.
 		{"activations vanish", flat, profile(0, []float64{0.3, 0.1, 0.03}, nil, nil), nn.Tanh,
-			Vanishing, "activations' variance shrinks 100x from L1 to L3: vanishing"},
+			Vanishing, "activations shrink 100x (variance) from L1 to L3: vanishing"},
 		{"saturated", flat, profile(0, nil, nil, []float64{0.1, 0.2, 0.3, 0.97, 0.4}), nn.Tanh,
 			Saturated, "layer 4: 97% saturated"},
 		{"dead", flat, profile(0, nil, nil, []float64{0.1, 0.6, 0.2}), nn.ReLU,
@@ -53,11 +53,11 @@ func TestDiagnose(t *testing.T) {
 		{"two saturated, worst named", flat, profile(0, nil, nil, []float64{0.55, 0.9, 0.2}), nn.Sigmoid,
 			Saturated, "layer 2: 90% saturated; 2 layers past 50%"},
 		{"healthy", flat, profile(0, []float64{0.3, 0.25, 0.22}, []float64{1e-4, 1.5e-4, 2e-4}, nil), nn.Tanh,
-			Healthy, "healthy: activations and back-propagated gradients within 2.0x across layers (variance)"},
+			Healthy, "healthy: activations and back-prop gradients within 2.0x across layers (variance)"},
 		{"drifting", flat, profile(0, nil, []float64{1e-4, 6e-4}, nil), nn.Tanh,
-			Drifting, "back-propagated gradients' variance shrinks 6.0x from L2 to L1 (10x would be vanishing)"},
+			Drifting, "back-prop gradients shrink 6.0x (variance) from L2 to L1 (10x would be vanishing)"},
 		{"step 0 beside", profile(0, nil, []float64{1e-6, 1e-4}, nil), profile(500, nil, []float64{1e-6, 1e-3}, nil), nn.Tanh,
-			Vanishing, "back-propagated gradients' variance shrinks 1000x from L2 to L1: vanishing; step 0: 100x"},
+			Vanishing, "back-prop gradients shrink 1000x (variance) from L2 to L1: vanishing; step 0: 100x"},
 		{"saturated beats vanishing", flat, profile(0, nil, []float64{1e-6, 1e-3}, []float64{0, 0.8}), nn.Tanh,
 			Saturated, "layer 2: 80% saturated"},
 		{"diverged", flat, profile(9, nil, []float64{1e-6, math.NaN()}, nil), nn.Tanh,
@@ -66,7 +66,7 @@ func TestDiagnose(t *testing.T) {
 			Healthy, "healthy: one layer, nothing to compare"},
 		// linear has no saturation (NaN) and must not trip the check.
 		{"linear", flat, profile(0, nil, nil, []float64{math.NaN(), math.NaN()}), nn.Linear,
-			Healthy, "healthy: activations and back-propagated gradients within 1.0x across layers (variance)"},
+			Healthy, "healthy: activations and back-prop gradients within 1.0x across layers (variance)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,7 +95,7 @@ func TestDiagnoseMeasured(t *testing.T) {
 		[]float64{0.44975, 0.37744, 0.32961, 0.29532, 0.26604},
 		[]float64{6.1883e-04, 8.3995e-04, 1.0803e-03, 1.3038e-03, 1.5876e-03},
 		[]float64{0.013, 0.0007, 0, 0, 0})
-	if got, want := Line(standard, standard, nn.Tanh), "back-propagated gradients' variance shrinks 106x from L5 to L1: vanishing"; got != want {
+	if got, want := Line(standard, standard, nn.Tanh), "back-prop gradients shrink 106x (variance) from L5 to L1: vanishing"; got != want {
 		t.Errorf("standard: %q, want %q", got, want)
 	}
 	if got := Line(normalized, normalized, nn.Tanh); !strings.HasPrefix(got, "healthy: ") {
