@@ -243,7 +243,7 @@ func TestTeatest(t *testing.T) {
 	// Each view, then its mark on the screen (keys sent at once may
 	// coalesce into one frame).
 	for _, step := range []struct{ key, mark string }{
-		{"2", "2nd / 98th percentile"}, {"3", "histograms are off"}, {"4", "(Fig 11)"},
+		{"2", "2nd / 98th percentile"}, {"3", "one count scale per kind"}, {"4", "(Fig 11)"},
 		{"5", "Jacobian"}, {"6", "compare A and B"}, {"tab", "each sparkline"}, {"?", "Keys"}, {"esc", "each sparkline"},
 	} {
 		tm.Send(press(step.key))

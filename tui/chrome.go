@@ -62,7 +62,26 @@ func (m *Model) statusLine(w int) string {
 }
 
 func (m *Model) shortStatus(d runData) string {
-	return stateBadge(d, m.st) + sprintf(" step %s", fmtCount(d.Step))
+	s := stateBadge(d, m.st) + sprintf(" step %s", fmtCount(d.Step))
+	if i, ok := d.shownIndex(); ok && !d.following() {
+		s += m.st.Value.Render(" ◀ shows " + fmtCount(d.Snaps[i].Step))
+	}
+	return s
+}
+
+// cursorNote says which snapshot the views show when it is not the
+// latest, in words, so it reads without colour: "◀ showing step 1,200
+// (snapshot 13 of 97)". It is "" while the views follow the run.
+func cursorNote(d runData, wide bool, st Styles) string {
+	i, ok := d.shownIndex()
+	if !ok || d.following() {
+		return ""
+	}
+	of := " (snapshot %d of %d)"
+	if !wide {
+		of = " (%d/%d)"
+	}
+	return st.Value.Render("◀ showing step "+fmtCount(d.Snaps[i].Step)) + st.Label.Render(sprintf(of, i+1, len(d.Snaps)))
 }
 
 func stateBadge(d runData, st Styles) string {
@@ -90,6 +109,12 @@ func renderStatus(d runData, wide bool, st Styles) string {
 		return st.Bad.Render("cannot build this scenario: "+oneLine(errString(d.Err))) + st.Hint.Render("  (c: settings, o: scenarios)")
 	}
 	var b strings.Builder
+	// With the cursor back in time, the shown step comes first and the
+	// run's own progress follows it ("· run ▶ training step 9,600/...").
+	note := cursorNote(d, wide, st)
+	if note != "" {
+		b.WriteString(note + st.Label.Render(" · run "))
+	}
 	b.WriteString(stateBadge(d, st))
 	field := func(label, value string) {
 		b.WriteString(st.Label.Render("  " + label + " "))
@@ -110,7 +135,8 @@ func renderStatus(d runData, wide bool, st Styles) string {
 			// What the latest measurement cost (the Jacobian's shows here).
 			b.WriteString(st.Hint.Render("  snapshot " + fmtSeconds(d.Snaps[n-1].Seconds)))
 		}
-	} else {
+	} else if note == "" {
+		// Narrow, the cursor's note takes the room of the rates and losses.
 		b.WriteString(st.Value.Render("  "+fmtCount(d.Examples)) + st.Label.Render(" ex  "))
 		b.WriteString(st.Value.Render(rate) + st.Label.Render(" ex/s"))
 		field("loss", fmtNum(trainLoss))

@@ -1,6 +1,11 @@
 package tui
 
-import "initscope/nn"
+import (
+	"cmp"
+	"slices"
+
+	"initscope/nn"
+)
 
 // The time cursor: which recorded snapshot the views draw. It lives in
 // runData so every view reads the same answer from the same place.
@@ -36,4 +41,61 @@ func (d *runData) shown() (nn.Snapshot, bool) {
 func (d *runData) following() bool {
 	i, ok := d.shownIndex()
 	return !ok || i == len(d.Snaps)-1
+}
+
+// timeCursor is the model's cursor for one run. It names the step of the
+// snapshot the user picked, not its position: the trainer replaces the
+// history on every publish and thins it when it is full (appendSnap), and
+// a step finds its snapshot again, or the nearest one kept.
+type timeCursor struct {
+	pinned bool  // false: follow the latest snapshot
+	step   int64 // the pinned snapshot's step
+}
+
+// position is the runData.Cursor c gives on snaps: 0 to follow, else one
+// more than the index of the snapshot nearest c's step (the earlier of
+// two as near).
+func (c timeCursor) position(snaps []nn.Snapshot) int {
+	if !c.pinned || len(snaps) == 0 {
+		return 0
+	}
+	i, _ := slices.BinarySearchFunc(snaps, c.step, func(s nn.Snapshot, step int64) int { return cmp.Compare(s.Step, step) })
+	switch {
+	case i == len(snaps):
+		i--
+	case i > 0 && snaps[i].Step != c.step && c.step-snaps[i-1].Step <= snaps[i].Step-c.step:
+		i--
+	}
+	return i + 1
+}
+
+// moved is c after a move on snaps: by delta snapshots (left and right;
+// a move onto the latest follows it again), or to the first (home) or the
+// latest (end, following). It reports whether the cursor changed.
+func (c timeCursor) moved(snaps []nn.Snapshot, delta int, home, end bool) (timeCursor, bool) {
+	n := len(snaps)
+	if n == 0 {
+		return c, false
+	}
+	var j int
+	switch {
+	case end:
+		return timeCursor{}, c.pinned
+	case home:
+		j = 0
+	default:
+		i := n - 1
+		if p := c.position(snaps); p > 0 {
+			i = p - 1
+		}
+		j = max(0, min(n-1, i+delta))
+		if j == i {
+			return c, false
+		}
+		if j == n-1 {
+			return timeCursor{}, true
+		}
+	}
+	nc := timeCursor{pinned: true, step: snaps[j].Step}
+	return nc, nc != c
 }

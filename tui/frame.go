@@ -69,6 +69,7 @@ func (m *Model) draw() {
 		m.frame = strings.Join(fixHeight(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, msg), w, h), "\n")
 		return
 	}
+	m.setCursors()
 	bodyH := h - 5
 	head := []string{m.header(w), m.configLine(w), m.statusLine(w)}
 	body := m.body(w, bodyH)

@@ -57,42 +57,69 @@ var histKinds = func() []string {
 
 func histOf(l nn.LayerStats, kind int) *nn.Histogram { return batch.Hist(kind).Get(l) }
 
-// renderHistograms shows each layer's histograms now beside those at step
-// 0 (Figs 4, 6, 7, 8). Every layer and both times share one count scale
-// per kind, so a distribution that narrows layer by layer shows as a
-// growing peak, as in the paper's figures. Wide terminals show all three
-// kinds; narrow ones the one chosen with h.
+// histShown is the index of the snapshot whose histograms stand for the
+// shown one: its own, else the nearest that kept them (the history keeps
+// histograms on at most maxHistSnaps snapshots), the earlier of two as
+// near; ok is false when none has them.
+func histShown(d runData, shown int) (int, bool) {
+	for dist := 0; dist < len(d.Snaps); dist++ {
+		for _, i := range []int{shown - dist, shown + dist} {
+			if i >= 0 && i < len(d.Snaps) && hasHist(d.Snaps[i]) {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// renderHistograms shows each layer's histograms at step 0 beside those at
+// the shown step (the time cursor; Figs 4, 6, 7, 8). Every layer and both
+// steps share one count scale per kind, so a distribution that narrows
+// layer by layer shows as a growing peak, as in the paper's figures. Wide
+// terminals show all three kinds, each under its title and a rule and
+// apart from the next by a vertical rule; narrow ones the one chosen with
+// h. The app records histograms at every snapshot.
 func renderHistograms(d runData, w, h, kind int, st Styles) string {
-	if len(d.Snaps) == 0 {
+	shown, ok := d.shownIndex()
+	if !ok {
 		return st.Dim.Render(waitingText(d))
 	}
-	first, last := d.Snaps[0], d.Snaps[len(d.Snaps)-1]
-	if len(first.Layers) == 0 || histOf(first.Layers[0], 0) == nil {
-		return st.Warn.Render("histograms are off for this scenario.") + "\n" +
-			st.Hint.Render("turn them on in the settings (c, then 'histograms') and press enter.")
+	ti, ok := histShown(d, shown)
+	fi, _ := histShown(d, 0)
+	if !ok {
+		return st.Dim.Render("no histograms recorded in this run yet: they come with the next snapshot.")
 	}
+	first, now := d.Snaps[fi], d.Snaps[ti]
 	kinds := []int{kind % len(histKinds)}
 	if w >= 150 {
 		kinds = []int{0, 1, 2}
 	}
-	const labelW = 4
-	kw := (w - labelW) / len(kinds)
+	const labelW, sep = 4, " ┃ "
+	kw := (w - labelW - len(kinds) + 1 - 2*(len(kinds)-1)) / len(kinds)
 	hw := max(4, (kw-3)/2)
-	depth := len(last.Layers)
-	rows := max(1, min(6, (h-3)/depth))
+	depth := min(len(first.Layers), len(now.Layers))
+	const chrome = 4 // title, rule, steps, hint
+	room := max(1, h-chrome)
+	rows := max(1, min(12, room/max(1, depth)))
 	bars := rows
 	if rows >= 3 {
-		bars = rows - 1
+		bars = rows - 1 // a blank row between layers
 	}
+	fits := min(depth, room/rows)
 	styles := []lipgloss.Style{st.Act, st.Grad, st.WGrad}
-	var head, sub strings.Builder
+	var head, rule, sub strings.Builder
 	head.WriteString(fit("", labelW))
+	rule.WriteString(fit("", labelW))
 	sub.WriteString(fit("", labelW))
 	cols := make([][2][][]float64, len(kinds)) // [kind][time][layer] columns
 	tops := make([]float64, len(kinds))
+	nowLabel := "step " + fmtCount(now.Step)
+	if ti != shown {
+		nowLabel += "*"
+	}
 	for k, kd := range kinds {
 		cols[k] = [2][][]float64{make([][]float64, depth), make([][]float64, depth)}
-		for t, snap := range []nn.Snapshot{first, last} {
+		for t, snap := range []nn.Snapshot{first, now} {
 			for l := range depth {
 				hg := histOf(snap.Layers[l], kd)
 				if hg == nil {
@@ -104,12 +131,24 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 				}
 			}
 		}
-		hg := histOf(first.Layers[0], kd)
-		head.WriteString(styles[kd].Bold(true).Render(fit(histKinds[kd]+"  ["+fmtSigned(hg.Lo)+", "+fmtSigned(hg.Hi)+")", kw)))
-		sub.WriteString(st.Label.Render(fit(fit("step 0", hw)+"   "+fmt.Sprintf("step %s", fmtCount(last.Step)), kw)))
+		if k > 0 {
+			for _, b := range []*strings.Builder{&head, &rule, &sub} {
+				b.WriteString(st.Dim.Render(sep))
+			}
+		}
+		title := histKinds[kd]
+		if hg := histOf(first.Layers[0], kd); hg != nil {
+			title += "  [" + fmtSigned(hg.Lo) + ", " + fmtSigned(hg.Hi) + ")"
+		}
+		if len(kinds) == 1 {
+			title = fmt.Sprintf("%d/%d ", kd+1, len(histKinds)) + title
+		}
+		head.WriteString(styles[kd].Bold(true).Render(fit(title, kw)))
+		rule.WriteString(st.Dim.Render(strings.Repeat("─", kw)))
+		sub.WriteString(st.Label.Render(fit(fit("step "+fmtCount(first.Step), hw)+" │ "+nowLabel, kw)))
 	}
-	lines := []string{head.String(), sub.String()}
-	for l := range depth {
+	lines := []string{head.String(), rule.String(), sub.String()}
+	for l := range fits {
 		block := layerBlock(rows, l, labelW, st)
 		for k, kd := range kinds {
 			var b0, b1 []string
@@ -118,6 +157,9 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 				b1 = histBars(cols[k][1][l], bars, tops[k], styles[kd])
 			}
 			for r := range rows {
+				if k > 0 {
+					block[r].WriteString(st.Dim.Render(sep))
+				}
 				cell := ""
 				if r < bars && b0 != nil {
 					cell = b0[r] + " │ " + b1[r]
@@ -131,9 +173,15 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 			lines = append(lines, block[r].String())
 		}
 	}
-	hint := "grey: step 0 · colour: now · one count scale per kind for all layers and both times"
+	hint := "grey: step 0 · colour: shown step · one count scale per kind for all layers and both steps"
 	if len(kinds) == 1 {
-		hint += " · h: next kind (a wider terminal shows all three)"
+		hint = "h: next kind (150 columns show all three) · " + hint
+	}
+	if ti != shown {
+		hint = fmt.Sprintf("* step %s kept no histograms: the nearest that did, step %s, is shown · ", fmtCount(d.Snaps[shown].Step), fmtCount(now.Step)) + hint
+	}
+	if fits < depth {
+		hint = fmt.Sprintf("L%d-L%d need %d more rows: enlarge the terminal · ", fits+1, depth, (depth-fits)*rows) + hint
 	}
 	lines = append(lines, st.Hint.Render(fit(hint, w)))
 	return strings.Join(lines, "\n")

@@ -9,6 +9,10 @@ type KeyMap struct {
 	Settings, Scenarios key.Binding
 	EditA, EditB        key.Binding
 	Export, Help, Quit  key.Binding
+	// The time cursor (cursor.go): which recorded snapshot every view
+	// draws. Back and Forward move one snapshot; First goes to step 0,
+	// Latest back to following the run.
+	Back, Forward, First, Latest key.Binding
 }
 
 // DefaultKeyMap returns the app's keys.
@@ -27,10 +31,25 @@ func DefaultKeyMap() KeyMap {
 		Export:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Back:      key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "earlier snapshot")),
+		Forward:   key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "later snapshot")),
+		First:     key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first snapshot (step 0)")),
+		Latest:    key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "latest snapshot, follow the run")),
 	}
 }
 
 // ShortHelp is the one-line hint under every view.
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Help, k.Quit, k.Train, k.Step, k.Reset, k.Views, k.Settings, k.Scenarios, k.Export}
+}
+
+// timeHelp is the cursor's keys for the help, two to a line.
+func (k KeyMap) timeHelp() []key.Binding {
+	pair := func(a, b key.Binding, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(append(a.Keys(), b.Keys()...)...), key.WithHelp(a.Help().Key+"/"+b.Help().Key, desc))
+	}
+	return []key.Binding{
+		pair(k.Back, k.Forward, "earlier / later snapshot"),
+		pair(k.First, k.Latest, "step 0 / latest (follows)"),
+	}
 }

@@ -89,7 +89,8 @@ type Model struct {
 	quitting bool           // a quit key was pressed
 	running  sync.WaitGroup // every trainer goroutine, replaced ones too
 
-	data [numRuns]runData
+	data    [numRuns]runData
+	cursors [numRuns]timeCursor // each run's time cursor; draw sets data[run].Cursor from it
 
 	presets []scenarios.Scenario // the built-in scenarios the picker offers
 
@@ -190,6 +191,7 @@ func (m *Model) restart(run int, sc scenarios.Scenario) {
 	}
 	m.mu.Unlock()
 	m.data[run] = runData{Scenario: sc, State: stateBuilding}
+	m.cursors[run] = timeCursor{}
 }
 
 // stopAll asks every run to stop without waiting (Close waits).
@@ -300,7 +302,11 @@ func (m *Model) pull() bool {
 		if t == nil {
 			continue
 		}
-		if m.view == viewTheory && run == runMain {
+		// Theory re-measures the state it shows when that is the latest:
+		// while training, every jacobianEvery; paused or done, once for
+		// the state the run stopped at (trainer.measureStopped). A past
+		// snapshot's weights are gone: Theory shows what it recorded.
+		if m.view == viewTheory && run == runMain && m.following(run) {
 			t.requestJacobian()
 		}
 		d := t.read()
@@ -310,6 +316,20 @@ func (m *Model) pull() bool {
 		}
 	}
 	return changed
+}
+
+// following reports whether run's views show its latest snapshot.
+func (m *Model) following(run int) bool {
+	d := m.data[run]
+	d.Cursor = m.cursors[run].position(d.Snaps)
+	return d.following()
+}
+
+// setCursors hands each run's time cursor to the data the views draw.
+func (m *Model) setCursors() {
+	for run := range numRuns {
+		m.data[run].Cursor = m.cursors[run].position(m.data[run].Snaps)
+	}
 }
 
 func (m *Model) say(bad bool, format string, args ...any) {

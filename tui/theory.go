@@ -11,76 +11,157 @@ import (
 )
 
 // theoryView sets the main run's measurements beside the predictions. The
-// app asks the main run's trainer for Jacobians while it is shown.
+// app asks the main run's trainer for Jacobians while it is shown and
+// follows the run (Model.pull).
 type theoryView struct{}
 
 func (theoryView) View(runs *[numRuns]runData, w, h int, st Styles) string {
 	return renderTheory(runs[runMain], w, h, st)
 }
 
-// renderTheory sets the linear-regime predictions (PAPER.md) beside the
-// measurements at initialization and now, and the Jacobians' mean
-// singular values.
-func renderTheory(d runData, w, h int, st Styles) string {
-	if len(d.Snaps) == 0 {
-		return st.Dim.Render(waitingText(d))
-	}
-	first, last := d.Snaps[0], d.Snaps[len(d.Snaps)-1]
-	// The latest snapshot with a Jacobian (the UI asks for one while this
-	// view is open).
-	jac := first
-	for i := len(d.Snaps) - 1; i > 0; i-- {
-		if ls := d.Snaps[i].Layers; len(ls) > 1 && !math.IsNaN(ls[0].JacSVMean) {
-			jac = d.Snaps[i]
-			break
+// theoryJacobian is the snapshot whose Jacobians the view shows for the
+// shown one, i its index: the shown snapshot's own when it has them, else
+// the latest recorded before it (weights are kept only for the latest
+// state, so a past snapshot cannot be measured again); ok is false when
+// none after step 0 has them.
+func theoryJacobian(d runData, shown int) (i int, ok bool) {
+	for i = shown; i > 0; i-- {
+		if hasJacobian(d.Snaps[i]) {
+			return i, true
 		}
 	}
-	nowLabel := "step " + fmtCount(last.Step)
+	return 0, false
+}
+
+// theoryStatus is the view's first line: the step shown, and where its
+// Jacobians come from or that they are being measured.
+func theoryStatus(d runData, shown, jac int, jacOK bool) string {
+	s := d.Snaps[shown]
+	at := fmtCount(s.Step)
+	switch {
+	case !d.following():
+		if jacOK && jac == shown {
+			return "showing step " + at + " (end: the latest); σ̄ was measured at this step"
+		}
+		if jacOK {
+			return "showing step " + at + " (end: the latest); no Jacobian was recorded at this step, σ̄ is step " +
+				fmtCount(d.Snaps[jac].Step) + "'s (weights are kept only for the latest state)"
+		}
+		return "showing step " + at + " (end: the latest); no Jacobian was recorded at this step or before it after step 0"
+	case d.Measuring:
+		return "⟳ measuring the Jacobian at step " + fmtCount(d.Step) + "…"
+	case jacOK && jac == shown && d.State != stateRunning:
+		return "step " + at + ", " + d.State.String() + ": σ̄ measured at this step"
+	case d.State == stateRunning && jacOK:
+		return "step " + at + ", training: σ̄ is measured every few seconds while this view is open (latest: step " +
+			fmtCount(d.Snaps[jac].Step) + ")"
+	case d.State == stateRunning:
+		return "step " + at + ", training: σ̄ is measured every few seconds while this view is open"
+	}
+	return "step " + at + ": σ̄ is measured when the run pauses or ends while this view is open"
+}
+
+// renderTheory sets the linear-regime predictions (PAPER.md) beside the
+// measurements at initialization and at the shown step (the time cursor),
+// and the Jacobians' mean singular values. A column whose step is step 0
+// is not repeated: at step 0 there is one set of measurements.
+func renderTheory(d runData, w, h int, st Styles) string {
+	shown, ok := d.shownIndex()
+	if !ok {
+		return st.Dim.Render(waitingText(d))
+	}
+	first, now := d.Snaps[0], d.Snaps[shown]
+	jacI, jacOK := theoryJacobian(d, shown)
+	jac := d.Snaps[jacI]
 	cw := max(9, min(16, (w-6)/8))
 	cell := func(s string, style lipgloss.Style) string {
 		return style.Render(fmt.Sprintf(" %*s", cw-1, truncate(s, cw-1)))
 	}
-	lines := []string{st.Hint.Render(fit(fmt.Sprintf("now = step %s; Jacobians are measured at step 0 and, while this view is open, every few seconds (latest: step %s)",
-		fmtCount(last.Step), fmtCount(jac.Step)), w))}
-	groupW := cw * 3
-	lines = append(lines, fit("", 6)+st.Act.Bold(true).Render(fit(" Var[z] activations", groupW))+
-		st.Grad.Bold(true).Render(fit(" Var[∂C/∂s] back-prop", groupW))+
-		st.Std.Bold(true).Render(fit(" Jacobian σ̄", cw*2)))
-	jacLabel := "step " + fmtCount(jac.Step)
-	if cw < 12 {
-		nowLabel, jacLabel = "now", "latest"
+	label := func(step int64) string {
+		if cw < 12 && step != 0 {
+			if step == now.Step {
+				return "shown"
+			}
+			return "earlier"
+		}
+		return "step " + fmtCount(step)
 	}
-	head := fit("layer", 6) + cell("predicted", st.Theory) + cell("step 0", st.Label) + cell(nowLabel, st.Label) +
-		cell("predicted", st.Theory) + cell("step 0", st.Label) + cell(nowLabel, st.Label) +
-		cell("step 0", st.Label) + cell(jacLabel, st.Label)
+	pred := "predicted"
+	if cw < 10 {
+		pred = "theory"
+	}
+	withNow := shown > 0
+	withJac := jacOK && jac.Step != 0
+	lines := []string{st.Hint.Render(fit(theoryStatus(d, shown, jacI, jacOK), w))}
+	nv := 2
+	if withNow {
+		nv = 3
+	}
+	nj := 1
+	if withJac {
+		nj = 2
+	}
+	lines = append(lines, fit("", 6)+st.Act.Bold(true).Render(fit(" Var[z] activations", cw*nv))+
+		st.Grad.Bold(true).Render(fit(" Var[∂C/∂s] back-prop", cw*nv))+
+		st.Std.Bold(true).Render(fit(" Jacobian σ̄", cw*nj)))
+	head := fit("layer", 6)
+	for range 2 {
+		head += cell(pred, st.Theory) + cell("step 0", st.Label)
+		if withNow {
+			head += cell(label(now.Step), st.Label)
+		}
+	}
+	head += cell("step 0", st.Label)
+	if withJac {
+		head += cell(label(jac.Step), st.Label)
+	}
 	lines = append(lines, head)
 	for l, f := range first.Layers {
-		n := last.Layers[l]
-		lines = append(lines, st.Value.Render(fit(fmt.Sprintf("L%d", l+1), 6))+
-			cell(fmtNum(f.TheoryActVar), st.Theory)+cell(fmtNum(f.ActStd*f.ActStd), st.Value)+cell(fmtNum(n.ActStd*n.ActStd), st.Value)+
-			cell(fmtNum(f.TheoryGradVar), st.Theory)+cell(fmtNum(f.GradVar), st.Value)+cell(fmtNum(n.GradVar), st.Value)+
-			cell(fmtNum(f.JacSVMean), st.Value)+cell(fmtNum(jac.Layers[l].JacSVMean), st.Value))
+		if l >= len(now.Layers) {
+			break
+		}
+		n := now.Layers[l]
+		row := st.Value.Render(fit(fmt.Sprintf("L%d", l+1), 6)) + cell(fmtNum(f.TheoryActVar), st.Theory) + cell(fmtNum(f.ActStd*f.ActStd), st.Value)
+		if withNow {
+			row += cell(fmtNum(n.ActStd*n.ActStd), st.Value)
+		}
+		row += cell(fmtNum(f.TheoryGradVar), st.Theory) + cell(fmtNum(f.GradVar), st.Value)
+		if withNow {
+			row += cell(fmtNum(n.GradVar), st.Value)
+		}
+		row += cell(fmtNum(f.JacSVMean), st.Value)
+		if withJac && l < len(jac.Layers) {
+			row += cell(fmtNum(jac.Layers[l].JacSVMean), st.Value)
+		}
+		lines = append(lines, row)
 	}
-	lines = append(lines, "")
-	room := h - len(lines) - 4
-	if room >= 4 {
-		lines = append(lines, profile(first, w, min(room, 2*len(first.Layers)+2), st)...)
+	// The dot plot shows every layer the table shows, or says it needs
+	// more rows; the notes take what is left.
+	depth := len(first.Layers)
+	if room := h - len(lines) - 1; room >= depth+2 {
 		lines = append(lines, "")
+		lines = append(lines, profile(first, w, st)...)
+	} else if room >= 2 {
+		lines = append(lines, "", st.Dim.Render(fit(fmt.Sprintf("(the dot plot of log10 variances needs %d more rows: enlarge the terminal)", depth+2-room), w)))
 	}
 	notes := []string{
 		"Predicted (linear regime, f'(0)=1): Var[z^l] = Var[x] ∏_{j≤l} n_in Var[W^j];  Var[∂C/∂s^l] = Var[∂C/∂s^out] ∏_{j>l} n_out Var[W^j].",
 		"Normalized init, Var[W] = 2/(n_in+n_out), keeps both near constant across layers; standard init, n Var[W] = 1/3, shrinks them.",
 		"Paper (tanh): mean Jacobian singular value ≈ 0.5 with standard init, ≈ 0.8 with normalized. σ̄ of the top layer is not defined (—).",
 	}
-	for _, n := range notes {
-		lines = append(lines, st.Hint.Render(fit(n, w)))
+	if room := h - len(lines) - 1; room > 0 {
+		lines = append(lines, "")
+		for _, n := range notes[:min(room, len(notes))] {
+			lines = append(lines, st.Hint.Render(fit(n, w)))
+		}
 	}
 	return strings.Join(lines, "\n")
 }
 
-// profile plots log10 variances against the layer at step 0: predicted
-// (○) and measured (●), activations left, back-propagated gradients right.
-func profile(first nn.Snapshot, w, h int, st Styles) []string {
+// profile plots log10 variances against the layer at step 0, one row per
+// layer: predicted (○) and measured (●), activations left, back-propagated
+// gradients right.
+func profile(first nn.Snapshot, w int, st Styles) []string {
 	depth := len(first.Layers)
 	pw := (w - 8) / 2
 	var pa, ma, pg, mg []float64
@@ -116,7 +197,7 @@ func profile(first nn.Snapshot, w, h int, st Styles) []string {
 		fit("", 6) + st.Dim.Render(fit(fmt.Sprintf("Var[z]  1e%d", int(alo)), pw-8)+fmt.Sprintf("1e%d  ", int(ahi))) +
 			st.Dim.Render(fit(fmt.Sprintf("Var[∂C/∂s]  1e%d", int(glo)), pw-8)+fmt.Sprintf("1e%d", int(ghi))),
 	}
-	for l := range min(depth, h-2) {
+	for l := range depth {
 		lines = append(lines, st.Value.Render(fit(fmt.Sprintf("L%d", l+1), 6))+
 			fit(strip(pa, ma, alo, ahi, st.Act, l), pw)+fit(strip(pg, mg, glo, ghi, st.Grad, l), pw))
 	}

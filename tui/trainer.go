@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,11 +44,25 @@ type runData struct {
 	Snaps        []nn.Snapshot
 	Version      uint64 // grows with every change
 	Cursor       int    // the time cursor (cursor.go): 0 follows the latest snapshot
+	// Measuring is set while a Jacobian asked for is not yet in Snaps:
+	// the engine measures it at the next snapshot (training), or the
+	// trainer is measuring the state it stopped at (paused or done).
+	Measuring bool
 }
 
 // maxSnaps bounds the history: when it fills, every other snapshot after
 // the first is dropped, so long runs keep an even, coarser record.
 const maxSnaps = 2048
+
+// maxHistSnaps bounds the snapshots that keep the histograms the app
+// records whatever the scenario says (a scenario that asks for them keeps
+// them at every snapshot, as before). They are most of a snapshot's size
+// (3 x 50 bins of 8 bytes a layer, ~1.4 KB against ~0.1 KB for the rest),
+// so 2048 snapshots of a 20-layer network would hold 57 MB of them. When
+// more than this many have them, every other one after the first loses
+// them: the history keeps an even, coarser record of histograms (at most
+// 256 x 20 layers x 1.4 KB = 7 MB a run) beside the full one of the rest.
+const maxHistSnaps = 256
 
 // chunk is how long the trainer works between looks at its controls and
 // (with a pool) between acquiring and releasing a training slot.
@@ -108,6 +123,7 @@ type trainer struct {
 
 	wantJac chan struct{} // non-blocking: ask for a Jacobian at the next snapshot
 	lastJac time.Time     // when one was last asked of the engine (trainer goroutine only)
+	hist    bool          // the scenario's own hist setting (the app records histograms whatever it says)
 
 	mu      sync.Mutex
 	began   bool     // it started building (then it is the one to wait for)
@@ -227,8 +243,30 @@ func (t *trainer) read() runData {
 // exportData returns what Export writes: the run record, snapshots and summary.
 func (t *trainer) exportData() (batch.RunRecord, []nn.Snapshot, scenarios.Summary, bool) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.record, t.data.Snaps, t.summary, t.data.State != stateBuilding && t.data.State != stateFailed
+	rec, snaps, sum := t.record, t.data.Snaps, t.summary
+	ok := t.data.State != stateBuilding && t.data.State != stateFailed
+	t.mu.Unlock()
+	if !rec.Hist {
+		// The app's own histograms are not the scenario's output.
+		snaps = withoutHist(snaps)
+	}
+	return rec, snaps, sum, ok
+}
+
+// withoutHist is snaps without histograms, in new slices where it had any.
+func withoutHist(snaps []nn.Snapshot) []nn.Snapshot {
+	if countHist(snaps) == 0 {
+		return snaps
+	}
+	out := make([]nn.Snapshot, len(snaps))
+	for i, s := range snaps {
+		out[i] = s
+		out[i].Layers = slices.Clone(s.Layers)
+		for l := range out[i].Layers {
+			out[i].Layers[l].ActHist, out[i].Layers[l].GradHist, out[i].Layers[l].WGradHist = nil, nil, nil
+		}
+	}
+	return out
 }
 
 func (t *trainer) update(f func(d *runData)) {
@@ -270,6 +308,11 @@ func (t *trainer) loop(ctx context.Context) {
 func (t *trainer) run(ctx context.Context) {
 	sc := t.read().Scenario
 	fault("build")
+	// The app records histograms at every snapshot whatever the scenario
+	// says, so the Histograms view always has them (the memory budget
+	// counts their buffers; maxHistSnaps bounds the history's). The
+	// published scenario keeps its own setting (publish).
+	t.hist, sc.Hist = sc.Hist, true
 	// NewRunner and the engine return as soon as ctx ends (a reset), and
 	// the network goes with r when run returns.
 	r, err := scenarios.NewRunner(ctx, sc)
@@ -312,6 +355,11 @@ func (t *trainer) run(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case m = <-t.ctl:
+			case <-t.wantJac:
+				if !t.measureStopped(ctx, e) {
+					return
+				}
+				continue
 			}
 		}
 		switch m.op {
@@ -373,9 +421,61 @@ func (t *trainer) takeJacobian(e *scenarios.Engine) {
 		if time.Since(t.lastJac) >= jacobianEvery {
 			e.MeasureJacobian()
 			t.lastJac = time.Now()
+			t.update(func(d *runData) { d.Measuring = true })
 		}
 	default:
 	}
+}
+
+// measureStopped answers a request for the Jacobian while the run is
+// paused or done, when the state shown last is the one to inspect: it
+// measures the network as it stands, unless the latest snapshot already
+// has its Jacobian. A run paused between snapshots gets a snapshot at its
+// step (as a step does); one paused at a snapshot gets that snapshot
+// measured again with the Jacobian. It reports false when the run ended.
+func (t *trainer) measureStopped(ctx context.Context, e *scenarios.Engine) bool {
+	step := e.Runner().StepCount()
+	d := t.read()
+	n := len(d.Snaps)
+	if d.State == stateDiverged || n > 0 && d.Snaps[n-1].Step == step && hasJacobian(d.Snaps[n-1]) {
+		// A diverged network's Jacobian is not a number; its last
+		// snapshot says what there is to say.
+		return true
+	}
+	t.update(func(d *runData) { d.Measuring = true })
+	defer t.update(func(d *runData) { d.Measuring = false })
+	if n == 0 || d.Snaps[n-1].Step != step {
+		e.MeasureJacobian()
+		return t.ok(ctx, e.Snapshot(ctx))
+	}
+	fault("jacobian")
+	snap, err := e.Runner().Snapshot(ctx, true)
+	if !t.ok(ctx, err) {
+		return false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.data.Snaps = replaceLast(t.data.Snaps, snap)
+	return true
+}
+
+// hasJacobian reports whether s holds a measured Jacobian (the top layer's
+// is never defined, so a network of one hidden layer has none to show).
+func hasJacobian(s nn.Snapshot) bool {
+	return len(s.Layers) > 1 && !math.IsNaN(s.Layers[0].JacSVMean)
+}
+
+// replaceLast returns snaps with its last snapshot replaced by s measured
+// again at the same step, keeping the training loss only the first could
+// know (the mean since the previous snapshot). It builds a new slice:
+// readers may hold the old one.
+func replaceLast(snaps []nn.Snapshot, s nn.Snapshot) []nn.Snapshot {
+	n := len(snaps)
+	out := make([]nn.Snapshot, n, max(n, cap(snaps)))
+	copy(out, snaps)
+	s.TrainLoss = snaps[n-1].TrainLoss
+	out[n-1] = s
+	return out
 }
 
 // publish shows the engine's progress to the UI, and keeps its summary
@@ -389,6 +489,7 @@ func (t *trainer) publish(e *scenarios.Engine, state runState) {
 	}
 	rate := sum.ExamplesPerSecond()
 	sc := e.Runner().Scenario
+	sc.Hist = t.hist
 	t.update(func(d *runData) {
 		d.State, d.Step, d.Examples, d.Rate, d.DivergedStep = state, sum.Steps, sum.Examples, rate, sum.DivergedStep
 		d.Scenario = sc
@@ -402,6 +503,7 @@ func (t *trainer) publish(e *scenarios.Engine, state runState) {
 // Start keeps the run line.
 func (t *trainer) Start(r *scenarios.Runner) error {
 	rec := batch.NewRunRecord(r)
+	rec.Hist = t.hist // the export is the --batch output of the scenario as set
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.record = rec
@@ -413,6 +515,16 @@ func (t *trainer) Snapshot(s nn.Snapshot) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.data.Snaps = appendSnap(t.data.Snaps, s)
+	if !t.hist && hasHist(s) && countHist(t.data.Snaps) > maxHistSnaps {
+		// Histograms the scenario did not ask for (the app's own) are
+		// kept on at most maxHistSnaps snapshots; a scenario that asks
+		// for them keeps them all, as --batch writes them.
+		t.data.Snaps = thinHist(t.data.Snaps)
+	}
+	if hasJacobian(s) {
+		t.data.Measuring = false
+	}
+	t.data.Version++
 	return nil
 }
 
@@ -425,15 +537,56 @@ func (t *trainer) Summary(s scenarios.Summary) error {
 }
 
 // appendSnap appends s, thinning the history when it is full. Thinning
-// builds a new slice: readers may hold the old one.
+// builds a new slice: readers may hold the old one. The views'
+// time cursor names a step, not a position, so it stays on its snapshot,
+// or the nearest kept, whatever is dropped (Model.cursorOf).
 func appendSnap(snaps []nn.Snapshot, s nn.Snapshot) []nn.Snapshot {
-	if len(snaps) < maxSnaps {
-		return append(snaps, s)
+	if len(snaps) >= maxSnaps {
+		thin := make([]nn.Snapshot, 0, maxSnaps)
+		thin = append(thin, snaps[0])
+		for i := 2; i < len(snaps); i += 2 {
+			thin = append(thin, snaps[i])
+		}
+		snaps = thin
 	}
-	thin := make([]nn.Snapshot, 0, maxSnaps)
-	thin = append(thin, snaps[0])
-	for i := 2; i < len(snaps); i += 2 {
-		thin = append(thin, snaps[i])
+	return append(snaps, s)
+}
+
+// hasHist reports whether s holds histograms.
+func hasHist(s nn.Snapshot) bool {
+	return len(s.Layers) > 0 && s.Layers[0].ActHist != nil
+}
+
+func countHist(snaps []nn.Snapshot) int {
+	n := 0
+	for _, s := range snaps {
+		if hasHist(s) {
+			n++
+		}
 	}
-	return append(thin, s)
+	return n
+}
+
+// thinHist drops the histograms of every other snapshot holding them
+// after the first (the latest keeps its own), in a new slice whose
+// changed snapshots have new Layers.
+func thinHist(snaps []nn.Snapshot) []nn.Snapshot {
+	out := make([]nn.Snapshot, len(snaps), cap(snaps))
+	copy(out, snaps)
+	k := 0
+	for i := range out[:len(out)-1] {
+		if !hasHist(out[i]) {
+			continue
+		}
+		if k%2 == 1 {
+			ls := make([]nn.LayerStats, len(out[i].Layers))
+			copy(ls, out[i].Layers)
+			for l := range ls {
+				ls[l].ActHist, ls[l].GradHist, ls[l].WGradHist = nil, nil, nil
+			}
+			out[i].Layers = ls
+		}
+		k++
+	}
+	return out
 }

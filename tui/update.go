@@ -62,6 +62,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.overlay = newScenarioPicker(m.presets, m.data[runMain].Scenario.Name, m.opt.Limits)
 	case key.Matches(msg, k.Export):
 		return m.export()
+	case key.Matches(msg, k.Back):
+		m.moveCursor(-1, false, false)
+	case key.Matches(msg, k.Forward):
+		m.moveCursor(1, false, false)
+	case key.Matches(msg, k.First):
+		m.moveCursor(0, true, false)
+	case key.Matches(msg, k.Latest):
+		m.moveCursor(0, false, true)
 	default:
 		m.viewKey(msg)
 	}
@@ -77,6 +85,26 @@ func (m *Model) viewKey(msg tea.KeyMsg) {
 				m.views[i] = nv
 				return
 			}
+		}
+	}
+}
+
+// moveCursor moves the time cursor of the runs the view shows (see
+// timeCursor.moved). Compare's two runs move together: B goes to A's
+// step, or the nearest it recorded.
+func (m *Model) moveCursor(delta int, home, end bool) {
+	runs := m.activeRuns()
+	lead := runs[0]
+	c, changed := m.cursors[lead].moved(m.data[lead].Snaps, delta, home, end)
+	for _, run := range runs {
+		m.cursors[run] = c
+	}
+	if !changed && len(m.data[lead].Snaps) > 0 {
+		switch {
+		case delta < 0 || home:
+			m.say(false, "the first snapshot (step 0) is shown")
+		default:
+			m.say(false, "the latest snapshot is shown: the views follow the run")
 		}
 	}
 }
@@ -251,7 +279,7 @@ func (m *Model) helpGroups() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Train, k.Step, k.Reset, k.Export, k.Quit},
 		append(views, k.Help),
-		{k.Settings, k.Scenarios, k.EditA, k.EditB},
+		append([]key.Binding{k.Settings, k.Scenarios, k.EditA, k.EditB}, k.timeHelp()...),
 		defaultSettingsKeys().FullHelp(),
 	}
 }
