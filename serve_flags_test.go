@@ -25,6 +25,8 @@ func TestBadServeFlags(t *testing.T) {
 		{[]string{"--serve", "--cap-steps", "0"}, "--cap-steps 0 out of range"},
 		{[]string{"--serve", "--cap-steps", "9223372036854775807"}, "--cap-steps 9223372036854775807 out of range"},
 		{[]string{"--serve", "--workers", "0"}, "--workers 0 out of range (1..64)"},
+		{[]string{"--serve", "--workers", "65"}, "--workers 65 out of range (1..64)"},
+		{[]string{"--serve", "--threads", "65"}, "threads 65 out of range (0..64)"},
 		{[]string{"--serve", "--host-key", ""}, "--host-key is empty"},
 		{[]string{"--serve", "--listen", "localhost"}, `--listen "localhost": missing port in address`},
 		{[]string{"--serve", "--listen", "127.0.0.1:65536"}, `port "65536" is not a number in 0..65535`},

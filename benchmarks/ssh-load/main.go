@@ -13,6 +13,18 @@
 // server's default caps allow, so it measures memory per session at the caps:
 //
 //	go run ./benchmarks/ssh-load -sessions 8 -duration 20s -width 512 -depth 10
+//
+// Fairness: each session's training steps, its share of the server's CPU
+// time (the CPU split in proportion to its steps: every session trains the
+// same network, so a step costs each the same), its time holding a
+// training slot, and its frames per second, each as min, median and max;
+// with the server's CPU time per thousand steps and its peak OS threads.
+// -threads sets each session's compute threads (0: the server's cap,
+// cores/workers); -compare runs the load twice in one command, first with
+// every session's products on every core (-threads = the CPUs, as before
+// the cap) and then with the cap, and prints the two side by side:
+//
+//	go run ./benchmarks/ssh-load -sessions 8 -duration 20s -workers 2 -width 256 -depth 3 -compare
 package main
 
 import (
@@ -35,11 +47,14 @@ import (
 	"syscall"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	charmlog "github.com/charmbracelet/log"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
+	"initscope/scenarios"
 	"initscope/scenarios/preset"
+	"initscope/tui"
 	"initscope/tui/serve"
 )
 
@@ -53,30 +68,62 @@ func main() {
 	verbose := flag.Bool("v", false, "show the server's log")
 	width := flag.Int("width", 0, "every session's network width, at most the cap 512 (0: the starting scenario's)")
 	depth := flag.Int("depth", 0, "every session's network depth, at most the cap 10 (0: the starting scenario's)")
+	threads := flag.Int("threads", 0, "every session's compute threads (0: the server's cap, cores/workers)")
+	compare := flag.Bool("compare", false, "run twice, uncapped (-threads = the CPUs) then capped, and print both side by side")
 	flag.Parse()
 	if *sessions < 1 || *sessions > 200 || *duration < time.Second || *duration > 5*time.Minute ||
-		*width < 0 || *width > 512 || *depth < 0 || *depth > 10 {
-		log.Print("-sessions must be 1..200, -duration 1s..5m, -width 0..512 and -depth 0..10")
+		*width < 0 || *width > 512 || *depth < 0 || *depth > 10 || *workers < 1 || *workers > 64 ||
+		*threads < 0 || *threads > scenarios.MaxThreads {
+		log.Printf("-sessions must be 1..200, -duration 1s..5m, -width 0..512, -depth 0..10, -workers 1..64 and -threads 0..%d", scenarios.MaxThreads)
 		os.Exit(2)
 	}
-	shape := network{*width, *depth}
+	load := load{sessions: *sessions, workers: *workers, threads: *threads, shape: network{*width, *depth}, verbose: *verbose}
 	if *child {
-		if err := runServer(*sessions, *workers, shape, *verbose); err != nil {
+		if err := runServer(load); err != nil {
 			log.Fatal(err)
 		}
 		return
 	}
-	if err := run(*sessions, *duration, *workers, shape, *verbose); err != nil {
+	if !*compare {
+		res, err := run(load, *duration)
+		if err != nil {
+			log.Fatal(err)
+		}
+		res.report(os.Stdout)
+		return
+	}
+	uncapped := load
+	uncapped.threads = numCPU()
+	before, err := run(uncapped, *duration)
+	if err != nil {
 		log.Fatal(err)
 	}
+	load.threads = 0
+	after, err := run(load, *duration)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println()
+	sideBySide(os.Stdout, before, after)
+}
+
+// load is one load run's server and visitors.
+type load struct {
+	sessions, workers int
+	threads           int // each session's compute threads; 0: the server's cap
+	shape             network
+	verbose           bool
 }
 
 // network is the shape every session builds; a zero field keeps the
 // starting scenario's.
 type network struct{ width, depth int }
 
-// runServer serves on a loopback port until stdin closes or SIGTERM.
-func runServer(sessions, workers int, shape network, verbose bool) error {
+// runServer serves on a loopback port until stdin closes or SIGTERM. It
+// prints the address first and, as each session ends, a SESSION line with
+// the seconds it held a training slot.
+func runServer(l load) error {
+	sessions, workers, shape, verbose := l.sessions, l.workers, l.shape, l.verbose
 	dir, err := os.MkdirTemp("", "ssh-load")
 	if err != nil {
 		return err
@@ -99,7 +146,19 @@ func runServer(sessions, workers int, shape network, verbose bool) error {
 	if verbose {
 		logs = os.Stderr
 	}
-	srv, err := serve.New(serve.Config{Options: opt, Scenario: sc, Logger: charmlog.New(logs)})
+	var out sync.Mutex // SESSION lines from the sessions' ends
+	app := func(opt tui.Options) (tea.Model, func()) {
+		pool := &meteredPool{Pool: opt.Pool}
+		opt.Pool = pool
+		m := tui.New(opt)
+		return m, func() {
+			m.Close()
+			out.Lock()
+			fmt.Printf("SESSION %.3f\n", pool.held().Seconds())
+			out.Unlock()
+		}
+	}
+	srv, err := serve.New(serve.Config{Options: opt, Scenario: sc, Logger: charmlog.New(logs), App: app, Threads: l.threads})
 	if err != nil {
 		return err
 	}
@@ -114,6 +173,44 @@ func runServer(sessions, workers int, shape network, verbose bool) error {
 	}()
 	fmt.Println("ADDR", srv.Addr())
 	return srv.Serve(ctx)
+}
+
+// meteredPool is a session's view of the server's pool that adds up the
+// time the session holds slots (a session with a second run may hold two).
+type meteredPool struct {
+	tui.Pool
+	mu      sync.Mutex
+	holding int
+	last    time.Time
+	total   time.Duration
+}
+
+func (p *meteredPool) Acquire(ctx context.Context) error {
+	if err := p.Pool.Acquire(ctx); err != nil {
+		return err
+	}
+	p.change(1)
+	return nil
+}
+
+func (p *meteredPool) Release() {
+	p.change(-1)
+	p.Pool.Release()
+}
+
+func (p *meteredPool) change(d int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	p.total += time.Duration(p.holding) * now.Sub(p.last)
+	p.last, p.holding = now, p.holding+d
+}
+
+func (p *meteredPool) held() time.Duration {
+	p.change(0)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.total
 }
 
 // Screen text that tells the views apart: key 1 shows Layers, key 4 Learning.
@@ -171,28 +268,53 @@ func (c *client) press(w io.Writer, key string) error {
 	return err
 }
 
-func run(n int, dur time.Duration, workers int, shape network, verbose bool) error {
+func run(l load, dur time.Duration) (*result, error) {
+	n, workers, shape := l.sessions, l.workers, l.shape
 	self, err := os.Executable()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cmd := exec.Command(self, "-child", "-sessions", strconv.Itoa(n), "-workers", strconv.Itoa(workers),
-		"-width", strconv.Itoa(shape.width), "-depth", strconv.Itoa(shape.depth), "-v="+strconv.FormatBool(verbose))
+		"-threads", strconv.Itoa(l.threads),
+		"-width", strconv.Itoa(shape.width), "-depth", strconv.Itoa(shape.depth), "-v="+strconv.FormatBool(l.verbose))
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		return err
+		return nil, err
 	}
 	defer stdin.Close()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
+	lines := bufio.NewReader(stdout)
+	line, err := lines.ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "ADDR ") {
-		return fmt.Errorf("server did not start: %q %v", line, err)
+		return nil, fmt.Errorf("server did not start: %q %v", line, err)
 	}
 	addr := strings.TrimSpace(strings.TrimPrefix(line, "ADDR "))
-	fmt.Printf("server pid %d on %s; %d sessions training for %v, %d workers, %d CPUs\n",
-		cmd.Process.Pid, addr, n, dur, workers, numCPU())
+	threads := "the server's cap"
+	if l.threads > 0 {
+		threads = strconv.Itoa(l.threads)
+	}
+	fmt.Printf("server pid %d on %s; %d sessions training for %v, %d workers, threads per session: %s, %d CPUs\n",
+		cmd.Process.Pid, addr, n, dur, workers, threads, numCPU())
+	// The SESSION lines, until the server exits.
+	slotsDone := make(chan []float64, 1)
+	go func() {
+		var slots []float64
+		for {
+			line, err := lines.ReadString('\n')
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "SESSION "); ok {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					slots = append(slots, f)
+				}
+			}
+			if err != nil {
+				slotsDone <- slots
+				return
+			}
+		}
+	}()
 	idleRSS := procKB(cmd.Process.Pid, "VmRSS:")
+	startCPU := cpuTicks(cmd.Process.Pid)
 
 	clients := make([]*client, n)
 	held := make([]bool, n)
@@ -211,22 +333,26 @@ func run(n int, dur time.Duration, workers int, shape network, verbose bool) err
 			}
 		}()
 	}
-	var peakRSS, lastCPU int64
+	var peakRSS, peakThreads int64
 	stopSampling := make(chan struct{})
+	sampled := make(chan struct{})
 	go func() {
+		defer close(sampled)
 		for {
 			select {
 			case <-stopSampling:
 				return
 			case <-time.After(200 * time.Millisecond):
 				peakRSS = max(peakRSS, procKB(cmd.Process.Pid, "VmHWM:"))
+				peakThreads = max(peakThreads, procKB(cmd.Process.Pid, "Threads:"))
 			}
 		}
 	}()
 	wg.Wait()
 	close(stopSampling)
+	<-sampled
 	peakRSS = max(peakRSS, procKB(cmd.Process.Pid, "VmHWM:"))
-	lastCPU = cpuTicks(cmd.Process.Pid)
+	lastCPU := cpuTicks(cmd.Process.Pid)
 	elapsed := time.Since(start)
 	close(errs)
 	for err := range errs {
@@ -236,9 +362,11 @@ func run(n int, dur time.Duration, workers int, shape network, verbose bool) err
 	// Graceful stop: SIGTERM, and the server must exit 0.
 	cmd.Process.Signal(syscall.SIGTERM)
 	exitErr := cmd.Wait()
-
-	report(clients, held, dur, idleRSS, peakRSS, lastCPU, elapsed, exitErr)
-	return nil
+	res := measure(clients, held, dur)
+	res.load, res.idleKB, res.peakKB, res.peakThreads = l, idleRSS, peakRSS, peakThreads
+	res.cpu, res.trainCPU, res.elapsed, res.exitErr = lastCPU, lastCPU-startCPU, elapsed, exitErr
+	res.slots = <-slotsDone
+	return res, nil
 }
 
 // visitorIP is visitor i's own loopback address (all of 127.0.0.0/8 is
@@ -321,19 +449,33 @@ func (c *client) up() bool {
 	return c.lastStp != ""
 }
 
-func report(clients []*client, held []bool, dur time.Duration, idleKB, peakKB, cpu int64, elapsed time.Duration, exitErr error) {
-	var next, effect []time.Duration
-	var frames, lateFrames []int
-	var steps []int64
-	nHeld, allFrames := 0, true
+// result is what one load run measured.
+type result struct {
+	load               load
+	dur, elapsed       time.Duration
+	held               int // sessions held for the whole run
+	next, effect       []time.Duration
+	frames, lateFrames []int
+	fps                []float64 // each session's frames per second
+	steps              []int64
+	slots              []float64 // each session's seconds holding a training slot
+	allFrames          bool
+	idleKB, peakKB     int64
+	peakThreads        int64
+	cpu, trainCPU      int64 // server CPU ticks: in all, and from the first visitor on
+	exitErr            error
+}
+
+func measure(clients []*client, held []bool, dur time.Duration) *result {
+	r := &result{dur: dur, allFrames: true}
 	for i, c := range clients {
 		c.mu.Lock()
 		if held[i] {
-			nHeld++
+			r.held++
 		}
-		next = append(next, c.next...)
-		effect = append(effect, c.effect...)
-		frames = append(frames, len(c.reads))
+		r.next = append(r.next, c.next...)
+		r.effect = append(r.effect, c.effect...)
+		r.frames = append(r.frames, len(c.reads))
 		// Frames in the last quarter of the run: training still drawing.
 		late := 0
 		if len(c.reads) > 0 {
@@ -343,30 +485,122 @@ func report(clients []*client, held []bool, dur time.Duration, idleKB, peakKB, c
 					late++
 				}
 			}
+			r.fps = append(r.fps, float64(len(c.reads))/max(c.reads[len(c.reads)-1].Sub(c.reads[0]).Seconds(), 1e-3))
+		} else {
+			r.fps = append(r.fps, 0)
 		}
-		lateFrames = append(lateFrames, late)
-		allFrames = allFrames && late > 0
+		r.lateFrames = append(r.lateFrames, late)
+		r.allFrames = r.allFrames && late > 0
 		s, _ := strconv.ParseInt(strings.ReplaceAll(c.lastStp, ",", ""), 10, 64)
-		steps = append(steps, s)
+		r.steps = append(r.steps, s)
 		c.mu.Unlock()
 	}
-	slices.Sort(frames)
-	slices.Sort(lateFrames)
-	slices.Sort(steps)
-	fmt.Printf("sessions held:            %d of %d for %v\n", nHeld, len(clients), dur)
-	fmt.Printf("keystroke -> next frame:  p50 %v  p99 %v  max %v  (%d keystrokes)\n",
-		pct(next, 50), pct(next, 99), pct(next, 100), len(next))
-	fmt.Printf("keystroke -> its effect:  p50 %v  p99 %v  max %v  (%d of %d keystrokes seen)\n",
-		pct(effect, 50), pct(effect, 99), pct(effect, 100), len(effect), len(next))
-	fmt.Printf("frames per session:       min %d  median %d  max %d  (%.1f/s median)\n",
-		frames[0], frames[len(frames)/2], frames[len(frames)-1], float64(frames[len(frames)/2])/dur.Seconds())
-	fmt.Printf("every session got frames: %v (frames in the last %v: min %d)\n", allFrames, dur/4, lateFrames[0])
-	fmt.Printf("training steps reached:   min %d  median %d  max %d\n", steps[0], steps[len(steps)/2], steps[len(steps)-1])
-	fmt.Printf("server peak RSS:          %.1f MiB (%.1f MiB before the first visitor; %.1f MiB more per session held)\n",
-		float64(peakKB)/1024, float64(idleKB)/1024, float64(peakKB-idleKB)/1024/float64(max(nHeld, 1)))
-	fmt.Printf("server CPU:               %.1f s over %.1f s wall (%.0f%% of one core)\n",
-		float64(cpu)/100, elapsed.Seconds(), 100*float64(cpu)/100/elapsed.Seconds())
-	fmt.Printf("server exit after SIGTERM: %v\n", exitStatus(exitErr))
+	slices.Sort(r.frames)
+	slices.Sort(r.lateFrames)
+	slices.Sort(r.steps)
+	slices.Sort(r.fps)
+	return r
+}
+
+// totalSteps is the training steps of every session together.
+func (r *result) totalSteps() int64 {
+	var n int64
+	for _, s := range r.steps {
+		n += s
+	}
+	return n
+}
+
+// cpuShare is a session of s steps' share of the server's CPU seconds
+// since the first visitor: split in proportion to steps, since every
+// session trains the same network.
+func (r *result) cpuShare(s int64) float64 {
+	return float64(r.trainCPU) / 100 * float64(s) / float64(max(r.totalSteps(), 1))
+}
+
+func (r *result) report(w io.Writer) {
+	slices.Sort(r.slots)
+	frames, steps := r.frames, r.steps
+	fmt.Fprintf(w, "sessions held:            %d of %d for %v\n", r.held, len(frames), r.dur)
+	fmt.Fprintf(w, "keystroke -> next frame:  p50 %v  p99 %v  max %v  (%d keystrokes)\n",
+		pct(r.next, 50), pct(r.next, 99), pct(r.next, 100), len(r.next))
+	fmt.Fprintf(w, "keystroke -> its effect:  p50 %v  p99 %v  max %v  (%d of %d keystrokes seen)\n",
+		pct(r.effect, 50), pct(r.effect, 99), pct(r.effect, 100), len(r.effect), len(r.next))
+	fmt.Fprintf(w, "frames per session:       min %d  median %d  max %d  (%.1f/s median)\n",
+		frames[0], frames[len(frames)/2], frames[len(frames)-1], float64(frames[len(frames)/2])/r.dur.Seconds())
+	fmt.Fprintf(w, "frames per second:        min %.1f  median %.1f  max %.1f  (each session, first frame to last)\n",
+		r.fps[0], r.fps[len(r.fps)/2], r.fps[len(r.fps)-1])
+	fmt.Fprintf(w, "every session got frames: %v (frames in the last %v: min %d)\n", r.allFrames, r.dur/4, r.lateFrames[0])
+	fmt.Fprintf(w, "training steps reached:   min %d  median %d  max %d\n", steps[0], steps[len(steps)/2], steps[len(steps)-1])
+	fmt.Fprintf(w, "CPU per session:          min %.1f s  median %.1f s  max %.1f s  (server CPU split by steps)\n",
+		r.cpuShare(steps[0]), r.cpuShare(steps[len(steps)/2]), r.cpuShare(steps[len(steps)-1]))
+	if len(r.slots) > 0 {
+		fmt.Fprintf(w, "training slot held:       min %.1f s  median %.1f s  max %.1f s  (%d sessions)\n",
+			r.slots[0], r.slots[len(r.slots)/2], r.slots[len(r.slots)-1], len(r.slots))
+	}
+	fmt.Fprintf(w, "server CPU per 1000 steps: %.2f s  (%d steps in all)\n",
+		float64(r.trainCPU)/100/float64(max(r.totalSteps(), 1))*1000, r.totalSteps())
+	fmt.Fprintf(w, "server peak OS threads:   %d\n", r.peakThreads)
+	fmt.Fprintf(w, "server peak RSS:          %.1f MiB (%.1f MiB before the first visitor; %.1f MiB more per session held)\n",
+		float64(r.peakKB)/1024, float64(r.idleKB)/1024, float64(r.peakKB-r.idleKB)/1024/float64(max(r.held, 1)))
+	fmt.Fprintf(w, "server CPU:               %.1f s over %.1f s wall (%.0f%% of one core)\n",
+		float64(r.cpu)/100, r.elapsed.Seconds(), 100*float64(r.cpu)/100/r.elapsed.Seconds())
+	fmt.Fprintf(w, "server exit after SIGTERM: %v\n", exitStatus(r.exitErr))
+}
+
+// sideBySide prints two runs' fairness figures as a Markdown table.
+func sideBySide(w io.Writer, before, after *result) {
+	mmm := func(lo, mid, hi float64, unit string) string {
+		return fmt.Sprintf("%.1f / %.1f / %.1f%s", lo, mid, hi, unit)
+	}
+	rows := []struct {
+		name string
+		f    func(*result) string
+	}{
+		{"threads per session", func(r *result) string {
+			if r.load.threads > 0 {
+				return fmt.Sprintf("%d (every core, as before the cap)", r.load.threads)
+			}
+			return fmt.Sprintf("cap: %d cores / %d workers", numCPU(), r.load.workers)
+		}},
+		{"sessions held", func(r *result) string { return fmt.Sprintf("%d of %d", r.held, len(r.frames)) }},
+		{"training steps per session (min / median / max)", func(r *result) string {
+			s := r.steps
+			return fmt.Sprintf("%d / %d / %d", s[0], s[len(s)/2], s[len(s)-1])
+		}},
+		{"CPU s per session, server CPU split by steps (min / median / max)", func(r *result) string {
+			s := r.steps
+			return mmm(r.cpuShare(s[0]), r.cpuShare(s[len(s)/2]), r.cpuShare(s[len(s)-1]), " s")
+		}},
+		{"training slot held per session (min / median / max)", func(r *result) string {
+			slices.Sort(r.slots)
+			if len(r.slots) == 0 {
+				return "-"
+			}
+			return mmm(r.slots[0], r.slots[len(r.slots)/2], r.slots[len(r.slots)-1], " s")
+		}},
+		{"frames per second per session (min / median / max)", func(r *result) string {
+			return mmm(r.fps[0], r.fps[len(r.fps)/2], r.fps[len(r.fps)-1], "")
+		}},
+		{"keystroke -> next frame p50 / p99", func(r *result) string {
+			return fmt.Sprintf("%v / %v", pct(r.next, 50), pct(r.next, 99))
+		}},
+		{"steps in all", func(r *result) string { return strconv.FormatInt(r.totalSteps(), 10) }},
+		{"server CPU per 1000 steps", func(r *result) string {
+			return fmt.Sprintf("%.2f s", float64(r.trainCPU)/100/float64(max(r.totalSteps(), 1))*1000)
+		}},
+		{"server CPU / wall", func(r *result) string {
+			return fmt.Sprintf("%.1f s / %.1f s (%.0f%% of %d cores)", float64(r.cpu)/100, r.elapsed.Seconds(),
+				100*float64(r.cpu)/100/r.elapsed.Seconds()/float64(numCPU()), numCPU())
+		}},
+		{"server peak OS threads", func(r *result) string { return strconv.FormatInt(r.peakThreads, 10) }},
+		{"server exit after SIGTERM", func(r *result) string { return exitStatus(r.exitErr) }},
+	}
+	fmt.Fprintln(w, "| | before: no cap | after: cap |")
+	fmt.Fprintln(w, "| --- | --- | --- |")
+	for _, row := range rows {
+		fmt.Fprintf(w, "| %s | %s | %s |\n", row.name, row.f(before), row.f(after))
+	}
 }
 
 func pct(d []time.Duration, p int) time.Duration {

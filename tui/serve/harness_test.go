@@ -57,9 +57,15 @@ func startServerApp(t *testing.T, opt Options, app App) *testServer {
 	if !ok {
 		t.Fatal("no default scenario")
 	}
+	return startServerConfig(t, Config{Options: opt, Scenario: sc, App: app})
+}
+
+// startServerConfig serves cfg, logging to the test server's logs.
+func startServerConfig(t *testing.T, cfg Config) *testServer {
+	t.Helper()
 	logs := &syncBuffer{}
-	logger := log.NewWithOptions(logs, log.Options{Level: log.DebugLevel})
-	srv, err := New(Config{Options: opt, Scenario: sc, Logger: logger, App: app})
+	cfg.Logger = log.NewWithOptions(logs, log.Options{Level: log.DebugLevel})
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

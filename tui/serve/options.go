@@ -57,7 +57,12 @@ func (s *Options) Register(fs *flag.FlagSet) {
 	// One core is left for drawing frames and SSH: with every core training,
 	// keystrokes wait behind training (ssh-load on 2 cores: p50 keystroke
 	// to frame 53 ms with 2 workers, 10 ms with 1).
-	fs.IntVar(&s.Workers, "workers", max(1, runtime.NumCPU()-1), "with --serve: training workers shared by all sessions")
+	// Each session's products and measurements get cores/workers threads
+	// (SessionThreads), so the workers training at once use at most the
+	// cores.
+	fs.IntVar(&s.Workers, "workers", max(1, runtime.NumCPU()-1),
+		"with --serve: training workers shared by all sessions; each uses cores/workers compute threads, "+
+			"1 when there are more workers than cores (they then share the cores by turns)")
 }
 
 // Bounds on the serve flags that have no natural limit of their own.

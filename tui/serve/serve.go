@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 
@@ -51,11 +52,24 @@ type Config struct {
 	Logger *log.Logger
 	// App builds each session's app; nil means the initscope app.
 	App App
+	// Threads is each session's compute threads (tui.Limits.MaxThreads);
+	// 0 means SessionThreads(runtime.NumCPU(), Workers). The load run
+	// sets it to compare with a server whose sessions used every core.
+	Threads int
+}
+
+// SessionThreads is the compute threads each session may use so that the
+// workers training at once use at most the cores between them:
+// cores/workers, and 1 when there are more workers than cores, which then
+// share the cores by turns (workers x 1 thread).
+func SessionThreads(cores, workers int) int {
+	return max(1, cores/max(1, workers))
 }
 
 // Server is a running SSH server. Make one with New, run it with Serve.
 type Server struct {
 	cfg      Config
+	limits   tui.Limits // every session's caps
 	scenario scenarios.Scenario
 	log      *log.Logger
 	app      App
@@ -98,9 +112,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, &FlagError{Err: err}
 	}
+	if cfg.Threads <= 0 {
+		cfg.Threads = SessionThreads(runtime.NumCPU(), cfg.Workers)
+	}
+	limits := tui.Limits{MaxWidth: cfg.MaxWidth, MaxDepth: cfg.MaxDepth, MaxSteps: cfg.MaxSteps, MaxThreads: cfg.Threads}
 	s := &Server{
 		cfg:      cfg,
-		scenario: capScenario(cfg.Scenario, cfg.Options),
+		limits:   limits,
+		scenario: capScenario(cfg.Scenario, limits),
 		log:      cfg.Logger,
 		app:      cfg.App,
 		auth:     auth,
@@ -175,11 +194,15 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// capScenario clamps the starting network to the per-session caps.
-func capScenario(sc scenarios.Scenario, o Options) scenarios.Scenario {
-	sc.Width = min(sc.Width, o.MaxWidth)
-	sc.Depth = min(sc.Depth, o.MaxDepth)
-	sc.Steps = min(sc.Steps, o.MaxSteps)
+// capScenario clamps the starting network to the per-session caps; its
+// threads, 0 (every core) included, to the session's share.
+func capScenario(sc scenarios.Scenario, l tui.Limits) scenarios.Scenario {
+	sc.Width = min(sc.Width, l.MaxWidth)
+	sc.Depth = min(sc.Depth, l.MaxDepth)
+	sc.Steps = min(sc.Steps, l.MaxSteps)
+	if sc.Threads == 0 || sc.Threads > l.MaxThreads {
+		sc.Threads = l.MaxThreads
+	}
 	return sc
 }
 
@@ -191,6 +214,7 @@ func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 // if the listener fails.
 func (s *Server) Serve(ctx context.Context) error {
 	s.log.Info("listening", "addr", s.Addr().String(), "max_sessions", s.cfg.MaxSessions, "workers", s.cfg.Workers,
+		"threads_per_session", s.cfg.Threads,
 		"authorized_keys", s.cfg.AuthorizedKeys != "")
 	errc := make(chan error, 1)
 	go func() { errc <- s.ssh.Serve(s.ln) }()
@@ -513,7 +537,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	m, closeApp := s.app(tui.Options{
 		Scenario: s.scenario,
 		Renderer: newRenderer(sess),
-		Limits:   tui.Limits{MaxWidth: s.cfg.MaxWidth, MaxDepth: s.cfg.MaxDepth, MaxSteps: s.cfg.MaxSteps},
+		Limits:   s.limits,
 		Pool:     s.pool,
 		NoExport: true,
 		OnPanic:  func(err error) { s.appPanic(ss, err) },
