@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Every speed and memory figure of BENCHMARKS.md, measured in one run:
 #   benchmarks/all.sh
+# Linux on amd64 or arm64 (Debian or Ubuntu for compare.sh's installs).
+# 0. the machine, and each matrix-multiply kernel it runs (avx512, avx2 or
+#    neon, and the portable Go one) on one 500^3 product;
 # 1. training throughput against PyTorch (compare.sh);
 # 2. the statistics snapshot with and without the Jacobian;
 # 3. Shapeset generation against training consumption;
@@ -8,7 +11,17 @@
 #    examples_per_s beside the benchmark's figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ ! -x /usr/bin/time ]; then # section 4; fail now, not after minutes
+  echo "all.sh: needs GNU time at /usr/bin/time (Debian: apt-get install time)" >&2
+  exit 1
+fi
 
+model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+echo "== machine: $(uname -m), ${model:-CPU model unknown}, $(nproc) CPUs, $(go version | cut -d' ' -f3)"
+echo "== matrix-multiply kernels, 500x500x500 NN, 1 thread, GFLOP/s (the first is the one training uses)"
+go test -run '^$' -bench 'Kernels' ./nn/sgemm | grep Benchmark
+
+echo
 echo "== training throughput, paper net (1024 -> 1000 x5 -> 9, tanh), examples/s"
 benchmarks/compare.sh "${ROUNDS:-3}"
 

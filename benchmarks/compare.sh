@@ -3,32 +3,55 @@
 # initscope and with PyTorch side by side, interleaving rounds because the
 # machine is shared and noisy, and prints the median examples/s of each and
 # their ratio for batch 10 and 100. PyTorch gets its best thread setting:
-# 1 thread, or 2 with OMP_WAIT_POLICY=PASSIVE (Debian's torch oversubscribes
-# 2 cores otherwise). Debian's torch does its dense products through the
-# system BLAS (libblas.so.3), which is the slow reference BLAS unless an
-# optimized one is installed: the script installs OpenBLAS so the baseline
-# is PyTorch at its best.
+# 1 thread, or every core with OMP_WAIT_POLICY=PASSIVE (Debian's torch
+# oversubscribes the cores otherwise); ours uses every core (GOMAXPROCS).
+# Debian's torch does its dense products through the system BLAS
+# (libblas.so.3), which is the slow reference BLAS unless an optimized one is
+# installed: the script installs OpenBLAS so the baseline is PyTorch at its
+# best. Debian or Ubuntu, amd64 or arm64; root or sudo to install.
 #   benchmarks/compare.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 py=/usr/bin/python3 # Debian's, with python3-torch; a python3 earlier on PATH may lack it
-if ! $py -c 'import torch' 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
-  echo "installing python3-torch and OpenBLAS"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-numpy libopenblas0-pthread >/dev/null
+# Debian's multiarch directory: x86_64-linux-gnu, aarch64-linux-gnu. dpkg-architecture
+# (dpkg-dev) knows it; without it, uname -m names the same CPU family.
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo "$(uname -m)-linux-gnu")
+need=()
+$py -c 'import torch, numpy' 2>/dev/null || need+=(python3-torch python3-numpy)
+[ -e "/usr/lib/$multiarch/openblas-pthread/libblas.so.3" ] || need+=(libopenblas0-pthread)
+command -v bc >/dev/null || need+=(bc)
+if [ ${#need[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null; then
+    echo "compare.sh: needs ${need[*]} (Debian names) and there is no apt-get: install PyTorch, numpy, OpenBLAS and bc, then run again" >&2
+    exit 1
+  fi
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "installing ${need[*]}"
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 go test -c -o /tmp/initscope-nn.test ./nn >/dev/null
 
-# OpenBLAS 0.3.21 (Debian 12) does not know newer Xeons and falls back to a
-# generic kernel (~38 GFLOP/s here); the right OPENBLAS_CORETYPE gives it
-# its AVX-512 kernel (~240). Give PyTorch the best one this CPU runs.
+# OpenBLAS 0.3.21 (Debian 12) does not know newer cores and falls back to a
+# generic kernel: ~38 GFLOP/s on the project's Xeon, where OPENBLAS_CORETYPE
+# SKYLAKEX or COOPERLAKE gives its AVX-512 kernel (~240); on arm64 the
+# fallback for a core it does not know is ARMV8. Give PyTorch the best type
+# this CPU runs: "" is OpenBLAS's own choice; a type the CPU cannot run
+# (SIGILL) or OpenBLAS does not know (it falls back) only measures lower.
+case $(uname -m) in
+  x86_64) cores="HASWELL SKYLAKEX COOPERLAKE SAPPHIRERAPIDS" ;;
+  aarch64) cores="ARMV8 CORTEXA57 CORTEXA72 NEOVERSEN1 NEOVERSEV1 NEOVERSEN2" ;;
+  *) cores="" ;;
+esac
 best_core="" best_gflops=0
-for core in "" HASWELL SKYLAKEX COOPERLAKE SAPPHIRERAPIDS; do
+for core in "" $cores; do
   g=$(OPENBLAS_CORETYPE=$core $py benchmarks/blas_gflops.py 2>/dev/null || echo 0)
   if [ "$(echo "$g > $best_gflops" | bc -l)" = 1 ]; then best_core=$core best_gflops=$g; fi
 done
 export OPENBLAS_CORETYPE=$best_core
 echo "PyTorch uses OpenBLAS with OPENBLAS_CORETYPE=${best_core:-(default)}: $best_gflops GFLOP/s on 1000^3"
+ncpu=$(nproc)
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
@@ -39,8 +62,11 @@ for batch in 10 100; do
     ours+=("$(/tmp/initscope-nn.test -test.run '^$' -test.bench "TrainStep/batch=$batch\$" -test.benchtime 3s |
       awk '/examples\/s/ {for (i=1;i<=NF;i++) if ($(i+1)=="examples/s") print $i}')")
     t1=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $py benchmarks/torch_train.py "$batch" 1)
-    t2=$(OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=2 $py benchmarks/torch_train.py "$batch" 2)
-    theirs+=("$(printf '%s\n%s\n' "$t1" "$t2" | sort -g | tail -1)")
+    tn=$t1
+    if [ "$ncpu" -gt 1 ]; then
+      tn=$(OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=$ncpu $py benchmarks/torch_train.py "$batch" "$ncpu")
+    fi
+    theirs+=("$(printf '%s\n%s\n' "$t1" "$tn" | sort -g | tail -1)")
   done
   o=$(printf '%s\n' "${ours[@]}" | median)
   t=$(printf '%s\n' "${theirs[@]}" | median)
