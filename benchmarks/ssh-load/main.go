@@ -20,11 +20,13 @@
 // training slot, and its frames per second, each as min, median and max;
 // with the server's CPU time per thousand steps and its peak OS threads.
 // -threads sets each session's compute threads (0: the server's cap,
-// cores/workers); -compare runs the load twice in one command, first with
-// every session's products on every core (-threads = the CPUs, as before
-// the cap) and then with the cap, and prints the two side by side:
+// cores/workers); -compare runs the load twice in one command, with every
+// session's products on every core (-threads = the CPUs, as before the
+// cap) and with the cap, and prints the two side by side; -rounds repeats
+// the pair, each round in the other order, so that a machine whose load
+// drifts favours neither:
 //
-//	go run ./benchmarks/ssh-load -sessions 8 -duration 20s -workers 2 -width 256 -depth 3 -compare
+//	go run ./benchmarks/ssh-load -sessions 8 -duration 20s -workers 2 -compare -rounds 2
 package main
 
 import (
@@ -69,12 +71,13 @@ func main() {
 	width := flag.Int("width", 0, "every session's network width, at most the cap 512 (0: the starting scenario's)")
 	depth := flag.Int("depth", 0, "every session's network depth, at most the cap 10 (0: the starting scenario's)")
 	threads := flag.Int("threads", 0, "every session's compute threads (0: the server's cap, cores/workers)")
-	compare := flag.Bool("compare", false, "run twice, uncapped (-threads = the CPUs) then capped, and print both side by side")
+	compare := flag.Bool("compare", false, "run twice, uncapped (-threads = the CPUs) and capped, and print both side by side")
+	rounds := flag.Int("rounds", 1, "with -compare: pairs of runs, alternating which goes first (1..10)")
 	flag.Parse()
 	if *sessions < 1 || *sessions > 200 || *duration < time.Second || *duration > 5*time.Minute ||
 		*width < 0 || *width > 512 || *depth < 0 || *depth > 10 || *workers < 1 || *workers > 64 ||
-		*threads < 0 || *threads > scenarios.MaxThreads {
-		log.Printf("-sessions must be 1..200, -duration 1s..5m, -width 0..512, -depth 0..10, -workers 1..64 and -threads 0..%d", scenarios.MaxThreads)
+		*threads < 0 || *threads > scenarios.MaxThreads || *rounds < 1 || *rounds > 10 {
+		log.Printf("-sessions must be 1..200, -duration 1s..5m, -width 0..512, -depth 0..10, -workers 1..64, -threads 0..%d and -rounds 1..10", scenarios.MaxThreads)
 		os.Exit(2)
 	}
 	load := load{sessions: *sessions, workers: *workers, threads: *threads, shape: network{*width, *depth}, verbose: *verbose}
@@ -92,19 +95,35 @@ func main() {
 		res.report(os.Stdout)
 		return
 	}
-	uncapped := load
-	uncapped.threads = numCPU()
-	before, err := run(uncapped, *duration)
-	if err != nil {
-		log.Fatal(err)
-	}
-	load.threads = 0
-	after, err := run(load, *duration)
-	if err != nil {
-		log.Fatal(err)
+	uncapped, capped := load, load
+	uncapped.threads, capped.threads = numCPU(), 0
+	var runs []labelled
+	for i := range *rounds {
+		pair := []labelled{{name: "before: no cap", load: uncapped}, {name: "after: cap", load: capped}}
+		if i%2 == 1 {
+			pair[0], pair[1] = pair[1], pair[0]
+		}
+		for _, p := range pair {
+			res, err := run(p.load, *duration)
+			if err != nil {
+				log.Fatal(err)
+			}
+			p.res = res
+			if *rounds > 1 {
+				p.name += fmt.Sprintf(" (%d)", i+1)
+			}
+			runs = append(runs, p)
+		}
 	}
 	fmt.Println()
-	sideBySide(os.Stdout, before, after)
+	sideBySide(os.Stdout, runs)
+}
+
+// labelled is one run of a comparison.
+type labelled struct {
+	name string
+	load load
+	res  *result
 }
 
 // load is one load run's server and visitors.
@@ -548,8 +567,9 @@ func (r *result) report(w io.Writer) {
 	fmt.Fprintf(w, "server exit after SIGTERM: %v\n", exitStatus(r.exitErr))
 }
 
-// sideBySide prints two runs' fairness figures as a Markdown table.
-func sideBySide(w io.Writer, before, after *result) {
+// sideBySide prints the runs' fairness figures as a Markdown table, a
+// column each.
+func sideBySide(w io.Writer, runs []labelled) {
 	mmm := func(lo, mid, hi float64, unit string) string {
 		return fmt.Sprintf("%.1f / %.1f / %.1f%s", lo, mid, hi, unit)
 	}
@@ -596,10 +616,19 @@ func sideBySide(w io.Writer, before, after *result) {
 		{"server peak OS threads", func(r *result) string { return strconv.FormatInt(r.peakThreads, 10) }},
 		{"server exit after SIGTERM", func(r *result) string { return exitStatus(r.exitErr) }},
 	}
-	fmt.Fprintln(w, "| | before: no cap | after: cap |")
-	fmt.Fprintln(w, "| --- | --- | --- |")
+	head, rule := "|", "| ---"
+	for _, r := range runs {
+		head += " | " + r.name
+		rule += " | ---"
+	}
+	fmt.Fprintln(w, head+" |")
+	fmt.Fprintln(w, rule+" |")
 	for _, row := range rows {
-		fmt.Fprintf(w, "| %s | %s | %s |\n", row.name, row.f(before), row.f(after))
+		line := "| " + row.name
+		for _, r := range runs {
+			line += " | " + row.f(r.res)
+		}
+		fmt.Fprintln(w, line+" |")
 	}
 }
 
