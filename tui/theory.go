@@ -40,14 +40,15 @@ func theoryStatus(d runData, shown, jac int, jacOK bool) string {
 	at := fmtCount(s.Step)
 	switch {
 	case !d.following():
+		shownAt := "step " + at + " shown (end: latest) · "
 		if jacOK && jac == shown {
-			return "showing step " + at + " (end: the latest); σ̄ was measured at this step"
+			return shownAt + "σ̄ measured at this step"
 		}
 		if jacOK {
-			return "showing step " + at + " (end: the latest); no Jacobian was recorded at this step, σ̄ is step " +
-				fmtCount(d.Snaps[jac].Step) + "'s (weights are kept only for the latest state)"
+			return shownAt + "σ̄ of step " + fmtCount(d.Snaps[jac].Step) + ": none recorded at " + at +
+				", weights are kept only for the latest state"
 		}
-		return "showing step " + at + " (end: the latest); no Jacobian was recorded at this step or before it after step 0"
+		return shownAt + "no σ̄ recorded after step 0 up to this step"
 	case d.Measuring:
 		return "⟳ measuring the Jacobian at step " + fmtCount(d.Step) + "…"
 	case jacOK && jac == shown && d.State != stateRunning:

@@ -1,0 +1,130 @@
+package tui
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"initscope/nn"
+)
+
+// theoryRun is the goldens' fake run (60 snapshots, every 100 steps) with
+// a Jacobian recorded at step 2,000 too (σ̄ = 0.7 + 0.01 l).
+func theoryRun(t *testing.T) runData {
+	d := fakeRun(goldenScenario(t), 60)
+	for l := range d.Snaps[20].Layers[:len(d.Snaps[20].Layers)-1] {
+		d.Snaps[20].Layers[l].JacSVMean = 0.7 + 0.01*float64(l)
+	}
+	return d
+}
+
+// row is the fields of the line of s that starts with first.
+func row(t *testing.T, s, first string) []string {
+	t.Helper()
+	for _, l := range strings.Split(s, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == first {
+			return f
+		}
+	}
+	t.Fatalf("no line starts with %q:\n%s", first, s)
+	return nil
+}
+
+// At a past snapshot Theory shows that snapshot's variances and the
+// Jacobian recorded before it, says whose, and every layer in the table
+// and the dot plot at 80x24 (19 rows for the view).
+func TestTheoryAtCursor(t *testing.T) {
+	st := NewStyles(asciiRenderer())
+	d := theoryRun(t)
+	d.Cursor = 31 // step 3,000: no Jacobian of its own
+	for _, size := range [][2]int{{80, 19}, {160, 43}} {
+		got := renderTheory(d, size[0], size[1], st)
+		name := "theory-cursor-" + itoa(size[0]) + "x" + itoa(size[1])
+		checkGolden(t, name, got)
+		if !strings.Contains(got, "step 3,000 shown") || !strings.Contains(got, "σ̄ of step 2,000: none recorded at 3,000") {
+			t.Errorf("%s: the first line does not say which steps are shown:\n%s", name, got)
+		}
+		// L1 at step 3,000: Var[z] = ActStd², ActStd = 0.6 (1 + 0.5 t), t =
+		// 30/59 (fakeRun); Var[∂C/∂s] = 1e-6 (1 + 2t); σ̄ 0.5 at step 0 and
+		// 0.7 at step 2,000.
+		tt := 30.0 / 59
+		want := []string{"L1", fmtNum(0.4 / 3), fmtNum(0.36), fmtNum(math.Pow(0.6*(1+0.5*tt), 2)),
+			fmtNum(1e-6 / 81), fmtNum(1e-6), fmtNum(1e-6 * (1 + 2*tt)), "0.5", "0.7"}
+		if got := row(t, got, "L1"); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: L1 row %q, want %q", name, got, want)
+		}
+		// Every layer twice: the table's row and the dot plot's.
+		for l := 1; l <= 5; l++ {
+			if n := strings.Count(got, "\nL"+itoa(l)+" "); n != 2 {
+				t.Errorf("%s: L%d shown %d times, want 2 (table and dot plot)", name, l, n)
+			}
+		}
+	}
+}
+
+func itoa(n int) string { return fmtCount(int64(n)) }
+
+// At step 0 the step-0 columns are not repeated (the header read "step 0
+// step 0" before the first re-measure).
+func TestTheoryAtStepZero(t *testing.T) {
+	st := NewStyles(asciiRenderer())
+	d := theoryRun(t)
+	d.Snaps = d.Snaps[:1]
+	d.State = statePaused
+	got := renderTheory(d, 160, 43, st)
+	head := strings.Join(row(t, got, "layer"), " ")
+	if head != "layer predicted step 0 predicted step 0 step 0" {
+		t.Errorf("header at step 0: %q", head)
+	}
+	if l1 := row(t, got, "L1"); len(l1) != 6 {
+		t.Errorf("L1 at step 0 has %d fields, want 6: %q", len(l1), l1)
+	}
+}
+
+// Theory says what the trainer is doing with the Jacobian.
+func TestTheoryStatus(t *testing.T) {
+	st := NewStyles(asciiRenderer())
+	d := theoryRun(t) // the latest snapshot has its Jacobian
+	for _, c := range []struct {
+		state     runState
+		measuring bool
+		drop      bool // the latest without a Jacobian
+		want      string
+	}{
+		{statePaused, false, false, "step 5,900, paused: σ̄ measured at this step"},
+		{stateDone, false, false, "step 5,900, done: σ̄ measured at this step"},
+		{statePaused, true, true, "⟳ measuring the Jacobian at step 5,900…"},
+		{stateRunning, false, true, "training: σ̄ is measured every few seconds while this view is open (latest: step 2,000)"},
+	} {
+		e := d
+		e.State, e.Measuring = c.state, c.measuring
+		if c.drop {
+			e.Snaps = append([]nn.Snapshot(nil), d.Snaps...)
+			last := &e.Snaps[len(e.Snaps)-1]
+			last.Layers = append([]nn.LayerStats(nil), last.Layers...)
+			for l := range last.Layers {
+				last.Layers[l].JacSVMean = math.NaN()
+			}
+		}
+		if got := renderTheory(e, 160, 43, st); !strings.Contains(strings.Split(got, "\n")[0], c.want) {
+			t.Errorf("%v measuring %v: first line %q, want %q", c.state, c.measuring, strings.Split(got, "\n")[0], c.want)
+		}
+	}
+}
+
+// A network deeper than the rows: the table keeps every layer and the dot
+// plot says what it needs instead of dropping layers.
+func TestTheoryDeepAtSmallSize(t *testing.T) {
+	sc := goldenScenario(t)
+	sc.Depth = 12
+	got := renderTheory(fakeRun(sc, 3), 80, 19, NewStyles(asciiRenderer()))
+	for l := 1; l <= 12; l++ {
+		row(t, got, "L"+itoa(l))
+	}
+	if !strings.Contains(got, "the dot plot of log10 variances needs") {
+		t.Errorf("no word on the dot plot:\n%s", got)
+	}
+	if n := len(strings.Split(got, "\n")); n > 19 {
+		t.Errorf("%d lines in 19 rows", n)
+	}
+}
