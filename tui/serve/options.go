@@ -61,8 +61,8 @@ func (s *Options) Register(fs *flag.FlagSet) {
 	// (SessionThreads), so the workers training at once use at most the
 	// cores.
 	fs.IntVar(&s.Workers, "workers", max(1, runtime.NumCPU()-1),
-		"with --serve: training workers shared by all sessions; each uses cores/workers compute threads, "+
-			"1 when there are more workers than cores (they then share the cores by turns)")
+		"with --serve: training workers shared by all sessions, each on cores/workers compute threads "+
+			"(1 when workers outnumber the cores, which they then share by turns)")
 }
 
 // Bounds on the serve flags that have no natural limit of their own.
