@@ -36,6 +36,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -232,10 +233,12 @@ func (p *meteredPool) held() time.Duration {
 	return p.total
 }
 
-// Screen text that tells the views apart: key 1 shows Layers, key 4 Learning.
+// Screen text that tells the views apart: key 1 shows Layers, key 4
+// Learning. The starts of their hint lines, which survive the hints'
+// rewording and a narrow window's cut.
 var marks = map[string]string{
-	"1": "each sparkline runs from step 0",
-	"4": "train loss: mean cost over the steps",
+	"1": "each sparkline",
+	"4": "train loss: mean cost",
 }
 
 var stepRE = regexp.MustCompile(`step ([0-9,]+)/`)
@@ -521,6 +524,15 @@ func measure(clients []*client, held []bool, dur time.Duration) *result {
 	return r
 }
 
+// stepsF is the sessions' steps as float64s.
+func (r *result) stepsF() []float64 {
+	f := make([]float64, len(r.steps))
+	for i, s := range r.steps {
+		f[i] = float64(s)
+	}
+	return f
+}
+
 // totalSteps is the training steps of every session together.
 func (r *result) totalSteps() int64 {
 	var n int64
@@ -551,6 +563,8 @@ func (r *result) report(w io.Writer) {
 		r.fps[0], r.fps[len(r.fps)/2], r.fps[len(r.fps)-1])
 	fmt.Fprintf(w, "every session got frames: %v (frames in the last %v: min %d)\n", r.allFrames, r.dur/4, r.lateFrames[0])
 	fmt.Fprintf(w, "training steps reached:   min %d  median %d  max %d\n", steps[0], steps[len(steps)/2], steps[len(steps)-1])
+	fmt.Fprintf(w, "fairness (Jain's index):  steps %.3f  frames per second %.3f  (1 = every session the same)\n",
+		jain(r.stepsF()), jain(r.fps))
 	fmt.Fprintf(w, "CPU per session:          min %.1f s  median %.1f s  max %.1f s  (server CPU split by steps)\n",
 		r.cpuShare(steps[0]), r.cpuShare(steps[len(steps)/2]), r.cpuShare(steps[len(steps)-1]))
 	if len(r.slots) > 0 {
@@ -602,8 +616,14 @@ func sideBySide(w io.Writer, runs []labelled) {
 		{"frames per second per session (min / median / max)", func(r *result) string {
 			return mmm(r.fps[0], r.fps[len(r.fps)/2], r.fps[len(r.fps)-1], "")
 		}},
+		{"Jain's fairness index of steps / of frames per second (1 = all equal)", func(r *result) string {
+			return fmt.Sprintf("%.3f / %.3f", jain(r.stepsF()), jain(r.fps))
+		}},
 		{"keystroke -> next frame p50 / p99", func(r *result) string {
 			return fmt.Sprintf("%v / %v", pct(r.next, 50), pct(r.next, 99))
+		}},
+		{"keystroke -> its effect p50 / p99", func(r *result) string {
+			return fmt.Sprintf("%v / %v (%d of %d seen)", pct(r.effect, 50), pct(r.effect, 99), len(r.effect), len(r.next))
 		}},
 		{"steps in all", func(r *result) string { return strconv.FormatInt(r.totalSteps(), 10) }},
 		{"server CPU per 1000 steps", func(r *result) string {
@@ -630,6 +650,20 @@ func sideBySide(w io.Writer, runs []labelled) {
 		}
 		fmt.Fprintln(w, line+" |")
 	}
+}
+
+// jain is Jain's fairness index (sum x)^2 / (n sum x^2): 1 when every x
+// is the same, 1/n when one has everything (Jain, Chiu and Hawe, DEC-TR-301,
+// 1984).
+func jain(x []float64) float64 {
+	var s1, s2 float64
+	for _, v := range x {
+		s1, s2 = s1+v, s2+v*v
+	}
+	if s2 == 0 {
+		return math.NaN()
+	}
+	return s1 * s1 / (float64(len(x)) * s2)
 }
 
 func pct(d []time.Duration, p int) time.Duration {
