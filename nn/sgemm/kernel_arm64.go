@@ -13,6 +13,16 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func micro10x8(kc int, a, b *float32, bstride, bpanel int, c *float32, ldc int, alpha, beta float32, ntiles int)
 
+// transpose4 sets dst[j*ldd+i] = src[i*lds+j] for i < 4*rb, j < 4*cb.
+//
+//go:noescape
+func transpose4(dst *float32, ldd int, src *float32, lds int, rb, cb int)
+
+// copy8 sets dst[p*8+j] = src[p*lds+j] for p < rows, j < 8.
+//
+//go:noescape
+func copy8(dst, src *float32, lds, rows int)
+
 // neonKernel is the arm64 kernel. Its blocking is chosen from the caches
 // of common arm64 cores, not measured (no arm64 machine was at hand):
 // a 10x256 A micro-panel (10 KB) and a 256x8 B micro-panel (8 KB) fit
@@ -25,8 +35,8 @@ var neonKernel = &kernel{
 	micro:     microNEON,
 	row:       rowNEON,
 	direct:    true,
-	transpose: transposeGo,
-	copyPanel: copyPanelGo,
+	transpose: transposeNEON,
+	copyPanel: copyPanelNEON,
 }
 
 // asmKernels returns the NEON kernel. ASIMD is part of every ARMv8-A
@@ -54,4 +64,37 @@ func rowNEON(kc int, ap, b []float32, bstride, bpanel int, c []float32, ldc int,
 	_ = b[(ntiles-1)*bpanel+(kc-1)*bstride+7]
 	_ = c[9*ldc+8*ntiles-1]
 	micro10x8(kc, &ap[0], &b[0], bstride*4, bpanel*4, &c[0], ldc, alpha, beta, ntiles)
+}
+
+// copyPanelNEON packs a full-width B micro-panel: dst[p*8+j] = src[p*lds+j].
+func copyPanelNEON(dst []float32, nr int, src []float32, lds, rows int) {
+	if rows == 0 {
+		return
+	}
+	if nr != 8 {
+		panic("sgemm: copyPanelNEON needs nr == 8")
+	}
+	_ = dst[rows*8-1]
+	_ = src[(rows-1)*lds+7]
+	copy8(&dst[0], &src[0], lds, rows)
+}
+
+// transposeNEON transposes the 4x4-aligned part in assembly and the ragged
+// rest in Go.
+func transposeNEON(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = src[(rows-1)*lds+cols-1]
+	_ = dst[(cols-1)*ldd+rows-1]
+	rb, cb := rows/4, cols/4
+	if rb > 0 && cb > 0 {
+		transpose4(&dst[0], ldd, &src[0], lds, rb, cb)
+	}
+	if r := rb * 4; r < rows { // bottom rows, all columns
+		transposeGo(dst[r:], ldd, src[r*lds:], lds, rows-r, cols)
+	}
+	if c := cb * 4; c < cols && rb > 0 { // right columns of the aligned rows
+		transposeGo(dst[c*ldd:], ldd, src[c:], lds, rb*4, cols-c)
+	}
 }

@@ -175,3 +175,79 @@ next:
 	SUB  $1, R7, R7
 	CBNZ R7, tile
 	RET
+
+// func transpose4(dst *float32, ldd int, src *float32, lds int, rb, cb int)
+//
+// Sets dst[j*ldd+i] = src[i*lds+j] for i < 4*rb, j < 4*cb (rb, cb >= 1),
+// one 4x4 block at a time: rows r0..r3 of a block become its columns by
+// two rounds of TRN (Go's operand order: VTRN1 Vm, Vn, Vd is
+// trn1 vd, vn, vm):
+//
+//	t0 = trn1.4s(r0, r1) = r0[0] r1[0] r0[2] r1[2]    t1 = trn2.4s(r0, r1) = r0[1] r1[1] r0[3] r1[3]
+//	t2 = trn1.4s(r2, r3) = r2[0] r3[0] r2[2] r3[2]    t3 = trn2.4s(r2, r3) = r2[1] r3[1] r2[3] r3[3]
+//	c0 = trn1.2d(t0, t2) = r0[0] r1[0] r2[0] r3[0]    c1 = trn1.2d(t1, t3): column 1
+//	c2 = trn2.2d(t0, t2): column 2                    c3 = trn2.2d(t1, t3): column 3
+TEXT ·transpose4(SB), NOSPLIT, $0-48
+	MOVD dst+0(FP), R0
+	MOVD ldd+8(FP), R1
+	LSL  $2, R1, R1   // ldd in bytes
+	MOVD src+16(FP), R2
+	MOVD lds+24(FP), R3
+	LSL  $2, R3, R3   // lds in bytes
+	MOVD rb+32(FP), R4
+	MOVD cb+40(FP), R5
+	LSL  $2, R1, R11  // 4 rows of dst
+	LSL  $2, R3, R12  // 4 rows of src
+
+rowblock:
+	MOVD R2, R6 // src: rows 4bi.., column block 0
+	MOVD R0, R7 // dst: columns 4bi.., row block 0
+	MOVD R5, R8
+
+colblock:
+	MOVD   R6, R9
+	VLD1.P (R9)(R3), [V0.S4]
+	VLD1.P (R9)(R3), [V1.S4]
+	VLD1.P (R9)(R3), [V2.S4]
+	VLD1   (R9), [V3.S4]
+	VTRN1  V1.S4, V0.S4, V4.S4
+	VTRN2  V1.S4, V0.S4, V5.S4
+	VTRN1  V3.S4, V2.S4, V6.S4
+	VTRN2  V3.S4, V2.S4, V7.S4
+	VTRN1  V6.D2, V4.D2, V0.D2
+	VTRN1  V7.D2, V5.D2, V1.D2
+	VTRN2  V6.D2, V4.D2, V2.D2
+	VTRN2  V7.D2, V5.D2, V3.D2
+	MOVD   R7, R10
+	VST1.P [V0.S4], (R10)(R1)
+	VST1.P [V1.S4], (R10)(R1)
+	VST1.P [V2.S4], (R10)(R1)
+	VST1   [V3.S4], (R10)
+	ADD    $16, R6, R6 // next 4 columns of src
+	ADD    R11, R7, R7 // next 4 rows of dst
+	SUB    $1, R8, R8
+	CBNZ   R8, colblock
+
+	ADD  R12, R2, R2 // next 4 rows of src
+	ADD  $16, R0, R0 // next 4 columns of dst
+	SUB  $1, R4, R4
+	CBNZ R4, rowblock
+	RET
+
+// func copy8(dst, src *float32, lds, rows int)
+//
+// Sets dst[p*8+j] = src[p*lds+j] for p < rows, j < 8 (rows >= 1): one
+// packed B micro-panel, without a memmove call per 32-byte row.
+TEXT ·copy8(SB), NOSPLIT, $0-32
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD lds+16(FP), R2
+	LSL  $2, R2, R2 // lds in bytes
+	MOVD rows+24(FP), R3
+
+copyloop:
+	VLD1.P (R1)(R2), [V0.S4, V1.S4]
+	VST1.P [V0.S4, V1.S4], 32(R0)
+	SUB    $1, R3, R3
+	CBNZ   R3, copyloop
+	RET

@@ -91,3 +91,27 @@ func TestRowNEON(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyPanelNEON compares copy8 with the Go loop, and checks it writes
+// nothing past rows*8.
+func TestCopyPanelNEON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	for rows := 0; rows <= 20; rows++ {
+		for lds := 8; lds <= 13; lds++ {
+			src := make([]float32, max(0, (rows-1)*lds+8))
+			for i := range src {
+				src[i] = rng.Float32()
+			}
+			want := make([]float32, rows*8+1)
+			got := make([]float32, rows*8+1)
+			want[rows*8], got[rows*8] = sentinel, sentinel
+			copyPanelGo(want, 8, src, lds, rows)
+			copyPanelNEON(got, 8, src, lds, rows)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("rows %d lds %d: dst[%d] = %v, want %v", rows, lds, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
