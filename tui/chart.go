@@ -164,15 +164,26 @@ type series struct {
 	style  lipgloss.Style
 }
 
-// lineChart draws series over [xlo, xhi] x [ylo, yhi] in braille, with a
-// y axis of three labels (yfmt formats them) and an x axis of steps. The
-// result is exactly width x height cells.
-func lineChart(ss []series, width, height int, xlo, xhi, ylo, yhi float64, yfmt func(float64) string) []string {
+// axes are a line chart's ranges and labels.
+type axes struct {
+	xlo, xhi, ylo, yhi float64
+	yfmt               func(float64) string // the y labels
+	xname              string               // what x counts: "step", "examples"
+	mark               float64              // x of the shown snapshot, marked; NaN: none
+	markStyle          lipgloss.Style
+}
+
+// lineChart draws series over the ranges of ax in braille, with a y axis
+// of three labels and an x axis that names its ends and marks ax.mark (▲
+// on the axis, ┊ through the empty cells above). The result is exactly
+// width x height cells.
+func lineChart(ss []series, width, height int, ax axes) []string {
 	const labelW = 8
 	plotW, plotH := width-labelW-1, height-1
 	if plotW < 2 || plotH < 1 {
 		return blankLines(width, height)
 	}
+	xlo, xhi, ylo, yhi := ax.xlo, ax.xhi, ax.ylo, ax.yhi
 	// ntcharts draws the braille lines (one grid per series, every segment
 	// set on it, then drawn once: linechart's DrawBrailleLine rebuilds a
 	// whole grid per segment, 20x slower on long histories); the axes and
@@ -199,34 +210,66 @@ func lineChart(ss []series, width, height int, xlo, xhi, ylo, yhi float64, yfmt 
 		}
 		graph.DrawBraillePatterns(&cv, canvas.Point{}, grid.BraillePatterns(), s.style)
 	}
+	markCol := -1
+	if !math.IsNaN(ax.mark) {
+		grid := graph.NewBrailleGrid(plotW, plotH, xlo, xhi, ylo, yhi)
+		// Braille cells are two dots wide.
+		markCol = max(0, min(plotW-1, grid.GridPoint(canvas.Float64Point{X: max(xlo, min(xhi, ax.mark)), Y: ylo}).X/2))
+		for r := range plotH * btoi(markCol < plotW-1) { // not at the right edge: that is now
+			p := canvas.Point{X: markCol, Y: r}
+			if c := cv.Cell(p); c.Rune == 0 || c.Rune == ' ' || c.Rune == '\u2800' {
+				cv.SetRuneWithStyle(p, '┊', ax.markStyle)
+			}
+		}
+	}
 	plot := strings.Split(cv.View(), "\n")
 	lines := make([]string, 0, height)
 	for r := range plotH {
 		label := ""
 		switch r {
 		case 0:
-			label = yfmt(yhi)
+			label = ax.yfmt(yhi)
 		case plotH - 1:
-			label = yfmt(ylo)
+			label = ax.yfmt(ylo)
 		case (plotH - 1) / 2:
 			if plotH >= 5 {
-				label = yfmt((ylo + yhi) / 2)
+				label = ax.yfmt((ylo + yhi) / 2)
 			}
 		}
 		row := ""
 		if r < len(plot) {
 			row = plot[r]
 		}
-		lines = append(lines, fmt.Sprintf("%*s┤", labelW, label)+row)
+		lines = append(lines, fmt.Sprintf("%*s┤", labelW, truncate(label, labelW))+row)
 	}
-	left, right := "step "+fmtCount(int64(xlo)), fmtCount(int64(xhi))
-	axis := strings.Repeat(" ", labelW) + "└" + strings.Repeat("─", plotW)
-	gap := max(1, plotW-len(left)-len(right))
-	if plotW > len(left)+len(right)+1 {
-		axis = strings.Repeat(" ", labelW) + "└" + left + strings.Repeat("─", gap) + right
+	return append(lines, strings.Repeat(" ", labelW)+"└"+xAxis(ax, plotW, markCol))
+}
+
+// xAxis is the x axis line, plotW cells: the range's ends named ("step 0",
+// "5,900") where they fit, ▲ at markCol (-1: none).
+func xAxis(ax axes, plotW, markCol int) string {
+	row := []rune(strings.Repeat("─", plotW))
+	name := ax.xname
+	if name == "" {
+		name = "step"
 	}
-	lines = append(lines, axis)
-	return lines
+	left, right := []rune(name+" "+fmtCount(int64(ax.xlo))), []rune(fmtCount(int64(ax.xhi)))
+	// The labels step aside for the marker at either end.
+	lat, rat := 0, plotW-len(right)
+	if markCol >= 0 && markCol < len(left) {
+		lat = markCol + 1
+	}
+	if markCol >= rat {
+		rat = markCol - len(right)
+	}
+	if lat+len(left) < rat && rat >= 0 {
+		copy(row[lat:], left)
+		copy(row[rat:], right)
+	}
+	if markCol >= 0 && markCol < plotW {
+		row[markCol] = '▲'
+	}
+	return string(row)
 }
 
 func blankLines(width, height int) []string {
@@ -303,13 +346,42 @@ func fit(s string, width int) string {
 
 var nan = math.NaN()
 
-// history returns the steps of snaps as x values.
+// steps returns the steps of snaps as x values.
 func steps(snaps []nn.Snapshot) []float64 {
 	xs := make([]float64, len(snaps))
 	for i, s := range snaps {
 		xs[i] = float64(s.Step)
 	}
 	return xs
+}
+
+// examples returns the examples seen at each of snaps as x values.
+func examples(snaps []nn.Snapshot) []float64 {
+	xs := make([]float64, len(snaps))
+	for i, s := range snaps {
+		xs[i] = float64(s.Examples)
+	}
+	return xs
+}
+
+// fitRange is the range of the finite values of series padded by 5% a
+// side, at least minWidth wide.
+func fitRange(minWidth float64, series ...[]float64) (lo, hi float64) {
+	lo, hi = span(series...)
+	if math.IsNaN(lo) {
+		return padSpan(lo, hi, minWidth)
+	}
+	pad := (hi - lo) * 0.05
+	return padSpan(lo-pad, hi+pad, minWidth)
+}
+
+// markAt is the x of the shown snapshot of d on xs, NaN when there is
+// none.
+func markAt(d *runData, xs []float64) float64 {
+	if i, ok := d.shownIndex(); ok && i < len(xs) {
+		return xs[i]
+	}
+	return math.NaN()
 }
 
 func xRange(xs []float64) (float64, float64) {

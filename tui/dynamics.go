@@ -4,15 +4,52 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"initscope/nn"
 	"initscope/scenarios/batch"
 )
 
 // dynamicsView is the main run's activations over training, per layer.
-type dynamicsView struct{}
+// Its key, y, switches the charts' y axes (its and Learning's) between
+// fitting the data and the fixed ranges; which layers show when they do
+// not all fit is the Layers view's scroll.
+type dynamicsView struct {
+	s    *viewState
+	keys dynamicsKeyMap
+}
 
-func (dynamicsView) View(runs *[numRuns]runData, w, h int, st Styles) string {
-	return renderDynamics(runs[runMain], w, h, st)
+type dynamicsKeyMap struct {
+	Axes key.Binding
+}
+
+func newDynamicsView(s *viewState) dynamicsView {
+	return dynamicsView{s: s, keys: dynamicsKeyMap{
+		Axes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "charts: y axes fit the data / fixed")),
+	}}
+}
+
+// Update switches the axes on y.
+func (v dynamicsView) Update(msg tea.KeyMsg) (viewModel, bool) {
+	if v.s != nil && key.Matches(msg, v.keys.Axes) {
+		v.s.fixedAxes = !v.s.fixedAxes
+		return v, true
+	}
+	return v, false
+}
+
+func (v dynamicsView) FullHelp() []key.Binding { return []key.Binding{v.keys.Axes} }
+
+// View draws from the first layer of the scroll and keeps where it
+// clamped it, as the Layers view does.
+func (v dynamicsView) View(runs *[numRuns]runData, w, h int, st Styles) string {
+	s := v.s.get()
+	out, first := renderDynamicsAt(&runs[runMain], w, h, s.firstLayer, s.fixedAxes, st)
+	if v.s != nil {
+		v.s.firstLayer = first
+	}
+	return out
 }
 
 // activationRange is the range of an activation's values, if bounded.
@@ -24,22 +61,43 @@ func activationRange(name string) (lo, hi float64, ok bool) {
 	return a.Bounds()
 }
 
-// renderDynamics draws each layer's mean ± std and 2nd/98th percentiles
-// over training (the paper's Figs 2, 3 and 10).
+// renderDynamics is the Dynamics view with axes that fit the data, from
+// the first layer.
 func renderDynamics(d runData, w, h int, st Styles) string {
+	out, _ := renderDynamicsAt(&d, w, h, 0, false, st)
+	return out
+}
+
+// dynamicsMinH is the least height of a layer's chart: its title, two
+// rows of plot and the axis.
+const dynamicsMinH = 4
+
+// renderDynamicsAt draws each layer's mean ± std and 2nd/98th
+// percentiles over training (the paper's Figs 2, 3 and 10), from layer
+// first (from 0) when they do not all fit. Each chart's y axis fits its
+// layer's data, so the small activations of upper layers show their
+// shape; fixed puts every layer on the activation's range (or the data's
+// over all layers, for unbounded ones). ▲ marks the shown step. It
+// returns the first layer drawn.
+func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (string, int) {
 	if len(d.Snaps) == 0 {
-		return st.Dim.Render(waitingText(d))
+		return st.Dim.Render(waitingText(*d)), first
+	}
+	axisNote := "y axes fit each layer's data (y: fixed)"
+	if fixed {
+		axisNote = "y axes fixed (y: fit the data)"
 	}
 	legend := st.Act.Render("⣿ mean") + "   " + st.Std.Render("⣿ mean ± std") + "   " + st.Pct.Render("⣿ 2nd / 98th percentile") +
-		st.Hint.Render("   activations on the probe set during training (Figs 2, 3, 10)")
+		st.Hint.Render("   ▲ shown step · "+axisNote+" · Figs 2, 3, 10")
 	xs := steps(d.Snaps)
 	xlo, xhi := xRange(xs)
+	mark := markAt(d, xs)
+	n, _ := d.shownIndex()
 	get := func(s batch.Stat) [][]float64 { return layerSeries(d.Snaps, s.Get, false) }
 	mean, std, p2, p98 := get(batch.ActMean), get(batch.ActStd), get(batch.ActP2), get(batch.ActP98)
-	ylo, yhi, ok := activationRange(d.Scenario.Activation)
-	if !ok {
-		ylo, yhi = span(append(p2, p98...)...)
-		ylo, yhi = padSpan(ylo, yhi, 1e-3)
+	flo, fhi, bounded := activationRange(d.Scenario.Activation)
+	if !bounded {
+		flo, fhi = fitRange(1e-3, append(p2, p98...)...)
 	}
 	depth := len(mean)
 	cols := 1
@@ -48,14 +106,19 @@ func renderDynamics(d runData, w, h int, st Styles) string {
 	}
 	cw := w / cols
 	gridRows := (depth + cols - 1) / cols
-	ch := (h - 2) / gridRows
-	shown := depth
-	if ch < 4 { // too short for a chart: show what fits
-		ch = 4
-		shown = min(depth, (h-2)/ch*cols)
+	ch, extra := (h-2)/max(1, gridRows), (h-2)%max(1, gridRows)
+	shown, more := depth, ""
+	if ch < dynamicsMinH { // too short for every chart: scroll
+		ch = dynamicsMinH
+		shown = max(1, min(depth, (h-3)/ch*cols))
+		first = max(0, min(first, depth-shown))
+		more = fmt.Sprintf("layers %d-%d of %d · pgup/pgdn: scroll", first+1, first+shown, depth)
+		extra = 0
+	} else {
+		first = 0 // every layer shows: the scroll starts over
 	}
 	cells := make([][]string, 0, shown)
-	for l := range shown {
+	for l := first; l < first+shown; l++ {
 		up, down := make([]float64, len(xs)), make([]float64, len(xs))
 		for i := range xs {
 			up[i], down[i] = mean[l][i]+std[l][i], mean[l][i]-std[l][i]
@@ -65,15 +128,20 @@ func renderDynamics(d runData, w, h int, st Styles) string {
 			{xs, down, st.Std}, {xs, up, st.Std},
 			{xs, mean[l], st.Act},
 		}
-		n := len(xs) - 1
+		ylo, yhi := flo, fhi
+		if !fixed {
+			ylo, yhi = fitRange(1e-3, p2[l], p98[l], up, down, mean[l])
+		}
 		title := st.Value.Render(fmt.Sprintf("L%d", l+1)) + st.Label.Render(fmt.Sprintf("  mean %s  std %s  p2 %s  p98 %s",
 			fmtSigned(mean[l][n]), fmtNum(std[l][n]), fmtSigned(p2[l][n]), fmtSigned(p98[l][n])))
-		chart := lineChart(ss, cw-2, ch-1, xlo, xhi, ylo, yhi, fmtSigned)
+		// The first rows of charts take the lines that do not divide.
+		chh := ch - 1 + btoi((l-first)/cols < extra)
+		chart := lineChart(ss, cw-2, chh, axes{xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi, yfmt: fmtSigned, mark: mark, markStyle: st.Dim})
 		cells = append(cells, append([]string{fit(title, cw-2)}, chart...))
 	}
 	lines := append([]string{fit(legend, w), ""}, grid(cells, cols, cw)...)
-	if shown < depth {
-		lines = append(lines, st.Hint.Render(fmt.Sprintf("showing layers 1-%d of %d: a taller terminal shows all", shown, depth)))
+	if more != "" {
+		lines = append(lines, st.Hint.Render(fit(more, w)))
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n"), first
 }

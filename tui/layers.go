@@ -2,19 +2,81 @@ package tui
 
 import (
 	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"initscope/nn"
 )
 
 // layersView is the home view: the main run's per-layer statistics, live.
-type layersView struct{}
-
-func (layersView) View(runs *[numRuns]runData, w, h int, st Styles) string {
-	return renderLayers(runs[runMain], w, h, st)
+// When the layers do not all fit, pgup and pgdown scroll them (here and in
+// Dynamics: the scroll is viewState's).
+type layersView struct {
+	s    *viewState
+	keys layersKeyMap
 }
 
-// renderLayers is the home view: every hidden layer's statistics, live.
+type layersKeyMap struct {
+	Scroll key.Binding // pgup scrolls up, pgdown down
+}
+
+func newLayersView(s *viewState) layersView {
+	return layersView{s: s, keys: layersKeyMap{
+		Scroll: key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/dn", "scroll the layers (deep networks)")),
+	}}
+}
+
+// layersPage is how many layers pgup and pgdown move.
+const layersPage = 5
+
+// Update scrolls on pgup and pgdown; the views clamp the first layer to
+// the layers they have.
+func (v layersView) Update(msg tea.KeyMsg) (viewModel, bool) {
+	if v.s == nil || !key.Matches(msg, v.keys.Scroll) {
+		return v, false
+	}
+	if msg.Type == tea.KeyPgUp {
+		v.s.firstLayer = max(0, min(v.s.firstLayer, nn.MaxDepth)-layersPage)
+	} else {
+		v.s.firstLayer = min(nn.MaxDepth, v.s.firstLayer+layersPage)
+	}
+	return v, true
+}
+
+func (v layersView) FullHelp() []key.Binding { return []key.Binding{v.keys.Scroll} }
+
+// View draws from the first layer of the scroll, and keeps where it
+// clamped it, so the next pgup moves from what is seen.
+func (v layersView) View(runs *[numRuns]runData, w, h int, st Styles) string {
+	out, first := renderLayersAt(runs[runMain], w, h, v.s.get().firstLayer, st)
+	if v.s != nil {
+		v.s.firstLayer = first
+	}
+	return out
+}
+
+// renderLayers is the home view from the first layer.
 func renderLayers(d runData, w, h int, st Styles) string {
+	out, _ := renderLayersAt(d, w, h, 0, st)
+	return out
+}
+
+// renderLayersAt is the home view: every hidden layer's statistics from
+// layer first (from 0) when they do not all fit, the diagnosis of the
+// shown step below them, and how to read the sparklines. It returns the
+// first layer drawn.
+func renderLayersAt(d runData, w, h, first int, st Styles) (string, int) {
 	cols := []column{meanCol(st), stdCol(st), satCol(st), gradCol(st), wgradCol(st)}
-	lines := layerTable(d, cols, w, h-2, st)
-	lines = append(lines, "", st.Hint.Render(fit("each sparkline runs from step 0 (left) to now (right); variances use one log scale for all layers, so vanishing and exploding both show", w)))
-	return strings.Join(lines, "\n")
+	lines, first := layerTableAt(d, cols, w, h-2, first, "pgup/pgdn: scroll", st)
+	for len(lines) < h-2 {
+		lines = append(lines, "")
+	}
+	diag := ""
+	if p, ok := profileDataOf(&d); ok {
+		act, _ := nn.ParseActivation(d.Scenario.Activation)
+		diag = diagnosisLine(p.step0, p.shown, act, w, st)
+	}
+	lines = append(lines, fit(diag, w), st.Hint.Render(fit("each sparkline: step 0 → now, ▲ the shown step; variances share one log scale", w)))
+	return strings.Join(lines, "\n"), first
 }

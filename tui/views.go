@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// viewModel is one of the app's six views: a small model that draws the
+// viewModel is one of the app's views: a small model that draws the
 // runs' data in w x h cells and nothing else, so tests can call View with
 // fixed data. runs are the app's runs, indexed by runMain, runA and runB.
 type viewModel interface {
@@ -23,14 +25,46 @@ type keyedView interface {
 	FullHelp() []key.Binding
 }
 
-// newViews are the six views in their first state, in the order of viewID.
+// viewState is what several views read and one view's key sets: since a
+// key goes to the first keyed view that takes it, whichever view is
+// shown, the y axes (Dynamics' y) and the layer scroll (Layers' pgup and
+// pgdown) are one setting for all the views that draw them. Each model
+// has its own.
+type viewState struct {
+	fixedAxes  bool // charts on fixed ranges rather than fitted to the data
+	firstLayer int  // the first layer shown when they do not all fit
+}
+
+// get is the state, its zero value for a view made without one.
+func (s *viewState) get() viewState {
+	if s == nil {
+		return viewState{}
+	}
+	return *s
+}
+
+// newViews are the views in their first state, in the order of viewID.
 func newViews() [numViews]viewModel {
+	s := &viewState{}
 	return [numViews]viewModel{
-		viewLayers:   layersView{},
-		viewDynamics: dynamicsView{},
+		viewLayers:   newLayersView(s),
+		viewDynamics: newDynamicsView(s),
 		viewHist:     newHistView(),
-		viewLearning: learningView{},
+		viewLearning: learningView{s: s},
 		viewTheory:   theoryView{},
 		viewCompare:  compareView{},
 	}
 }
+
+// viewKeys are the keys that pick the views, one per entry of the views
+// table: "1" for the first.
+func viewKeys() []string {
+	keys := make([]string, numViews)
+	for i := range keys {
+		keys[i] = fmt.Sprint(i + 1)
+	}
+	return keys
+}
+
+// viewKeysHelp is their help: "1-7".
+func viewKeysHelp() string { return fmt.Sprintf("1-%d", numViews) }
