@@ -43,6 +43,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,7 +98,8 @@ func main() {
 		return
 	}
 	uncapped, capped := load, load
-	uncapped.threads, capped.threads = numCPU(), 0
+	// Before the cap, a product's threads were GOMAXPROCS (FastGemm(0)).
+	uncapped.threads, capped.threads = runtime.GOMAXPROCS(0), 0
 	var runs []labelled
 	for i := range *rounds {
 		pair := []labelled{{name: "before: no cap", load: uncapped}, {name: "after: cap", load: capped}}
@@ -595,7 +597,7 @@ func sideBySide(w io.Writer, runs []labelled) {
 			if r.load.threads > 0 {
 				return fmt.Sprintf("%d (every core, as before the cap)", r.load.threads)
 			}
-			return fmt.Sprintf("cap: %d cores / %d workers", numCPU(), r.load.workers)
+			return fmt.Sprintf("cap: %d cores (GOMAXPROCS) / %d workers", runtime.GOMAXPROCS(0), r.load.workers)
 		}},
 		{"sessions held", func(r *result) string { return fmt.Sprintf("%d of %d", r.held, len(r.frames)) }},
 		{"training steps per session (min / median / max)", func(r *result) string {

@@ -52,9 +52,11 @@ type Config struct {
 	Logger *log.Logger
 	// App builds each session's app; nil means the initscope app.
 	App App
-	// Threads is each session's compute threads (tui.Limits.MaxThreads);
-	// 0 means SessionThreads(runtime.NumCPU(), Workers). The load run
-	// sets it to compare with a server whose sessions used every core.
+	// Threads is each session's compute threads (tui.Limits.MaxThreads,
+	// at most scenarios.MaxThreads); 0 means
+	// SessionThreads(runtime.GOMAXPROCS(0), Workers): the cores Go runs
+	// on, which follow a container's CPU limit. The load run sets it to
+	// compare with a server whose sessions used every core.
 	Threads int
 }
 
@@ -113,8 +115,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, &FlagError{Err: err}
 	}
 	if cfg.Threads <= 0 {
-		cfg.Threads = SessionThreads(runtime.NumCPU(), cfg.Workers)
+		cfg.Threads = SessionThreads(runtime.GOMAXPROCS(0), cfg.Workers)
 	}
+	cfg.Threads = min(cfg.Threads, scenarios.MaxThreads)
 	limits := tui.Limits{MaxWidth: cfg.MaxWidth, MaxDepth: cfg.MaxDepth, MaxSteps: cfg.MaxSteps, MaxThreads: cfg.Threads}
 	s := &Server{
 		cfg:      cfg,

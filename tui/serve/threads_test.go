@@ -83,7 +83,7 @@ func (tm *threadMeter) app(opt tui.Options) (tea.Model, func()) {
 // never use more threads than the cores (with 2 workers on 1 core, the one
 // case where they may, 1 thread each).
 func TestSessionsShareTheCores(t *testing.T) {
-	cores, workers := runtime.NumCPU(), 2
+	cores, workers := runtime.GOMAXPROCS(0), 2
 	opt := testOptions(t)
 	opt.Workers = workers
 	sc, _ := preset.Lookup(preset.DefaultName)
