@@ -27,8 +27,15 @@ func (s *Stats) jacobianMeanSV(ctx context.Context, l int) (float64, error) {
 	layer := s.net.Layers[l] // maps hidden layer l to hidden layer l+1
 	out := layer.Out
 	wwt := s.dw[:out*out]
-	err := s.net.eachChunk(ctx, out, 2*out*layer.In, func(lo, hi int) {
-		s.net.gemm(false, true, hi-lo, out, layer.In, 1, layer.W[lo*layer.In:hi*layer.In], layer.In, layer.W, layer.In, 0, wwt[lo*out:hi*out], out)
+	in := layer.In
+	// Only W W^T's upper triangle (diagonal included) is read, so each
+	// block of gramRows rows is formed from its diagonal on: about half
+	// the products of the whole matrix.
+	err := s.net.eachChunk(ctx, out, out*in, func(lo, hi int) {
+		for r := lo; r < hi; r += gramRows {
+			e := min(hi, r+gramRows)
+			s.net.gemm(false, true, e-r, out-r, in, 1, layer.W[r*in:e*in], in, layer.W[r*in:], in, 0, wwt[r*out+r:], out)
+		}
 	})
 	if err != nil {
 		return math.NaN(), err
@@ -91,6 +98,11 @@ func (s *Stats) jacobianMeanSV(ctx context.Context, l int) (float64, error) {
 	}
 	return total / float64(examples), nil
 }
+
+// gramRows is the height of the row blocks in which W W^T's upper
+// triangle is formed: tall enough for the GEMM's tiles, short enough that
+// the part left of the diagonal it still computes is small.
+const gramRows = 128
 
 // jacobianWorkers is how many eigendecompositions run at once, each with
 // its own workspace: at most opt.Threads (opt with its defaults applied).
