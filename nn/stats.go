@@ -56,7 +56,8 @@ type StatsOptions struct {
 	// Threads is the most goroutines a measurement runs at once: the
 	// layers measured side by side, the parts of a weight gradient's sums,
 	// the Jacobian's eigenproblems, and the scratch buffers kept for them.
-	// Below 1 means runtime.GOMAXPROCS(0). The products go through the
+	// Below 1 means runtime.GOMAXPROCS(0), above 64 means 64 (sgemm's
+	// bound on a product's goroutines). The products go through the
 	// network's own Gemm, whose thread bound is set there (FastGemm).
 	// Only the weight-gradient variance (and the histogram range fixed
 	// from it) depends on it, through the order of its sums: a few units
@@ -112,6 +113,10 @@ func NewStats(ctx context.Context, net *Network, x []float32, y []int32, n int, 
 	return s, nil
 }
 
+// maxStatsThreads bounds StatsOptions.Threads, and so the scratch buffers
+// a Stats keeps, as sgemm bounds a product's goroutines.
+const maxStatsThreads = 64
+
 // DefaultBins is a histogram's bins when StatsOptions leaves them unset.
 const DefaultBins = 50
 
@@ -125,6 +130,7 @@ func (opt StatsOptions) withDefaults() StatsOptions {
 	if opt.Threads < 1 {
 		opt.Threads = runtime.GOMAXPROCS(0)
 	}
+	opt.Threads = min(opt.Threads, maxStatsThreads)
 	return opt
 }
 

@@ -260,6 +260,9 @@ func TestStatsIndependentOfThreads(t *testing.T) {
 		layers, _ := st.measure(t, true)
 		return layers
 	}
+	if got := (StatsOptions{Threads: 1 << 30}).withDefaults().Threads; got != maxStatsThreads {
+		t.Errorf("Threads 2^30 kept %d scratch buffers, want the bound %d", got, maxStatsThreads)
+	}
 	ref := snapshot(1)
 	for _, threads := range []int{2, 3, 8} {
 		got := snapshot(threads)
