@@ -93,8 +93,10 @@ func TestSessionsShareTheCores(t *testing.T) {
 	for range opt.MaxSessions {
 		openTerm(t, ts.addr, 80, 24).expect("training.", 10*time.Second)
 	}
-	for meter.rounds.Load() < 200 {
-		time.Sleep(10 * time.Millisecond)
+	for deadline := time.Now().Add(30 * time.Second); meter.rounds.Load() < 200; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d rounds of training in 30 s, want 200", meter.rounds.Load())
+		}
 	}
 	want := SessionThreads(cores, workers)
 	meter.mu.Lock()
