@@ -13,6 +13,12 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func micro10x8(kc int, a, b *float32, bstride, bpanel int, c *float32, ldc int, alpha, beta float32, ntiles int)
 
+// dot10x2 sets sums[2i+j] to the dot products of row i of A (packed by
+// gemmDotNT) with row j of W over 16*kq floats (see kernel_arm64.s).
+//
+//go:noescape
+func dot10x2(kq int, a, w *float32, ldw int, sums *float32)
+
 // transpose4 sets dst[j*ldd+i] = src[i*lds+j] for i < 4*rb, j < 4*cb.
 //
 //go:noescape
@@ -35,6 +41,7 @@ var neonKernel = &kernel{
 	micro:     microNEON,
 	row:       rowNEON,
 	direct:    true,
+	dotNT:     dotNTNEON,
 	transpose: transposeNEON,
 	copyPanel: copyPanelNEON,
 }
@@ -64,6 +71,33 @@ func rowNEON(kc int, ap, b []float32, bstride, bpanel int, c []float32, ldc int,
 	_ = b[(ntiles-1)*bpanel+(kc-1)*bstride+7]
 	_ = c[9*ldc+8*ntiles-1]
 	micro10x8(kc, &ap[0], &b[0], bstride*4, bpanel*4, &c[0], ldc, alpha, beta, ntiles)
+}
+
+// dotNTNEON adds to out[2i+j] sum_p ap_i[p]*w[j*ldw+p] for i < 10, j < 2
+// over k; ap is A packed by gemmDotNT (16-float chunks, zero-padded). The
+// assembly takes whole chunks; the last k%16 floats of W's rows are first
+// copied into a zero-padded chunk, since reading W past k could run off
+// the slice or meet NaN in a matrix's padding (0*NaN is NaN).
+func dotNTNEON(k int, ap, w []float32, ldw int, out *[20]float32) {
+	kq, kt := k/16, k%16
+	_ = ap[(kq+min(kt, 1))*160-1]
+	_ = w[ldw+k-1]
+	var sums [20]float32
+	if kq > 0 {
+		dot10x2(kq, &ap[0], &w[0], ldw, &sums[0])
+		for i, s := range sums {
+			out[i] += s
+		}
+	}
+	if kt > 0 {
+		var wt [32]float32
+		copy(wt[:kt], w[kq*16:k])
+		copy(wt[16:16+kt], w[ldw+kq*16:ldw+k])
+		dot10x2(1, &ap[kq*160], &wt[0], 16, &sums[0])
+		for i, s := range sums {
+			out[i] += s
+		}
+	}
 }
 
 // copyPanelNEON packs a full-width B micro-panel: dst[p*8+j] = src[p*lds+j].

@@ -251,3 +251,94 @@ copyloop:
 	SUB    $1, R3, R3
 	CBNZ   R3, copyloop
 	RET
+
+// ---------------------------------------------------------------------------
+// The small-m A*W^T kernel (C = A*W^T with at most 10 rows: the forward pass
+// at minibatch 10), dot products that stream two rows of W straight from the
+// matrix instead of transposing all of W into panels (see gemmDotNT).
+//
+// A is packed chunk-major (chunk q of row i: a + (q*10+i)*64 bytes). For
+// each 16-float chunk, W's two rows go to V20..V23 and V24..V27 and each row
+// of A to V28..V31; V(2i+j) holds 4 partial sums of row i times W row j.
+// At the end FADDP (pairwise add, WORD-encoded like FMLAE: 0 1 1 01110 0 sz 1
+// Rm 110101 Rn Rd; GNU as: faddp v20.4s, v16.4s, v17.4s = 0x6e31d614) folds
+// each group of 4 accumulators into one vector of 4 sums, in output order.
+
+// FADDP: Vd.4S = pairwise sums of Vn.4S then Vm.4S   (faddp vd.4s, vn.4s, vm.4s)
+#define FADDP(d, n, m) WORD $(0x6e20d400 | ((m)<<16) | ((n)<<5) | (d))
+
+#define DOTROW(c0, c1) \
+	VLD1.P 64(R1), [V28.S4, V29.S4, V30.S4, V31.S4] \
+	VFMLA  V20.S4, V28.S4, c0.S4                    \
+	VFMLA  V24.S4, V28.S4, c1.S4                    \
+	VFMLA  V21.S4, V29.S4, c0.S4                    \
+	VFMLA  V25.S4, V29.S4, c1.S4                    \
+	VFMLA  V22.S4, V30.S4, c0.S4                    \
+	VFMLA  V26.S4, V30.S4, c1.S4                    \
+	VFMLA  V23.S4, V31.S4, c0.S4                    \
+	VFMLA  V27.S4, V31.S4, c1.S4
+
+// Sums of accumulators 4g..4g+3 into Vg (Vg is already consumed).
+#define FOLD(g, a0, a1, a2, a3) \
+	FADDP(20, a0, a1) \
+	FADDP(21, a2, a3) \
+	FADDP(g, 20, 21)
+
+// func dot10x2(kq int, a, w *float32, ldw int, sums *float32)
+//
+// Sets sums[2i+j] = sum over p < 16*kq of a_i[p]*w[j*ldw+p], i < 10, j < 2
+// (kq >= 1; ldw 0 repeats row 0).
+TEXT ·dot10x2(SB), NOSPLIT, $0-40
+	MOVD kq+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD w+16(FP), R2
+	MOVD ldw+24(FP), R3
+	LSL  $2, R3, R3
+	ADD  R2, R3, R3     // W row 1
+	MOVD sums+32(FP), R4
+
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+
+dotchunk:
+	VLD1.P 64(R2), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VLD1.P 64(R3), [V24.S4, V25.S4, V26.S4, V27.S4]
+	DOTROW(V0, V1)
+	DOTROW(V2, V3)
+	DOTROW(V4, V5)
+	DOTROW(V6, V7)
+	DOTROW(V8, V9)
+	DOTROW(V10, V11)
+	DOTROW(V12, V13)
+	DOTROW(V14, V15)
+	DOTROW(V16, V17)
+	DOTROW(V18, V19)
+	SUB  $1, R0, R0
+	CBNZ R0, dotchunk
+
+	FOLD(0, 0, 1, 2, 3)
+	FOLD(1, 4, 5, 6, 7)
+	FOLD(2, 8, 9, 10, 11)
+	FOLD(3, 12, 13, 14, 15)
+	FOLD(4, 16, 17, 18, 19)
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R4)
+	VST1   [V4.S4], (R4)
+	RET
