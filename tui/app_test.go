@@ -80,7 +80,7 @@ func TestAppendSnapThins(t *testing.T) {
 // confirmation before a run is discarded.
 func TestKeys(t *testing.T) {
 	m := goldenModel(t, 120, 40)
-	for i, k := range []string{"2", "3", "4", "5", "6", "1"} {
+	for i, k := range []string{"2", "3", "4", "5", "6", "7", "1"} {
 		m.Update(press(k))
 		if want := viewID((i + 1) % int(numViews)); m.view != want {
 			t.Errorf("after %q: view %d, want %d", k, m.view, want)
@@ -244,7 +244,7 @@ func TestTeatest(t *testing.T) {
 	// coalesce into one frame).
 	for _, step := range []struct{ key, mark string }{
 		{"2", "2nd / 98th percentile"}, {"3", "one count scale per kind"}, {"4", "(Fig 11)"},
-		{"5", "Jacobian"}, {"6", "compare A and B"}, {"tab", "each sparkline"}, {"?", "Keys"}, {"esc", "each sparkline"},
+		{"5", "Jacobian"}, {"6", "compare A and B"}, {"7", "diagnosis: "}, {"tab", "[1 Layers]"}, {"?", "Keys"}, {"esc", "[1 Layers]"},
 	} {
 		tm.Send(press(step.key))
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(step.mark)) },

@@ -24,19 +24,26 @@ func describeAs(sc scenarios.Scenario, short bool) string {
 	return fmt.Sprintf(format, sc.Activation, init, sc.Depth, sc.Width, sc.Dataset, sc.Loss, sc.LR, sc.BatchSize, sc.Seed)
 }
 
-// header is the title and the view tabs.
+// header is the title and the view tabs. The shown view's tab is in
+// brackets, so it reads without colour; below 100 columns the title goes
+// and the tabs sit closer, so that all of them fit in 80.
 func (m *Model) header(w int) string {
 	var b strings.Builder
-	b.WriteString(m.st.Title.Render("initscope"))
-	b.WriteString("  ")
+	wide := w >= 100
+	if wide {
+		b.WriteString(m.st.Title.Render("initscope") + "  ")
+	}
 	for i, name := range viewNames {
 		label := sprintf("%d %s", i+1, name)
-		if viewID(i) == m.view && m.overlay == nil {
-			b.WriteString(m.st.TabActive.Render(label))
-		} else {
+		switch {
+		case viewID(i) == m.view && m.overlay == nil:
+			b.WriteString(m.st.TabActive.Render("[" + label + "]"))
+		case wide: // the same width as the brackets, so tabs stay put
+			b.WriteString(m.st.Tab.Render(" " + label + " "))
+		default:
 			b.WriteString(m.st.Tab.Render(label))
 		}
-		b.WriteString("  ")
+		b.WriteString(" ")
 	}
 	return fit(b.String(), w)
 }

@@ -56,7 +56,8 @@ func (o helpOverlay) View(_ *[numRuns]runData, w, h int, st Styles) string {
 	}
 	notes := st.Hint.Render(strings.Join([]string{
 		"Views: 1 Layers (live per-layer statistics) · 2 Dynamics (Figs 2, 3, 10) · 3 Histograms (Figs 4, 6-8)",
-		"4 Learning (Fig 11) · 5 Theory (predicted vs measured variance, Jacobian) · 6 Compare (two configurations).",
+		"4 Learning (Fig 11) · 5 Theory (predicted vs measured variance, Jacobian) · 6 Compare (two configurations)",
+		"7 Profile (each quantity against the layer: step 0, the shown step, the prediction; Figs 6-8).",
 		"Variances are drawn on a log scale shared by all layers: vanishing and exploding both show.",
 		"Export writes the main run as the --batch JSON Lines contract to a file in the current directory.",
 	}, "\n"))

@@ -23,7 +23,7 @@ func DefaultKeyMap() KeyMap {
 		Reset:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset")),
 		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
 		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous view")),
-		Views:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "views")),
+		Views:     key.NewBinding(key.WithKeys(viewKeys()...), key.WithHelp(viewKeysHelp(), "views")),
 		Settings:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "settings")),
 		Scenarios: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "scenarios")),
 		EditA:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "compare: edit A")),

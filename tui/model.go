@@ -38,10 +38,11 @@ const (
 	viewLearning
 	viewTheory
 	viewCompare
+	viewProfile
 	numViews
 )
 
-var viewNames = [numViews]string{"Layers", "Dynamics", "Histograms", "Learning", "Theory", "Compare"}
+var viewNames = [numViews]string{"Layers", "Dynamics", "Histograms", "Learning", "Theory", "Compare", "Profile"}
 
 // Runs the model holds: the main one and the two of the Compare view.
 const (
@@ -140,6 +141,10 @@ func newModel(opt Options, train bool) *Model {
 	h.Styles.FullSeparator = st.Dim
 	h.Styles.Ellipsis = st.Dim
 	m := &Model{opt: opt, st: st, keys: DefaultKeyMap(), help: h, views: newViews(), presets: preset.Presets()}
+	if m.views[viewProfile] == nil {
+		// Until views.go lists the profile view with the others.
+		m.views[viewProfile] = newProfileView()
+	}
 	m.opt.Scenario = sc
 	m.data[runMain] = runData{Scenario: sc, State: stateBuilding, Version: 0}
 	if train {

@@ -41,6 +41,9 @@ func theoryStatus(d runData, shown, jac int, jacOK bool) string {
 	switch {
 	case !d.following():
 		shownAt := "step " + at + " shown (end: latest) · "
+		if shown == 0 && hasJacobian(s) {
+			return shownAt + "σ̄ measured at this step"
+		}
 		if jacOK && jac == shown {
 			return shownAt + "σ̄ measured at this step"
 		}
@@ -74,7 +77,16 @@ func renderTheory(d runData, w, h int, st Styles) string {
 	first, now := d.Snaps[0], d.Snaps[shown]
 	jacI, jacOK := theoryJacobian(d, shown)
 	jac := d.Snaps[jacI]
-	cw := max(9, min(16, (w-6)/8))
+	withNow := shown > 0
+	withJac := jacOK && jac.Step != 0
+	nv, nj := 2, 1 // columns per variance group, of the Jacobian's
+	if withNow {
+		nv = 3
+	}
+	if withJac {
+		nj = 2
+	}
+	cw := max(9, min(16, (w-6)/(2*nv+nj)))
 	cell := func(s string, style lipgloss.Style) string {
 		return style.Render(fmt.Sprintf(" %*s", cw-1, truncate(s, cw-1)))
 	}
@@ -91,17 +103,7 @@ func renderTheory(d runData, w, h int, st Styles) string {
 	if cw < 10 {
 		pred = "theory"
 	}
-	withNow := shown > 0
-	withJac := jacOK && jac.Step != 0
 	lines := []string{st.Hint.Render(fit(theoryStatus(d, shown, jacI, jacOK), w))}
-	nv := 2
-	if withNow {
-		nv = 3
-	}
-	nj := 1
-	if withJac {
-		nj = 2
-	}
 	lines = append(lines, fit("", 6)+st.Act.Bold(true).Render(fit(" Var[z] activations", cw*nv))+
 		st.Grad.Bold(true).Render(fit(" Var[∂C/∂s] back-prop", cw*nv))+
 		st.Std.Bold(true).Render(fit(" Jacobian σ̄", cw*nj)))
