@@ -44,6 +44,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -194,7 +195,38 @@ func runServer(l load) error {
 		cancel()
 	}()
 	fmt.Println("ADDR", srv.Addr())
-	return srv.Serve(ctx)
+	err = srv.Serve(ctx)
+	// How long goroutines waited, runnable, for a core: the frames'
+	// and keystrokes' wait behind training, seen from inside.
+	sample := []metrics.Sample{{Name: "/sched/latencies:seconds"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() == metrics.KindFloat64Histogram {
+		h := sample[0].Value.Float64Histogram()
+		out.Lock()
+		fmt.Printf("SCHED %g %g %g\n", histQuantile(h, 0.5), histQuantile(h, 0.99), histQuantile(h, 0.999))
+		out.Unlock()
+	}
+	return err
+}
+
+// histQuantile is the q quantile of h, as the upper bound of the bucket
+// that holds it (the lower bound of the last, unbounded one).
+func histQuantile(h *metrics.Float64Histogram, q float64) float64 {
+	var total uint64
+	for _, c := range h.Counts {
+		total += c
+	}
+	var seen uint64
+	for i, c := range h.Counts {
+		seen += c
+		if float64(seen) >= q*float64(total) && c > 0 {
+			if math.IsInf(h.Buckets[i+1], 1) {
+				return h.Buckets[i]
+			}
+			return h.Buckets[i+1]
+		}
+	}
+	return math.NaN()
 }
 
 // meteredPool is a session's view of the server's pool that adds up the
@@ -320,19 +352,27 @@ func run(l load, dur time.Duration) (*result, error) {
 	}
 	fmt.Printf("server pid %d on %s; %d sessions training for %v, %d workers, threads per session: %s, %d CPUs\n",
 		cmd.Process.Pid, addr, n, dur, workers, threads, numCPU())
-	// The SESSION lines, until the server exits.
-	slotsDone := make(chan []float64, 1)
+	// The SESSION lines and the SCHED line, until the server exits.
+	var slots, sched []float64
+	readDone := make(chan struct{})
 	go func() {
-		var slots []float64
+		defer close(readDone)
 		for {
 			line, err := lines.ReadString('\n')
-			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "SESSION "); ok {
-				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					slots = append(slots, f)
+			kind, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
+			var vals []float64
+			for _, f := range strings.Fields(rest) {
+				if v, err := strconv.ParseFloat(f, 64); err == nil {
+					vals = append(vals, v)
 				}
 			}
+			switch kind {
+			case "SESSION":
+				slots = append(slots, vals...)
+			case "SCHED":
+				sched = vals
+			}
 			if err != nil {
-				slotsDone <- slots
 				return
 			}
 		}
@@ -389,7 +429,8 @@ func run(l load, dur time.Duration) (*result, error) {
 	res := measure(clients, held, dur)
 	res.load, res.idleKB, res.peakKB, res.peakThreads = l, idleRSS, peakRSS, peakThreads
 	res.cpu, res.trainCPU, res.elapsed, res.exitErr = lastCPU, lastCPU-startCPU, elapsed, exitErr
-	res.slots = <-slotsDone
+	<-readDone
+	res.slots, res.sched = slots, sched
 	return res, nil
 }
 
@@ -483,6 +524,7 @@ type result struct {
 	fps                []float64 // each session's frames per second
 	steps              []int64
 	slots              []float64 // each session's seconds holding a training slot
+	sched              []float64 // the server\'s scheduling latency p50, p99, p99.9, in seconds
 	allFrames          bool
 	idleKB, peakKB     int64
 	peakThreads        int64
@@ -524,6 +566,16 @@ func measure(clients []*client, held []bool, dur time.Duration) *result {
 	slices.Sort(r.steps)
 	slices.Sort(r.fps)
 	return r
+}
+
+// schedText is the scheduling latency's quantiles, "-" when the server
+// did not report them.
+func (r *result) schedText() string {
+	if len(r.sched) != 3 {
+		return "-"
+	}
+	d := func(s float64) time.Duration { return time.Duration(s * 1e9).Round(time.Microsecond) }
+	return fmt.Sprintf("%v / %v / %v", d(r.sched[0]), d(r.sched[1]), d(r.sched[2]))
 }
 
 // stepsF is the sessions' steps as float64s.
@@ -576,6 +628,7 @@ func (r *result) report(w io.Writer) {
 	fmt.Fprintf(w, "server CPU per 1000 steps: %.2f s  (%d steps in all)\n",
 		float64(r.trainCPU)/100/float64(max(r.totalSteps(), 1))*1000, r.totalSteps())
 	fmt.Fprintf(w, "server peak OS threads:   %d\n", r.peakThreads)
+	fmt.Fprintf(w, "runnable goroutine waits: %s  (Go's /sched/latencies, whole run)\n", r.schedText())
 	fmt.Fprintf(w, "server peak RSS:          %.1f MiB (%.1f MiB before the first visitor; %.1f MiB more per session held)\n",
 		float64(r.peakKB)/1024, float64(r.idleKB)/1024, float64(r.peakKB-r.idleKB)/1024/float64(max(r.held, 1)))
 	fmt.Fprintf(w, "server CPU:               %.1f s over %.1f s wall (%.0f%% of one core)\n",
@@ -636,6 +689,7 @@ func sideBySide(w io.Writer, runs []labelled) {
 				100*float64(r.cpu)/100/r.elapsed.Seconds()/float64(numCPU()), numCPU())
 		}},
 		{"server peak OS threads", func(r *result) string { return strconv.FormatInt(r.peakThreads, 10) }},
+		{"runnable goroutines' wait for a core, p50 / p99 / p99.9", (*result).schedText},
 		{"server exit after SIGTERM", func(r *result) string { return exitStatus(r.exitErr) }},
 	}
 	head, rule := "|", "| ---"
