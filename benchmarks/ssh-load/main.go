@@ -17,8 +17,10 @@
 // Fairness: each session's training steps, its share of the server's CPU
 // time (the CPU split in proportion to its steps: every session trains the
 // same network, so a step costs each the same), its time holding a
-// training slot, and its frames per second, each as min, median and max;
-// with the server's CPU time per thousand steps and its peak OS threads.
+// training slot, and its frames per second, each as min, median and max,
+// with Jain's fairness index of steps and of frames per second; and the
+// server's CPU time per thousand steps, its peak OS threads and how long
+// its runnable goroutines waited for a core (Go's /sched/latencies).
 // -threads sets each session's compute threads (0: the server's cap,
 // cores/workers); -compare runs the load twice in one command, with every
 // session's products on every core (-threads = the CPUs, as before the
