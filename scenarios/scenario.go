@@ -35,7 +35,9 @@ type Scenario struct {
 	Jacobian    bool    `json:"jacobian"`
 	// Threads bounds the goroutines of one run's products and
 	// measurements (0: every core). It changes how fast a run goes, not
-	// its numbers, so the records leave it out as they leave out timings.
+	// its numbers (but for the last digits of the weight-gradient
+	// variance, as a machine with other cores does: nn.StatsOptions), so
+	// the records leave it out as they leave out timings.
 	Threads int `json:"-"`
 	// MemBudget bounds the memory the run may plan to use (0: the
 	// machine's default, see DefaultBudget). Only the command line sets

@@ -155,8 +155,8 @@ var settings = []Setting{
 		field: func(s *Scenario) any { return &s.Hist }},
 	{Key: "jacobian", Flag: "jacobian", Usage: "measure Jacobian singular values at every snapshot (always at step 0)",
 		field: func(s *Scenario) any { return &s.Jacobian }},
-	// A file may say it: threads change how fast a run goes, never its
-	// numbers (nn.StatsOptions.Threads), and a server caps them.
+	// A file may say it: threads change how fast a run goes, not its
+	// numbers (Scenario.Threads), and a server caps them.
 	{Key: "threads", Flag: "threads", Usage: "compute threads one run's products and measurements use; 0 uses every core",
 		Range: &Range{Lo: 0, Hi: MaxThreads, ZeroIsAll: true},
 		field: func(s *Scenario) any { return &s.Threads }},
