@@ -21,10 +21,17 @@ func renderCompare(a, b runData, w, h int, st Styles) string {
 	}
 	side := func(name string, d, other runData, cw, ch int) []string {
 		_, testErr := lastLosses(d)
+		progress := stateBadge(d, st) + st.Label.Render("  step ") + st.Value.Render(fmtCount(d.Step))
+		if i, ok := d.shownIndex(); ok && !d.following() {
+			// The time cursor: the table and the test error are the
+			// shown snapshot's.
+			s := d.Snaps[i]
+			testErr = s.TestError
+			progress = st.Value.Render("◀ step "+fmtCount(s.Step)+" shown") + st.Label.Render(" · run ") + progress
+		}
 		head := []string{
 			fit(st.Title.Render(name+" ")+st.Label.Render(describe(d.Scenario)), cw),
-			fit(stateBadge(d, st)+st.Label.Render("  step ")+st.Value.Render(fmtCount(d.Step))+
-				st.Label.Render("  test error ")+st.Value.Render(fmtPct(testErr)), cw),
+			fit(progress+st.Label.Render("  test error ")+st.Value.Render(fmtPct(testErr)), cw),
 		}
 		return append(head, layerTable(d, cols(d), cw, ch-2, st, other)...)
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -155,5 +156,20 @@ func TestCursorStatusFitsNarrow(t *testing.T) {
 	got := renderStatus(d, false, NewStyles(asciiRenderer()))
 	if w := lipgloss.Width(got); w > 80 || !strings.Contains(got, "showing step 1,200") || stepOf(got) != 5900 {
 		t.Errorf("narrow status (%d cells): %q", w, got)
+	}
+}
+
+// Compare draws both runs at the cursor: each side says the shown step
+// and gives that snapshot's test error.
+func TestCompareAtCursor(t *testing.T) {
+	m := goldenModel(t, 160, 48)
+	m.Update(press("6"))
+	m.Update(tea.KeyMsg{Type: tea.KeyHome})
+	m.Update(tea.KeyMsg{Type: tea.KeyRight})
+	v := m.View()
+	// fakeRun: test error 0.89 - 0.6 t + 0.02 sin(i) at snapshot i, t = i/59.
+	want := "◀ step 100 shown · run ❚❚ paused  step 5,900  test error " + fmtPct(0.89-0.6/59+0.02*math.Sin(1))
+	if n := strings.Count(v, want); n != 2 {
+		t.Errorf("%q on %d sides, want 2:\n%s", want, n, v)
 	}
 }
