@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -100,7 +101,7 @@ func TestProfileDiagnosis(t *testing.T) {
 		want  string
 	}{
 		{3, "diagnosis: back-prop gradients shrink 81x (variance) from L5 to L1: vanishing"},
-		{1, "diagnosis: healthy: activations and back-prop gradients within 1.0x across layers"},
+		{1, "diagnosis: healthy: activation and gradient variances within 1.0x across layers"},
 	} {
 		d := profileRun(layers(tt.ratio), layers(tt.ratio))
 		first := strings.Split(ansi.Strip(renderProfile(&d, 160, 43, 0, st)), "\n")[0]
@@ -168,4 +169,39 @@ func TestGoldenProfile(t *testing.T) {
 	checkGolden(t, "profile-160x48", renderProfile(&d, 160, 48-5, 0, st))
 	d.Cursor = 1 // step 0 shown: no × points, the key says so
 	checkGolden(t, "profile-step0-160x48", renderProfile(&d, 160, 48-5, 0, st))
+}
+
+// TestProfileInApp: key 7 shows the profile in the app's frame (golden at
+// the smallest size and a large one), p steps its chart at 80x24, and
+// every size a client may claim keeps the frame within its bounds, in
+// ASCII and in 24-bit colour.
+func TestProfileInApp(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		m := goldenModel(t, size[0], size[1])
+		m.Update(press("7"))
+		got := m.View()
+		if n := strings.Count(got, "\n") + 1; n != size[1] {
+			t.Errorf("%dx%d: %d lines", size[0], size[1], n)
+		}
+		checkGolden(t, fmt.Sprintf("profile-frame-%dx%d", size[0], size[1]), got)
+		if size[0] == 80 {
+			m.Update(press("p"))
+			if !strings.Contains(m.View(), "chart 2 of 6") || !strings.Contains(m.View(), "2nd / 98th percentile") {
+				t.Errorf("p should show the second chart:\n%s", m.View())
+			}
+		}
+	}
+	for _, size := range hostileSizes {
+		m := goldenModel(t, 120, 40)
+		m.Update(press("7"))
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		checkFrame(t, m, maxFrameASCII, fmt.Sprintf("profile at %dx%d", size[0], size[1]))
+	}
+	sc := goldenScenario(t)
+	m := newModel(Options{Scenario: sc, Renderer: colorRenderer()}, false)
+	m.Close()
+	m.Update(dataMsg{Run: runMain, Data: fakeRun(sc, 60)})
+	m.Update(tea.WindowSizeMsg{Width: MaxWidth, Height: MaxHeight})
+	m.Update(press("7"))
+	checkFrame(t, m, maxFrameColor, "profile in colour at the largest size")
 }

@@ -53,6 +53,7 @@ func newViews() [numViews]viewModel {
 		viewLearning: learningView{s: s},
 		viewTheory:   theoryView{},
 		viewCompare:  compareView{},
+		viewProfile:  newProfileView(),
 	}
 }
 

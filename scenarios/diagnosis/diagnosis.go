@@ -92,7 +92,7 @@ func Diagnose(step0, shown nn.Snapshot, act nn.Activation) []Finding {
 		h := Finding{Kind: Healthy, Ratio: worst, Step0: math.NaN()}
 		h.Text = "healthy: one layer, nothing to compare"
 		if worst > 0 {
-			h.Text = fmt.Sprintf("healthy: activations and back-prop gradients within %s across layers (variance)", times(worst))
+			h.Text = fmt.Sprintf("healthy: activation and gradient variances within %s across layers", times(worst))
 		}
 		out = append(out, h)
 	}

@@ -53,7 +53,7 @@ func TestDiagnose(t *testing.T) {
 		{"two saturated, worst named", flat, profile(0, nil, nil, []float64{0.55, 0.9, 0.2}), nn.Sigmoid,
 			Saturated, "layer 2: 90% saturated; 2 layers past 50%"},
 		{"healthy", flat, profile(0, []float64{0.3, 0.25, 0.22}, []float64{1e-4, 1.5e-4, 2e-4}, nil), nn.Tanh,
-			Healthy, "healthy: activations and back-prop gradients within 2.0x across layers (variance)"},
+			Healthy, "healthy: activation and gradient variances within 2.0x across layers"},
 		{"drifting", flat, profile(0, nil, []float64{1e-4, 6e-4}, nil), nn.Tanh,
 			Drifting, "back-prop gradients shrink 6.0x (variance) from L2 to L1 (10x would be vanishing)"},
 		{"step 0 beside", profile(0, nil, []float64{1e-6, 1e-4}, nil), profile(500, nil, []float64{1e-6, 1e-3}, nil), nn.Tanh,
@@ -66,7 +66,7 @@ func TestDiagnose(t *testing.T) {
 			Healthy, "healthy: one layer, nothing to compare"},
 		// linear has no saturation (NaN) and must not trip the check.
 		{"linear", flat, profile(0, nil, nil, []float64{math.NaN(), math.NaN()}), nn.Linear,
-			Healthy, "healthy: activations and back-prop gradients within 1.0x across layers (variance)"},
+			Healthy, "healthy: activation and gradient variances within 1.0x across layers"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
