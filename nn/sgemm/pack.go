@@ -18,6 +18,10 @@ func packA(kn *kernel, dst []float32, transA bool, a []float32, lda, i0, mc, p0,
 		d := dst[ir*kc : (ir+mr)*kc]
 		if transA {
 			// op(A)[i][p] = a[p*lda+i]: each p is a contiguous run of rows.
+			if mrv == mr {
+				copyPanelGo(d, mr, a[p0*lda+i0+ir:], lda, kc)
+				continue
+			}
 			for p := 0; p < kc; p++ {
 				src := a[(p0+p)*lda+i0+ir:]
 				src = src[:mrv]
@@ -71,7 +75,33 @@ func packB(kn *kernel, dst []float32, transB bool, b []float32, ldb, p0, kc, j0,
 }
 
 // transposeGo sets dst[c*ldd+r] = src[r*lds+c] for r < rows, c < cols.
+// Packing a full micro-panel of 2 or 4 rows (ldd == rows, the generic
+// kernel's) writes each destination row whole, reading the source rows side
+// by side; other shapes go row by row.
 func transposeGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	switch {
+	case rows == 4 && ldd == 4:
+		s0, s1, s2, s3 := src[:cols], src[lds:lds+cols], src[2*lds:2*lds+cols], src[3*lds:3*lds+cols]
+		s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)] // for bounds-check elimination
+		dst = dst[:4*cols]
+		for c, v := range s0 {
+			d := (*[4]float32)(dst[4*c:])
+			d[0], d[1], d[2], d[3] = v, s1[c], s2[c], s3[c]
+		}
+		return
+	case rows == 2 && ldd == 2:
+		s0, s1 := src[:cols], src[lds:lds+cols]
+		s1 = s1[:len(s0)]
+		dst = dst[:2*cols]
+		for c, v := range s0 {
+			d := (*[2]float32)(dst[2*c:])
+			d[0], d[1] = v, s1[c]
+		}
+		return
+	}
 	for r := 0; r < rows; r++ {
 		row := src[r*lds : r*lds+cols]
 		d := dst[r:]
@@ -81,8 +111,31 @@ func transposeGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	}
 }
 
+// copyPanelGo sets dst[p*nr+j] = src[p*lds+j] for p < rows, j < nr. The
+// narrow panels of the generic kernel (2 and 4 floats) are moved element by
+// element: a copy call per row would cost more than the row.
 func copyPanelGo(dst []float32, nr int, src []float32, lds, rows int) {
-	for p := 0; p < rows; p++ {
-		copy(dst[p*nr:p*nr+nr], src[p*lds:p*lds+nr])
+	if rows == 0 {
+		return
+	}
+	dst = dst[:rows*nr]
+	src = src[:(rows-1)*lds+nr]
+	switch nr {
+	case 2:
+		for p := 0; p < rows; p++ {
+			d := (*[2]float32)(dst[2*p:])
+			s := (*[2]float32)(src[p*lds:])
+			d[0], d[1] = s[0], s[1]
+		}
+	case 4:
+		for p := 0; p < rows; p++ {
+			d := (*[4]float32)(dst[4*p:])
+			s := (*[4]float32)(src[p*lds:])
+			d[0], d[1], d[2], d[3] = s[0], s[1], s[2], s[3]
+		}
+	default:
+		for p := 0; p < rows; p++ {
+			copy(dst[p*nr:p*nr+nr], src[p*lds:p*lds+nr])
+		}
 	}
 }

@@ -25,7 +25,7 @@ func splitCount(kn *kernel, m, n, k, t int) int {
 	if t <= 1 {
 		return 1
 	}
-	if min(m, n, k) <= memoryBoundDim {
+	if min(m, n, k) <= memoryBoundDim && !kn.computeBound {
 		return 1
 	}
 	work := m * n * k
