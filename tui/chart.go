@@ -7,6 +7,7 @@ import (
 
 	"github.com/NimbleMarkets/ntcharts/canvas"
 	"github.com/NimbleMarkets/ntcharts/canvas/graph"
+	"github.com/NimbleMarkets/ntcharts/canvas/runes"
 	"github.com/charmbracelet/lipgloss"
 
 	"initscope/nn"
@@ -189,8 +190,14 @@ func lineChart(ss []series, width, height int, ax axes) []string {
 	// whole grid per segment, 20x slower on long histories); the axes and
 	// labels stay ours so every chart of a view lines up. All of it is made
 	// for this frame from the history the app keeps.
-	cv := canvas.New(plotW, plotH)
-	for _, s := range ss {
+	// Each cell's braille rune (0: empty) and the index of the series that
+	// drew it last, whose style it takes, as graph.DrawBraillePatterns
+	// would set them on a canvas; rows are then rendered a run of cells of
+	// one style at a time rather than cell by cell (canvas.View's cost was
+	// half of a frame's).
+	cells := make([]rune, plotW*plotH)
+	owner := make([]int, plotW*plotH)
+	for i, s := range ss {
 		grid := graph.NewBrailleGrid(plotW, plotH, xlo, xhi, ylo, yhi)
 		var prev canvas.Point
 		have := false
@@ -208,21 +215,39 @@ func lineChart(ss []series, width, height int, ax axes) []string {
 			}
 			prev, have = p, true
 		}
-		graph.DrawBraillePatterns(&cv, canvas.Point{}, grid.BraillePatterns(), s.style)
-	}
-	markCol := -1
-	if !math.IsNaN(ax.mark) {
-		grid := graph.NewBrailleGrid(plotW, plotH, xlo, xhi, ylo, yhi)
-		// Braille cells are two dots wide.
-		markCol = max(0, min(plotW-1, grid.GridPoint(canvas.Float64Point{X: max(xlo, min(xhi, ax.mark)), Y: ylo}).X/2))
-		for r := range plotH * btoi(markCol < plotW-1) { // not at the right edge: that is now
-			p := canvas.Point{X: markCol, Y: r}
-			if c := cv.Cell(p); c.Rune == 0 || c.Rune == ' ' || c.Rune == '\u2800' {
-				cv.SetRuneWithStyle(p, '┊', ax.markStyle)
+		for y, row := range grid.BraillePatterns() {
+			for x, r := range row {
+				if y >= plotH || x >= plotW || r == runes.BrailleBlockOffset || !runes.IsBraillePattern(r) {
+					continue
+				}
+				k := y*plotW + x
+				if cells[k] != 0 {
+					r = runes.CombineBraillePatterns(cells[k], r)
+				}
+				cells[k], owner[k] = r, i
 			}
 		}
 	}
-	plot := strings.Split(cv.View(), "\n")
+	styles := make([]lipgloss.Style, 0, len(ss)+1)
+	for _, s := range ss {
+		styles = append(styles, s.style)
+	}
+	styles = append(styles, ax.markStyle)
+	markCol := -1
+	if !math.IsNaN(ax.mark) && xhi > xlo {
+		// The dot column GridPoint would give, two dots a cell.
+		dot := math.Round((max(xlo, min(xhi, ax.mark)) - xlo) / (xhi - xlo) * float64(2*plotW-1))
+		markCol = max(0, min(plotW-1, int(dot)/2))
+		for r := range plotH * btoi(markCol < plotW-1) { // not at the right edge: that is now
+			if k := r*plotW + markCol; cells[k] == 0 {
+				cells[k], owner[k] = '┊', len(ss)
+			}
+		}
+	}
+	plot := make([]string, plotH)
+	for r := range plotH {
+		plot[r] = styledRow(cells[r*plotW:(r+1)*plotW], owner[r*plotW:(r+1)*plotW], styles)
+	}
 	lines := make([]string, 0, height)
 	for r := range plotH {
 		label := ""
@@ -236,13 +261,28 @@ func lineChart(ss []series, width, height int, ax axes) []string {
 				label = ax.yfmt((ylo + yhi) / 2)
 			}
 		}
-		row := ""
-		if r < len(plot) {
-			row = plot[r]
-		}
-		lines = append(lines, fmt.Sprintf("%*s┤", labelW, truncate(label, labelW))+row)
+		lines = append(lines, fmt.Sprintf("%*s┤", labelW, truncate(label, labelW))+plot[r])
 	}
 	return append(lines, strings.Repeat(" ", labelW)+"└"+xAxis(ax, plotW, markCol))
+}
+
+// styledRow renders a row of cells (0: blank), each in the style of its
+// owner, one Render per run of cells with the same owner.
+func styledRow(cells []rune, owner []int, styles []lipgloss.Style) string {
+	var b strings.Builder
+	for i := 0; i < len(cells); {
+		j := i
+		for j < len(cells) && (cells[j] == 0) == (cells[i] == 0) && (cells[i] == 0 || owner[j] == owner[i]) {
+			j++
+		}
+		if cells[i] == 0 {
+			b.WriteString(strings.Repeat(" ", j-i))
+		} else {
+			b.WriteString(styles[owner[i]].Render(string(cells[i:j])))
+		}
+		i = j
+	}
+	return b.String()
 }
 
 // xAxis is the x axis line, plotW cells: the range's ends named ("step 0",
