@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/key"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 )
@@ -171,5 +173,43 @@ func TestCompareAtCursor(t *testing.T) {
 	want := "◀ step 100 shown · run ❚❚ paused  step 5,900  test error " + fmtPct(0.89-0.6/59+0.02*math.Sin(1))
 	if n := strings.Count(v, want); n != 2 {
 		t.Errorf("%q on %d sides, want 2:\n%s", want, n, v)
+	}
+}
+
+// No key means two things outside the overlays: the app's keys (the time
+// cursor's among them) and every keyed view's keys are all different,
+// since a key goes to the app first and then to the first view that
+// takes it, whichever view is shown.
+func TestNoKeyCollisions(t *testing.T) {
+	m := goldenModel(t, 120, 40)
+	k := m.keys
+	owner := map[string]string{}
+	add := func(who string, b key.Binding) {
+		for _, s := range b.Keys() {
+			if prev, ok := owner[s]; ok {
+				t.Errorf("key %q is both %s and %s", s, prev, who)
+			}
+			owner[s] = who
+		}
+	}
+	for _, b := range []key.Binding{k.Train, k.Step, k.Reset, k.Next, k.Prev, k.Views, k.Settings, k.Scenarios,
+		k.EditA, k.EditB, k.Export, k.Help, k.Quit, k.Back, k.Forward, k.First, k.Latest} {
+		add("app: "+b.Help().Desc, b)
+	}
+	seen := map[string]bool{} // views sharing one key map (Layers and Dynamics share their state)
+	for i, v := range m.views {
+		if kv, ok := v.(keyedView); ok {
+			for _, b := range kv.FullHelp() {
+				if id := b.Help().Key + b.Help().Desc; !seen[id] {
+					seen[id] = true
+					add(viewNames[i]+": "+b.Help().Desc, b)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"left", "right", "home", "end"} {
+		if !strings.HasPrefix(owner[s], "app: ") {
+			t.Errorf("%s is %q, want the time cursor's", s, owner[s])
+		}
 	}
 }

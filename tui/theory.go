@@ -38,13 +38,11 @@ func theoryJacobian(d runData, shown int) (i int, ok bool) {
 func theoryStatus(d runData, shown, jac int, jacOK bool) string {
 	s := d.Snaps[shown]
 	at := fmtCount(s.Step)
+	here := hasJacobian(s)
 	switch {
 	case !d.following():
 		shownAt := "step " + at + " shown (end: latest) · "
-		if shown == 0 && hasJacobian(s) {
-			return shownAt + "σ̄ measured at this step"
-		}
-		if jacOK && jac == shown {
+		if here {
 			return shownAt + "σ̄ measured at this step"
 		}
 		if jacOK {
@@ -54,7 +52,7 @@ func theoryStatus(d runData, shown, jac int, jacOK bool) string {
 		return shownAt + "no σ̄ recorded after step 0 up to this step"
 	case d.Measuring:
 		return "⟳ measuring the Jacobian at step " + fmtCount(d.Step) + "…"
-	case jacOK && jac == shown && d.State != stateRunning:
+	case here && d.State != stateRunning:
 		return "step " + at + ", " + d.State.String() + ": σ̄ measured at this step"
 	case d.State == stateRunning && jacOK:
 		return "step " + at + ", training: σ̄ is measured every few seconds while this view is open (latest: step " +

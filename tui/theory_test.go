@@ -128,3 +128,13 @@ func TestTheoryDeepAtSmallSize(t *testing.T) {
 		t.Errorf("%d lines in 19 rows", n)
 	}
 }
+
+// Paused at step 0, the step-0 Jacobian is the shown state's.
+func TestTheoryStatusAtStepZero(t *testing.T) {
+	d := theoryRun(t)
+	d.Snaps = d.Snaps[:1]
+	got := strings.Split(renderTheory(d, 160, 43, NewStyles(asciiRenderer())), "\n")[0]
+	if !strings.Contains(got, "step 0, paused: σ̄ measured at this step") {
+		t.Errorf("first line %q", got)
+	}
+}
