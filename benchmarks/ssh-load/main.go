@@ -427,11 +427,11 @@ func run(l load, dur time.Duration) (*result, error) {
 
 	// Graceful stop: SIGTERM, and the server must exit 0.
 	cmd.Process.Signal(syscall.SIGTERM)
+	<-readDone // its last lines, up to EOF: Wait closes the pipe
 	exitErr := cmd.Wait()
 	res := measure(clients, held, dur)
 	res.load, res.idleKB, res.peakKB, res.peakThreads = l, idleRSS, peakRSS, peakThreads
 	res.cpu, res.trainCPU, res.elapsed, res.exitErr = lastCPU, lastCPU-startCPU, elapsed, exitErr
-	<-readDone
 	res.slots, res.sched = slots, sched
 	return res, nil
 }
