@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 
 	"initscope/scenarios"
@@ -20,6 +21,13 @@ func TestLimitsClamp(t *testing.T) {
 		if got.Threads != c.want || got.Width != 64 || got.Depth != 3 || got.Steps != 1000 {
 			t.Errorf("threads %d: clamped to threads %d, width %d, depth %d, steps %d; want threads %d, 64, 3, 1000",
 				c.threads, got.Threads, got.Width, got.Depth, got.Steps, c.want)
+		}
+	}
+	// The settings panel does not offer threads, so a visitor's only way
+	// to them is a scenario, which the picker clamps.
+	for _, f := range settingsFields() {
+		if strings.Contains(f.name, "thread") {
+			t.Errorf("the settings panel offers %q", f.name)
 		}
 	}
 	// No cap: 0 stays every core.
