@@ -32,7 +32,7 @@ func copy8(dst, src *float32, lds, rows int)
 // neonKernel is the arm64 kernel. Its blocking is chosen from the caches
 // of common arm64 cores, not measured (no arm64 machine was at hand):
 // a 10x256 A micro-panel (10 KB) and a 256x8 B micro-panel (8 KB) fit
-// together in the smallest L1 (32 KB, Cortex-A72), and the 256x512 B block
+// together in a 32 KB L1 (Cortex-A72; Neoverse cores have 64 KB), and the 256x512 B block
 // (512 KB) in a 1 MB L2 (Neoverse N1, Graviton2).
 var neonKernel = &kernel{
 	name: "neon",
@@ -47,8 +47,9 @@ var neonKernel = &kernel{
 }
 
 // asmKernels returns the NEON kernel. ASIMD is part of every ARMv8-A
-// application core and Go requires it, so this is a formality kept for
-// the day someone runs on a core without it.
+// application core, and Go's own runtime uses it unconditionally
+// (internal/bytealg), so the check is a formality that keeps the choice
+// honest rather than assumed.
 func asmKernels() []*kernel {
 	if cpu.ARM64.HasASIMD {
 		return []*kernel{neonKernel}
