@@ -207,3 +207,37 @@ func TestViewKeysFromTable(t *testing.T) {
 }
 
 func pow10(x float64) float64 { return math.Pow(10, x) }
+
+// TestDynamicsEveryLayer: twenty layers at 80x24 do not fit as charts;
+// the view says which are shown and pgdown (Layers' key, one scroll for
+// both views) brings the others.
+func TestDynamicsEveryLayer(t *testing.T) {
+	sc := goldenScenario(t)
+	sc.Depth = 20
+	runs := [numRuns]runData{runMain: fakeRun(sc, 30)}
+	st := NewStyles(asciiRenderer())
+	views := newViews()
+	seen := map[string]bool{}
+	for range 8 {
+		out := plainLines(views[viewDynamics].View(&runs, 80, 19, st))
+		if len(out) > 19 {
+			t.Fatalf("%d lines in 19", len(out))
+		}
+		if !strings.Contains(out[len(out)-1], "of 20 · pgup/pgdn: scroll") {
+			t.Fatalf("no scroll note: %q", out[len(out)-1])
+		}
+		for _, l := range out {
+			for _, f := range strings.Fields(l) {
+				if strings.HasPrefix(f, "L") && len(f) <= 3 {
+					seen[f] = true
+				}
+			}
+		}
+		views[viewLayers].(keyedView).Update(tea.KeyMsg{Type: tea.KeyPgDown})
+	}
+	for l := 1; l <= 20; l++ {
+		if name := fmt.Sprintf("L%d", l); !seen[name] {
+			t.Errorf("%s never shown", name)
+		}
+	}
+}
