@@ -70,8 +70,9 @@ func (c timeCursor) position(snaps []nn.Snapshot) int {
 }
 
 // moved is c after a move on snaps: by delta snapshots (left and right;
-// a move onto the latest follows it again), or to the first (home) or the
-// latest (end, following). It reports whether the cursor changed.
+// right onto the latest, or on it, follows the run again), or to the
+// first (home) or the latest (end, following). It reports whether the
+// cursor changed.
 func (c timeCursor) moved(snaps []nn.Snapshot, delta int, home, end bool) (timeCursor, bool) {
 	n := len(snaps)
 	if n == 0 {
@@ -89,11 +90,12 @@ func (c timeCursor) moved(snaps []nn.Snapshot, delta int, home, end bool) (timeC
 			i = p - 1
 		}
 		j = max(0, min(n-1, i+delta))
+		if j == n-1 && delta > 0 {
+			// Onto the latest, or on it already: follow the run.
+			return timeCursor{}, c.pinned
+		}
 		if j == i {
 			return c, false
-		}
-		if j == n-1 {
-			return timeCursor{}, true
 		}
 	}
 	nc := timeCursor{pinned: true, step: snaps[j].Step}
