@@ -22,7 +22,7 @@ type Gemm struct {
 }
 
 // FastGemm is sgemm's blocked kernel (AVX-512 or AVX2 where the CPU has
-// them, chosen once at start-up) using at most threads goroutines per
+// them, NEON on arm64, chosen once at start-up) using at most threads goroutines per
 // product; threads below 1 means runtime.GOMAXPROCS(0) as the process
 // started. FastGemm(0) is what a network uses when its Gemm is unset.
 func FastGemm(threads int) Gemm {

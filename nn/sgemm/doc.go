@@ -24,6 +24,8 @@
 //     sizes 10, 100, 300 and the layer width 1000 exactly, so no lanes are
 //     wasted on padding rows in the shapes this project uses);
 //   - "avx2":   6x16 tile, 12 YMM accumulators, for AVX2+FMA machines;
+//   - "neon":   10x8 tile, 20 NEON accumulators (FMLA by element), on every
+//     arm64 CPU (kernel_arm64.s);
 //   - "generic": a pure Go 4x4 tile, for other CPUs, other architectures and
 //     builds with the noasm tag.
 //

@@ -573,7 +573,7 @@ func TestThreads(t *testing.T) {
 		}
 	}
 	switch Kernel() {
-	case "avx512", "avx2", "generic":
+	case "avx512", "avx2", "neon", "generic":
 	default:
 		t.Errorf("Kernel() = %q", Kernel())
 	}
