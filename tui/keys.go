@@ -40,7 +40,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the one-line hint under every view.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Help, k.Quit, k.Train, k.Step, k.Reset, k.Views, k.Settings, k.Scenarios, k.Export}
+	return []key.Binding{k.Help, k.Quit, k.Train, k.Step, k.Reset, k.Views, k.timeHint(), k.Settings, k.Scenarios, k.Export}
 }
 
 // timeHelp is the cursor's keys for the help, two to a line.
@@ -52,4 +52,11 @@ func (k KeyMap) timeHelp() []key.Binding {
 		pair(k.Back, k.Forward, "earlier / later snapshot"),
 		pair(k.First, k.Latest, "step 0 / latest (follows)"),
 	}
+}
+
+// timeHint is the cursor's keys in the one-line hint.
+func (k KeyMap) timeHint() key.Binding {
+	b := k.timeHelp()[0]
+	b.SetHelp(b.Help().Key, "time")
+	return b
 }
