@@ -50,6 +50,8 @@ func theoryStatus(d runData, shown, jac int, jacOK bool) string {
 				", weights are kept only for the latest state"
 		}
 		return shownAt + "no σ̄ recorded after step 0 up to this step"
+	case d.State == stateDiverged && !here:
+		return "step " + at + ", diverged: a diverged network's Jacobian is not measured"
 	case d.Measuring:
 		return "⟳ measuring the Jacobian at step " + fmtCount(d.Step) + "…"
 	case here && d.State != stateRunning:

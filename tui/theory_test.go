@@ -95,6 +95,7 @@ func TestTheoryStatus(t *testing.T) {
 		{stateDone, false, false, "step 5,900, done: σ̄ measured at this step"},
 		{statePaused, true, true, "⟳ measuring the Jacobian at step 5,900…"},
 		{stateRunning, false, true, "training: σ̄ is measured every few seconds while this view is open (latest: step 2,000)"},
+		{stateDiverged, false, true, "step 5,900, diverged: a diverged network's Jacobian is not measured"},
 	} {
 		e := d
 		e.State, e.Measuring = c.state, c.measuring
