@@ -148,6 +148,17 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 		sub.WriteString(st.Label.Render(fit(fit("step "+fmtCount(first.Step), hw)+" │ "+nowLabel, kw)))
 	}
 	lines := []string{head.String(), rule.String(), sub.String()}
+	// The rows the layers leave over go between them, one each from the
+	// top, so no band stays blank below (bar heights stay equal: they
+	// share a count scale).
+	spare := room - rows*fits
+	blank := fit("", labelW)
+	for k := range kinds {
+		if k > 0 {
+			blank += st.Dim.Render(sep)
+		}
+		blank += fit("", kw)
+	}
 	for l := range fits {
 		block := layerBlock(rows, l, labelW, st)
 		for k, kd := range kinds {
@@ -171,6 +182,9 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 		}
 		for r := range rows {
 			lines = append(lines, block[r].String())
+		}
+		if l < spare && l < fits-1 {
+			lines = append(lines, blank)
 		}
 	}
 	hint := "grey: step 0 · colour: shown step · one count scale per kind for all layers and both steps"
