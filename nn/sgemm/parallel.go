@@ -10,6 +10,11 @@ import (
 // shared operand) than it saves: about 20 microseconds of one core's work.
 const minWorkPerThread = 1 << 20
 
+// minWorkComputeBound is minWorkPerThread for a computeBound kernel: the
+// scalar Go kernel does about a tenth of the AVX-512 one's multiply-adds per
+// second, so an eighth of the work is still ~40 microseconds of one core's.
+const minWorkComputeBound = minWorkPerThread / 8
+
 // memoryBoundDim: a product with a dimension this small does at most that
 // many multiply-adds per element it moves (the minibatch-10 forward,
 // backward and update passes), so it runs at memory speed. On the 2-vCPU
@@ -28,8 +33,11 @@ func splitCount(kn *kernel, m, n, k, t int) int {
 	if min(m, n, k) <= memoryBoundDim && !kn.computeBound {
 		return 1
 	}
-	work := m * n * k
-	t = min(t, max(1, work/minWorkPerThread))
+	work, minWork := m*n*k, minWorkPerThread
+	if kn.computeBound {
+		minWork = minWorkComputeBound
+	}
+	t = min(t, max(1, work/minWork))
 	tiles := max((n+kn.nr-1)/kn.nr, (m+kn.mr-1)/kn.mr)
 	return max(1, min(t, tiles))
 }
