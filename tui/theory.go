@@ -143,7 +143,7 @@ func renderTheory(d runData, w, h int, st Styles) string {
 	depth := len(first.Layers)
 	if room := h - len(lines) - 1; room >= depth+2 {
 		lines = append(lines, "")
-		lines = append(lines, profile(first, w, st)...)
+		lines = append(lines, profile(first, now, withNow, w, st)...)
 	} else if room >= 2 {
 		lines = append(lines, "", st.Dim.Render(fit(fmt.Sprintf("(the dot plot of log10 variances needs %d more rows: enlarge the terminal)", depth+2-room), w)))
 	}
@@ -161,48 +161,64 @@ func renderTheory(d runData, w, h int, st Styles) string {
 	return strings.Join(lines, "\n")
 }
 
-// profile plots log10 variances against the layer at step 0, one row per
-// layer: predicted (○) and measured (●), activations left, back-propagated
-// gradients right.
-func profile(first nn.Snapshot, w int, st Styles) []string {
-	depth := len(first.Layers)
-	pw := (w - 8) / 2
-	var pa, ma, pg, mg []float64
-	for _, l := range first.Layers {
-		pa = append(pa, log10(l.TheoryActVar))
-		ma = append(ma, log10(l.ActStd*l.ActStd))
-		pg = append(pg, log10(l.TheoryGradVar))
-		mg = append(mg, log10(l.GradVar))
-	}
-	strip := func(pred, meas []float64, lo, hi float64, style lipgloss.Style, l int) string {
-		row := []rune(strings.Repeat("·", pw-14))
-		at := func(v float64) int {
-			if math.IsNaN(v) || hi <= lo {
-				return -1
-			}
-			return int(math.Round((v - lo) / (hi - lo) * float64(len(row)-1)))
-		}
-		if i := at(pred[l]); i >= 0 {
-			row[i] = '○'
-		}
-		if i := at(meas[l]); i >= 0 {
-			row[i] = '●'
-		}
-		return style.Render(string(row))
-	}
-	alo, ahi := span(pa, ma)
-	glo, ghi := span(pg, mg)
-	alo, ahi = padSpan(alo, ahi, 1)
-	glo, ghi = padSpan(glo, ghi, 1)
-	alo, ahi, glo, ghi = math.Floor(alo), math.Ceil(ahi), math.Floor(glo), math.Ceil(ghi)
-	lines := []string{
-		fit(st.Label.Render("log10 variance at step 0: ")+st.Theory.Render("○ predicted  ")+st.Value.Render("● measured"), w),
-		fit("", 6) + st.Dim.Render(fit(fmt.Sprintf("Var[z]  1e%d", int(alo)), pw-8)+fmt.Sprintf("1e%d  ", int(ahi))) +
-			st.Dim.Render(fit(fmt.Sprintf("Var[∂C/∂s]  1e%d", int(glo)), pw-8)+fmt.Sprintf("1e%d", int(ghi))),
-	}
+// profile plots log10 variances against the layer, one row per layer:
+// predicted (○), measured at step 0 (●) and, when now is not step 0, at
+// the shown step (◆, drawn last); activations left, back-propagated
+// gradients right. Each side's axis runs from whole decade to whole decade.
+func profile(first, now nn.Snapshot, withNow bool, w int, st Styles) []string {
+	pw := (w - 6) / 2 // each side, its gap included
+	sw := max(8, pw-2)
+	depth := min(len(first.Layers), len(now.Layers))
+	var pa, ma, na, pg, mg, ng []float64
 	for l := range depth {
-		lines = append(lines, st.Value.Render(fit(fmt.Sprintf("L%d", l+1), 6))+
-			fit(strip(pa, ma, alo, ahi, st.Act, l), pw)+fit(strip(pg, mg, glo, ghi, st.Grad, l), pw))
+		f, n := first.Layers[l], now.Layers[l]
+		pa, ma, na = append(pa, log10(f.TheoryActVar)), append(ma, log10(f.ActStd*f.ActStd)), append(na, log10(n.ActStd*n.ActStd))
+		pg, mg, ng = append(pg, log10(f.TheoryGradVar)), append(mg, log10(f.GradVar)), append(ng, log10(n.GradVar))
+	}
+	if !withNow {
+		na, ng = nil, nil
+	}
+	type side struct {
+		pred, meas, now []float64
+		lo, hi          float64
+		style           lipgloss.Style
+		name            string
+	}
+	mk := func(pred, meas, now []float64, style lipgloss.Style, name string) side {
+		lo, hi := span(pred, meas, now)
+		lo, hi = padSpan(lo, hi, 1)
+		return side{pred, meas, now, math.Floor(lo), math.Ceil(hi), style, name}
+	}
+	sides := []side{mk(pa, ma, na, st.Act, "Var[z]"), mk(pg, mg, ng, st.Grad, "Var[∂C/∂s]")}
+	strip := func(s side, l int) string {
+		row := []rune(strings.Repeat("·", sw))
+		put := func(vs []float64, mark rune) {
+			if l >= len(vs) || math.IsNaN(vs[l]) || math.IsInf(vs[l], 0) || s.hi <= s.lo {
+				return
+			}
+			row[max(0, min(sw-1, int(math.Round((vs[l]-s.lo)/(s.hi-s.lo)*float64(sw-1)))))] = mark
+		}
+		put(s.pred, '○')
+		put(s.meas, '●')
+		put(s.now, '◆')
+		return s.style.Render(string(row))
+	}
+	legend := st.Label.Render("log10 variance: ") + st.Theory.Render("○ predicted  ") + st.Value.Render("● step 0")
+	if withNow {
+		legend += st.Value.Render("  ◆ step " + fmtCount(now.Step))
+	}
+	axis := fit("", 6)
+	for _, s := range sides {
+		hi := fmt.Sprintf("1e%d", int(s.hi))
+		axis += st.Dim.Render(fit(fit(fmt.Sprintf("%s  1e%d", s.name, int(s.lo)), sw-len(hi))+hi, pw))
+	}
+	lines := []string{fit(legend, w), axis}
+	for l := range depth {
+		row := st.Value.Render(fit(fmt.Sprintf("L%d", l+1), 6))
+		for _, s := range sides {
+			row += fit(strip(s, l), pw)
+		}
+		lines = append(lines, row)
 	}
 	return lines
 }

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -137,5 +139,47 @@ func TestTheoryStatusAtStepZero(t *testing.T) {
 	got := strings.Split(renderTheory(d, 160, 43, NewStyles(asciiRenderer())), "\n")[0]
 	if !strings.Contains(got, "step 0, paused: σ̄ measured at this step") {
 		t.Errorf("first line %q", got)
+	}
+}
+
+// The dot plot's marks land where their values are on the axis it
+// labels: for every layer, ○ at the predicted Var[z], ● at step 0's and ◆
+// at the shown step's (fakeRun's formulas), on the decades the axis line
+// names.
+func TestTheoryDotPlotPositions(t *testing.T) {
+	d := theoryRun(t)
+	d.Cursor = 31 // step 3,000, t = 30/59
+	const w = 80
+	got := strings.Split(renderTheory(d, w, 19, NewStyles(asciiRenderer())), "\n")
+	var axis int
+	for i, l := range got {
+		if strings.HasPrefix(strings.TrimSpace(l), "Var[z]") {
+			axis = i
+		}
+	}
+	f := strings.Fields(got[axis]) // Var[z] 1e-3 1e0 Var[∂C/∂s] ...
+	var lo, hi float64
+	if _, err := fmt.Sscanf(f[1]+" "+f[2], "1e%g 1e%g", &lo, &hi); err != nil {
+		t.Fatalf("axis line %q: %v", got[axis], err)
+	}
+	pw := (w - 6) / 2
+	sw := pw - 2
+	tt := 30.0 / 59
+	for l := range 5 {
+		row := []rune(got[axis+1+l])[6 : 6+sw]
+		std0 := 0.6 * math.Pow(0.8, float64(l))
+		for _, m := range []struct {
+			mark rune
+			v    float64
+		}{
+			{'○', 0.4 * math.Pow(1.0/3, float64(l+1))},
+			{'●', std0 * std0},
+			{'◆', math.Pow(std0*(1+0.5*tt), 2)},
+		} {
+			want := int(math.Round((math.Log10(m.v) - lo) / (hi - lo) * float64(sw-1)))
+			if at := slices.Index(row, m.mark); at != want {
+				t.Errorf("L%d: %c at %d, want %d (log10 %.3f on 1e%g..1e%g): %q", l+1, m.mark, at, want, math.Log10(m.v), lo, hi, string(row))
+			}
+		}
 	}
 }
