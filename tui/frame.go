@@ -104,7 +104,7 @@ func (m *Model) body(w, h int) string {
 	if m.overlay != nil {
 		return m.overlay.View(&m.data, w, h, m.st)
 	}
-	if m.view < 0 || m.view >= numViews || m.views[m.view] == nil {
+	if m.view < 0 || m.view >= numViews {
 		return ""
 	}
 	return m.views[m.view].View(&m.data, w, h, m.st)

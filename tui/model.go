@@ -141,10 +141,6 @@ func newModel(opt Options, train bool) *Model {
 	h.Styles.FullSeparator = st.Dim
 	h.Styles.Ellipsis = st.Dim
 	m := &Model{opt: opt, st: st, keys: DefaultKeyMap(), help: h, views: newViews(), presets: preset.Presets()}
-	if m.views[viewProfile] == nil {
-		// Until views.go lists the profile view with the others.
-		m.views[viewProfile] = newProfileView()
-	}
 	m.opt.Scenario = sc
 	m.data[runMain] = runData{Scenario: sc, State: stateBuilding, Version: 0}
 	if train {
