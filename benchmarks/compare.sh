@@ -13,39 +13,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
-py=/usr/bin/python3 # Debian's, with python3-torch; a python3 earlier on PATH may lack it
-# Debian's multiarch directory: x86_64-linux-gnu, aarch64-linux-gnu. dpkg-architecture
-# (dpkg-dev) knows it; without it, uname -m names the same CPU family.
-multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo "$(uname -m)-linux-gnu")
+. benchmarks/lib.sh
 need=()
 $py -c 'import torch, numpy' 2>/dev/null || need+=(python3-torch python3-numpy)
-[ -e "/usr/lib/$multiarch/openblas-pthread/libblas.so.3" ] || need+=(libopenblas0-pthread)
+[ -e "$openblas_lib" ] || need+=(libopenblas0-pthread)
 command -v bc >/dev/null || need+=(bc)
-if [ ${#need[@]} -gt 0 ]; then
-  if ! command -v apt-get >/dev/null; then
-    echo "compare.sh: needs ${need[*]} (Debian names) and there is no apt-get: install PyTorch, numpy, OpenBLAS and bc, then run again" >&2
-    exit 1
-  fi
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  echo "installing ${need[*]}"
-  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+install_missing compare.sh "${need[@]}"
 go test -c -o /tmp/initscope-nn.test ./nn >/dev/null
 
-# OpenBLAS 0.3.21 (Debian 12) does not know newer cores and falls back to a
-# generic kernel: ~38 GFLOP/s on the project's Xeon, where OPENBLAS_CORETYPE
-# SKYLAKEX or COOPERLAKE gives its AVX-512 kernel (~240); on arm64 the
-# fallback for a core it does not know is ARMV8. Give PyTorch the best type
-# this CPU runs: "" is OpenBLAS's own choice; a type the CPU cannot run
-# (SIGILL) or OpenBLAS does not know (it falls back) only measures lower.
-case $(uname -m) in
-  x86_64) cores="HASWELL SKYLAKEX COOPERLAKE SAPPHIRERAPIDS" ;;
-  aarch64) cores="ARMV8 CORTEXA57 CORTEXA72 NEOVERSEN1 NEOVERSEV1 NEOVERSEN2" ;;
-  *) cores="" ;;
-esac
+# Give PyTorch the OpenBLAS kernel that multiplies fastest on this CPU.
 best_core="" best_gflops=0
-for core in "" $cores; do
+for core in "" $(openblas_cores); do
   g=$(OPENBLAS_CORETYPE=$core $py benchmarks/blas_gflops.py 2>/dev/null || echo 0)
   if [ "$(echo "$g > $best_gflops" | bc -l)" = 1 ]; then best_core=$core best_gflops=$g; fi
 done
