@@ -54,12 +54,23 @@ func (o helpOverlay) View(_ *[numRuns]runData, w, h int, st Styles) string {
 	if w < 120 && len(o.groups) > 2 {
 		full = o.help.FullHelpView(o.groups[:2]) + "\n\n" + o.help.FullHelpView(o.groups[2:])
 	}
-	notes := st.Hint.Render(strings.Join([]string{
+	notes := []string{
 		"Views: 1 Layers (live per-layer statistics) · 2 Dynamics (Figs 2, 3, 10) · 3 Histograms (Figs 4, 6-8)",
 		"4 Learning (Fig 11) · 5 Theory (predicted vs measured variance, Jacobian) · 6 Compare (two configurations)",
 		"7 Profile (each quantity against the layer: step 0, the shown step, the prediction; Figs 6-8).",
-		"Variances are drawn on a log scale shared by all layers: vanishing and exploding both show.",
+		"Time: ←/→ move every view through the recorded snapshots, home to step 0, end back to the latest;",
+		"the status line names the step shown. Variances are drawn on log scales: vanishing and exploding both show.",
 		"Export writes the main run as the --batch JSON Lines contract to a file in the current directory.",
-	}, "\n"))
-	return lipgloss.JoinVertical(lipgloss.Left, title, "", full, "", lipgloss.NewStyle().Width(w).Render(notes))
+	}
+	if w < 120 {
+		// Lines that fit 80 columns, the most useful first: as many as
+		// the rows under the keys hold (one at 80x24), none cut.
+		notes = []string{
+			"←/→: every view at a recorded snapshot · e: the --batch JSON Lines, to a file",
+			"Views: 1 Layers · 2 Dynamics (Figs 2,3,10) · 3 Histograms (4,6-8) · 4 Learning (11)",
+			"5 Theory (predicted variance, Jacobian) · 6 Compare (two runs) · 7 Profile (6-8)",
+		}
+		notes = notes[:max(0, min(len(notes), h-lipgloss.Height(full)-3))]
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, title, "", full, "", lipgloss.NewStyle().Width(w).Render(st.Hint.Render(strings.Join(notes, "\n"))))
 }
