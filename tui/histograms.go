@@ -187,7 +187,7 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 			lines = append(lines, blank)
 		}
 	}
-	hint := "grey: step 0 · colour: shown step · one count scale per kind for all layers and both steps"
+	hint := "left of │: step 0 (grey) · right: the shown step · one count scale per kind for all layers and both steps"
 	if len(kinds) == 1 {
 		hint = "h: next kind (150 columns show all three) · " + hint
 	}
