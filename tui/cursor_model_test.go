@@ -213,3 +213,24 @@ func TestNoKeyCollisions(t *testing.T) {
 		}
 	}
 }
+
+// The trainer keeps the app's own histograms on at most maxHistSnaps
+// snapshots however long the run, first and latest included; a scenario
+// that asks for histograms keeps them on every snapshot, as --batch.
+func TestTrainerBoundsHistograms(t *testing.T) {
+	sc := goldenScenario(t)
+	snaps := fakeRun(sc, 3*maxHistSnaps).Snaps
+	for _, asked := range []bool{false, true} {
+		tr := &trainer{hist: asked}
+		for _, s := range snaps {
+			if err := tr.Snapshot(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := tr.read().Snaps
+		n := countHist(got)
+		if asked && n != len(snaps) || !asked && (n > maxHistSnaps || n < maxHistSnaps/2 || !hasHist(got[0]) || !hasHist(got[len(got)-1])) {
+			t.Errorf("scenario asks %v: %d of %d snapshots keep histograms (first %v, latest %v)", asked, n, len(got), hasHist(got[0]), hasHist(got[len(got)-1]))
+		}
+	}
+}
