@@ -303,11 +303,11 @@ func (m *Model) pull() bool {
 		if t == nil {
 			continue
 		}
-		// Theory re-measures the state it shows when that is the latest:
+		// Theory (and Profile) re-measure the state shown when that is the latest:
 		// while training, every jacobianEvery; paused or done, once for
 		// the state the run stopped at (trainer.measureStopped). A past
 		// snapshot's weights are gone: Theory shows what it recorded.
-		if m.view == viewTheory && run == runMain && m.following(run) {
+		if drawsJacobian(m.view) && run == runMain && m.following(run) {
 			t.requestJacobian()
 		}
 		d := t.read()

@@ -315,17 +315,23 @@ func (t *trainer) run(ctx context.Context) {
 	t.hist, sc.Hist = sc.Hist, true
 	// NewRunner and the engine return as soon as ctx ends (a reset), and
 	// the network goes with r when run returns.
-	r, err := scenarios.NewRunner(ctx, sc)
-	if ctx.Err() != nil {
-		return
-	}
-	if err != nil {
-		t.fail(err)
-		return
-	}
-	// batch's engine, so that an export is the run's --batch output.
-	e := batch.NewEngine(r, t)
-	if !t.ok(ctx, e.Start(ctx)) {
+	var r *scenarios.Runner
+	var e *scenarios.Engine
+	started := t.withSlot(ctx, func() bool {
+		var err error
+		r, err = scenarios.NewRunner(ctx, sc)
+		if ctx.Err() != nil {
+			return false
+		}
+		if err != nil {
+			t.fail(err)
+			return false
+		}
+		// batch's engine, so that an export is the run's --batch output.
+		e = batch.NewEngine(r, t)
+		return t.ok(ctx, e.Start(ctx))
+	})
+	if !started {
 		return
 	}
 	t.publish(e, statePaused)
@@ -356,7 +362,7 @@ func (t *trainer) run(ctx context.Context) {
 				return
 			case m = <-t.ctl:
 			case <-t.wantJac:
-				if !t.measureStopped(ctx, e) {
+				if !t.withSlot(ctx, func() bool { return t.measureStopped(ctx, e) }) {
 					return
 				}
 				continue
@@ -369,11 +375,11 @@ func (t *trainer) run(ctx context.Context) {
 			running = false
 		case ctlStep:
 			running = false
-			if !e.Done() {
+			if !e.Done() && !t.withSlot(ctx, func() bool {
 				t.takeJacobian(e)
-				if !t.ok(ctx, e.Advance(ctx, 1, time.Time{})) || !t.ok(ctx, e.Snapshot(ctx)) {
-					return
-				}
+				return t.ok(ctx, e.Advance(ctx, 1, time.Time{})) && t.ok(ctx, e.Snapshot(ctx))
+			}) {
+				return
 			}
 		case ctlSteps:
 			// Only the length of the run changes: the network stays.
@@ -402,15 +408,26 @@ func (t *trainer) ok(ctx context.Context, err error) bool {
 // train advances the engine for about one chunk of time, holding a pool
 // slot when there is a pool. It reports false when the run ended.
 func (t *trainer) train(ctx context.Context, e *scenarios.Engine) bool {
+	return t.withSlot(ctx, func() bool {
+		fault("step")
+		t.takeJacobian(e)
+		return t.ok(ctx, e.Advance(ctx, math.MaxInt64, time.Now().Add(chunk))) && ctx.Err() == nil
+	})
+}
+
+// withSlot runs f holding a pool slot when there is a pool, so that all
+// the heavy work (building with the step-0 snapshot, a step, a Jacobian
+// while paused), not only the training chunks, counts against the cores
+// a server shares out. It reports false when ctx ended before a slot
+// came, and f's answer otherwise.
+func (t *trainer) withSlot(ctx context.Context, f func() bool) bool {
 	if t.cfg.pool != nil {
 		if err := t.cfg.pool.Acquire(ctx); err != nil {
 			return false
 		}
 		defer t.cfg.pool.Release()
 	}
-	fault("step")
-	t.takeJacobian(e)
-	return t.ok(ctx, e.Advance(ctx, math.MaxInt64, time.Now().Add(chunk))) && ctx.Err() == nil
+	return f()
 }
 
 // takeJacobian passes a pending request for the Jacobian to the engine's

@@ -89,3 +89,32 @@ func TestExportUnfinished(t *testing.T) {
 		t.Errorf("export:\n%s\nwant the run line, snapshots at 0, 1, 2, and an interrupted summary at step 2", bytes.Join(lines, []byte("\n")))
 	}
 }
+
+// gatePool is a one-slot pool that grants nothing until open is closed.
+type gatePool struct{ open chan struct{} }
+
+func (p gatePool) Acquire(ctx context.Context) error {
+	select {
+	case <-p.open:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (gatePool) Release() {}
+
+// With a pool, building the network and its step-0 snapshot wait for a
+// slot like training does, so sessions that start together share the
+// cores the server gives out instead of each using its threads at once.
+func TestBuildWaitsForPoolSlot(t *testing.T) {
+	pool := gatePool{open: make(chan struct{})}
+	tr := startTrainer(tinyScenario(t), pool)
+	t.Cleanup(tr.stop)
+	time.Sleep(300 * time.Millisecond)
+	if d := tr.read(); len(d.Snaps) > 0 || d.State == statePaused {
+		t.Fatalf("built without a slot: state %v, %d snapshots", d.State, len(d.Snaps))
+	}
+	close(pool.open)
+	waitData(t, tr, func(d runData) bool { return d.State == statePaused && len(d.Snaps) == 1 })
+}

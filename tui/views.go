@@ -43,6 +43,10 @@ func (s *viewState) get() viewState {
 	return *s
 }
 
+// drawsJacobian reports whether view v draws the Jacobian's mean singular
+// value, so the app asks the trainer to measure it while v is shown.
+func drawsJacobian(v viewID) bool { return v == viewTheory || v == viewProfile }
+
 // newViews are the views in their first state, in the order of viewID.
 func newViews() [numViews]viewModel {
 	s := &viewState{}
