@@ -16,6 +16,9 @@ func (compareView) View(runs *[numRuns]runData, w, h int, st Styles) string {
 // renderCompare draws two runs' layer tables with shared ranges: beside
 // each other on wide terminals, one above the other on narrow ones.
 func renderCompare(a, b runData, w, h int, st Styles) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
 	cols := func(d runData) []column {
 		return []column{stdCol(st), satCol(st), gradCol(st), wgradCol(st)}
 	}

@@ -95,7 +95,7 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 		kinds = []int{0, 1, 2}
 	}
 	const labelW, sep = 4, " ┃ "
-	kw := (w - labelW - len(kinds) + 1 - 2*(len(kinds)-1)) / len(kinds)
+	kw := max(1, (w-labelW-len(kinds)+1-2*(len(kinds)-1))/len(kinds))
 	hw := max(4, (kw-3)/2)
 	depth := min(len(first.Layers), len(now.Layers))
 	const chrome = 4 // title, rule, steps, hint

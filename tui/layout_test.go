@@ -173,21 +173,33 @@ func TestLearningAxes(t *testing.T) {
 	}
 }
 
-// TestLayoutHostileSizes: no size makes the views panic.
+// TestLayoutHostileSizes: no size makes a view panic, however small (the
+// app's frame never gives a view less than a few rows, but a view does
+// not rely on it), nor the largest.
 func TestLayoutHostileSizes(t *testing.T) {
 	sc := goldenScenario(t)
 	st := NewStyles(asciiRenderer())
 	deep := sc
 	deep.Depth = 20
+	sizes := [][2]int{{80, 19}, {500, 200}}
+	for w := range 40 {
+		for h := range 12 {
+			sizes = append(sizes, [2]int{w, h})
+		}
+	}
 	for _, d := range []runData{{Scenario: sc}, fakeRun(sc, 1), fakeRun(sc, 60), fakeRun(deep, 5)} {
 		runs := [numRuns]runData{runMain: d, runA: d, runB: d}
 		views := newViews()
-		for _, s := range [][2]int{{0, 0}, {1, 1}, {2, 3}, {10, 4}, {80, 19}, {500, 200}} {
-			for _, v := range []viewID{viewLayers, viewDynamics, viewLearning} {
-				_ = views[v].View(&runs, s[0], s[1], st)
-			}
-			if s[1] >= 19 { // compare.go's layout needs a few rows (the app never gives fewer than 19)
-				_ = views[viewCompare].View(&runs, s[0], s[1], st)
+		for _, s := range sizes {
+			for v := range numViews {
+				func() {
+					defer func() {
+						if p := recover(); p != nil {
+							t.Fatalf("%s view at %dx%d, %d snapshots: %v", viewNames[v], s[0], s[1], len(d.Snaps), p)
+						}
+					}()
+					_ = views[v].View(&runs, s[0], s[1], st)
+				}()
 			}
 			_ = renderProfile(&d, s[0], s[1], 0, st)
 		}
