@@ -141,31 +141,41 @@ func renderTheory(d runData, w, h int, st Styles) string {
 	// The dot plot shows every layer the table shows, or says it needs
 	// more rows; the notes take what is left.
 	depth := len(first.Layers)
-	if room := h - len(lines) - 1; room >= depth+2 {
-		lines = append(lines, "")
-		lines = append(lines, profile(first, now, withNow, w, st)...)
-	} else if room >= 2 {
-		lines = append(lines, "", st.Dim.Render(fit(fmt.Sprintf("(the dot plot of log10 variances needs %d more rows: enlarge the terminal)", depth+2-room), w)))
-	}
 	notes := []string{
 		"Predicted (linear regime, f'(0)=1): Var[z^l] = Var[x] ∏_{j≤l} n_in Var[W^j];  Var[∂C/∂s^l] = Var[∂C/∂s^out] ∏_{j>l} n_out Var[W^j].",
 		"Normalized init, Var[W] = 2/(n_in+n_out), keeps both near constant across layers; standard init, n Var[W] = 1/3, shrinks them.",
 		"Paper (tanh): mean Jacobian singular value ≈ 0.5 with standard init, ≈ 0.8 with normalized. σ̄ of the top layer is not defined (—).",
 	}
-	if room := h - len(lines) - 1; room > 0 {
+	if room := h - len(lines) - 1; room >= depth+2 {
+		// Rows left over once the notes have theirs go between the dot
+		// plot's layers (up to three each), so a tall terminal spreads the
+		// plot instead of leaving a blank band under it.
+		spare := room - (depth + 2) - (len(notes) + 1)
+		gap := max(0, min(3, spare/max(1, depth-1)))
 		lines = append(lines, "")
-		for _, n := range notes[:min(room, len(notes))] {
+		lines = append(lines, profile(first, now, withNow, w, gap, st)...)
+	} else if room >= 2 {
+		lines = append(lines, "", st.Dim.Render(fit(fmt.Sprintf("(the dot plot of log10 variances needs %d more rows: enlarge the terminal)", depth+2-room), w)))
+	}
+	if room := h - len(lines) - 1; room > 0 {
+		// The notes sit at the bottom of the view.
+		n := min(room, len(notes))
+		for range room - n + 1 {
+			lines = append(lines, "")
+		}
+		for _, n := range notes[:n] {
 			lines = append(lines, st.Hint.Render(fit(n, w)))
 		}
 	}
 	return strings.Join(lines, "\n")
 }
 
-// profile plots log10 variances against the layer, one row per layer:
+// profile plots log10 variances against the layer, one row per layer
+// and gap blank rows between layers:
 // predicted (○), measured at step 0 (●) and, when now is not step 0, at
 // the shown step (◆, drawn last); activations left, back-propagated
 // gradients right. Each side's axis runs from whole decade to whole decade.
-func profile(first, now nn.Snapshot, withNow bool, w int, st Styles) []string {
+func profile(first, now nn.Snapshot, withNow bool, w, gap int, st Styles) []string {
 	pw := (w - 6) / 2 // each side, its gap included
 	sw := max(8, pw-2)
 	depth := min(len(first.Layers), len(now.Layers))
@@ -214,6 +224,11 @@ func profile(first, now nn.Snapshot, withNow bool, w int, st Styles) []string {
 	}
 	lines := []string{fit(legend, w), axis}
 	for l := range depth {
+		if l > 0 {
+			for range gap {
+				lines = append(lines, "")
+			}
+		}
 		row := st.Value.Render(fit(fmt.Sprintf("L%d", l+1), 6))
 		for _, s := range sides {
 			row += fit(strip(s, l), pw)
