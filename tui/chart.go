@@ -384,6 +384,24 @@ func fit(s string, width int) string {
 	return s + strings.Repeat(" ", width-w)
 }
 
+// hintLine joins the parts with " · " in width cells, leaving out whole
+// parts from the end that do not fit rather than cutting one mid-word;
+// the first part is cut only when it alone is wider than width.
+func hintLine(width int, parts ...string) string {
+	line := ""
+	for i, p := range parts {
+		next := p
+		if i > 0 {
+			next = line + " · " + p
+		}
+		if i > 0 && lipgloss.Width(next) > width {
+			break
+		}
+		line = next
+	}
+	return fit(line, width)
+}
+
 var nan = math.NaN()
 
 // steps returns the steps of snaps as x values.

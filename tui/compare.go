@@ -51,6 +51,6 @@ func renderCompare(a, b runData, w, h int, st Styles) string {
 		lines = append(fixHeight(strings.Join(side("A", a, b, w, ch), "\n"), w, ch), side("B", b, a, w, ch)...)
 	}
 	lines = append(fixHeight(strings.Join(lines, "\n"), w, h-1),
-		st.Hint.Render(fit("same data and seed; ranges shared by both sides · a / b: edit A / B · space: train both · r: reset both", w)))
+		st.Hint.Render(hintLine(w, "same data and seed", "a / b: edit A / B", "space: train both", "r: reset both", "ranges shared by both sides")))
 	return strings.Join(lines, "\n")
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"initscope/nn"
 	"initscope/scenarios/batch"
@@ -87,8 +88,8 @@ func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (strin
 	if fixed {
 		axisNote = "y axes fixed (y: fit the data)"
 	}
-	legend := st.Act.Render("⣿ mean") + "   " + st.Std.Render("⣿ mean ± std") + "   " + st.Pct.Render("⣿ 2nd / 98th percentile") +
-		st.Hint.Render("   ▲ shown step · "+axisNote+" · Figs 2, 3, 10")
+	legend := st.Act.Render("⣿ mean") + "   " + st.Std.Render("⣿ mean ± std") + "   " + st.Pct.Render("⣿ 2nd / 98th percentile")
+	legend += "   " + st.Hint.Render(hintLine(max(0, w-lipgloss.Width(legend)-3), "▲ shown step", axisNote, "Figs 2, 3, 10"))
 	xs := steps(d.Snaps)
 	xlo, xhi := xRange(xs)
 	mark := markAt(d, xs)

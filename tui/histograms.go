@@ -187,16 +187,21 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 			lines = append(lines, blank)
 		}
 	}
-	hint := "left of │: step 0 (grey) · right: the shown step · one count scale per kind for all layers and both steps"
-	if len(kinds) == 1 {
-		hint = "h: next kind (150 columns show all three) · " + hint
+	var hint []string // most important first: hintLine drops from the end
+	if fits < depth {
+		hint = append(hint, fmt.Sprintf("L%d-L%d need %d more rows: enlarge the terminal", fits+1, depth, (depth-fits)*rows))
 	}
 	if ti != shown {
-		hint = fmt.Sprintf("* step %s kept no histograms: the nearest that did, step %s, is shown · ", fmtCount(d.Snaps[shown].Step), fmtCount(now.Step)) + hint
+		hint = append(hint, fmt.Sprintf("* step %s kept no histograms: the nearest that did, step %s, is shown", fmtCount(d.Snaps[shown].Step), fmtCount(now.Step)))
 	}
-	if fits < depth {
-		hint = fmt.Sprintf("L%d-L%d need %d more rows: enlarge the terminal · ", fits+1, depth, (depth-fits)*rows) + hint
+	hint = append(hint, "left of │: step 0 (grey) · right: the shown step")
+	if len(kinds) == 1 {
+		hint = append(hint, "h: next kind")
 	}
-	lines = append(lines, st.Hint.Render(fit(hint, w)))
+	hint = append(hint, "one count scale per kind for all layers and both steps")
+	if len(kinds) == 1 {
+		hint = append(hint, "150 columns show all three")
+	}
+	lines = append(lines, st.Hint.Render(hintLine(w, hint...)))
 	return strings.Join(lines, "\n")
 }

@@ -77,6 +77,6 @@ func renderLayersAt(d runData, w, h, first int, st Styles) (string, int) {
 		act, _ := nn.ParseActivation(d.Scenario.Activation)
 		diag = diagnosisLine(p.step0, p.shown, act, w, st)
 	}
-	lines = append(lines, fit(diag, w), st.Hint.Render(fit("each sparkline: step 0 → now, ▲ the shown step; variances share one log scale", w)))
+	lines = append(lines, fit(diag, w), st.Hint.Render(hintLine(w, "each sparkline: step 0 → now", "▲ the shown step", "variances share one log scale")))
 	return strings.Join(lines, "\n"), first
 }

@@ -79,7 +79,7 @@ func renderLearningAxes(d *runData, w, h int, fixed bool, st Styles) string {
 		note = "y axes from 0 (y: fit the data)"
 	}
 	// The hint starts as it always has: benchmarks/ssh-load knows the view by it.
-	lines = append(lines, st.Hint.Render(fit("train loss: mean cost since the previous snapshot; test: held-out set · x: examples seen · ▲ shown step · "+note, w)))
+	lines = append(lines, st.Hint.Render(hintLine(w, "train loss: mean cost since the previous snapshot", "test: held-out set", "x: examples seen", "▲ shown step", note)))
 	return strings.Join(lines, "\n")
 }
 
