@@ -9,12 +9,14 @@ package sgemm
 // before the first accumulating add (values used in their own block go
 // first), so a body holds its accumulators, its loaded operands and all its
 // products at once. A 4x4 tile (16 accumulators) spilled to the stack on
-// every k step and ran at 5 GFLOP/s; 2x4 (8 accumulators, 6 loads) keeps
+// every k step and ran at 5.0 GFLOP/s; 2x4 (8 accumulators, 6 loads) keeps
 // everything in registers and, unrolled 8 times along k to amortise the
-// loop and bounds checks, ran at 11 GFLOP/s on the same core (a scalar
-// multiply and add per step, no FMA: see BENCHMARKS.md). MR=2 also divides
-// the batch sizes 10, 100 and 300 and NR=4 the layer widths 1000 and 1024,
-// so no lanes are spent on padding in the project's shapes.
+// loop and bounds checks, ran at 11.0 (bare tiles, kc 256, best of 40 runs
+// on one Sapphire Rapids core; 4x2 did as well, 3x3 10.5, 4x3 and 5x2
+// under 9). Without FMA each step is a separate multiply and add, so that
+// is near what scalar code can do. MR=2 also divides the batch sizes 10,
+// 100 and 300 and NR=4 the layer widths 1000 and 1024, so no lanes are
+// spent on padding in the project's shapes.
 var genericKernel = &kernel{
 	name: "generic",
 	mr:   2, nr: 4,
@@ -23,11 +25,12 @@ var genericKernel = &kernel{
 	kc: 256, nc: 512, mc: 1024,
 	micro:     microGeneric,
 	row:       rowGeneric,
-	dotNT:     dotNTGeneric,
 	transpose: transposeGo,
 	copyPanel: copyPanelGo,
-	// Scalar Go is compute bound even at minibatch 10, so a second thread
-	// pays there (see splitCount).
+	// No dotNT: at minibatch 10 the scalar kernel is compute bound, and the
+	// packed path (transposing W first) ran the forward product at 8.4
+	// GFLOP/s against 7.1 for a Go dot-product kernel. For the same reason
+	// a second thread pays there (see splitCount).
 	computeBound: true,
 }
 
@@ -89,56 +92,4 @@ func step2x4(c00, c01, c02, c03, c10, c11, c12, c13, a0, a1 float32, b *[4]float
 	b0, b1, b2, b3 := b[0], b[1], b[2], b[3]
 	return c00 + a0*b0, c01 + a0*b1, c02 + a0*b2, c03 + a0*b3,
 		c10 + a1*b0, c11 + a1*b1, c12 + a1*b2, c13 + a1*b3
-}
-
-// dotNTGeneric adds to out[2i+j] sum_p a_i[p]*w[j*ldw+p] for i < 10, j < 2,
-// p < k, where row i of A is packed chunk-major (ap[(q*10+i)*16+r] holds
-// p = 16q+r, zero past k; see gemmDotNT). The two rows of W are read from
-// memory once, by the first group of rows; the later groups find them in L1.
-func dotNTGeneric(k int, ap, w []float32, ldw int, out *[20]float32) {
-	w0, w1 := w[:k], w[ldw:ldw+k]
-	for i := 0; i < dotRows; i += 2 {
-		c00, c01, c10, c11 := dot2x2(k, ap[i*16:], w0, w1)
-		out[2*i] += c00
-		out[2*i+1] += c01
-		out[2*i+2] += c10
-		out[2*i+3] += c11
-	}
-}
-
-// dot2x2 returns the four dot products of rows a_0, a_1 (packed as in
-// dotNTGeneric, starting at ap[0] and ap[16]) with w0 and w1 over k. Even
-// and odd p accumulate separately, eight sums in all, so that the adds of
-// one step do not wait for the previous step's.
-func dot2x2(k int, ap, w0, w1 []float32) (c00, c01, c10, c11 float32) {
-	var e00, e01, e10, e11 float32
-	nq := k / 16
-	for q := 0; q < nq; q++ {
-		a0 := (*[16]float32)(ap[q*10*16:])
-		a1 := (*[16]float32)(ap[q*10*16+16:])
-		x := (*[16]float32)(w0[q*16:])
-		y := (*[16]float32)(w1[q*16:])
-		for r := 0; r < 16; r += 2 {
-			c00 += a0[r] * x[r]
-			c01 += a0[r] * y[r]
-			c10 += a1[r] * x[r]
-			c11 += a1[r] * y[r]
-			e00 += a0[r+1] * x[r+1]
-			e01 += a0[r+1] * y[r+1]
-			e10 += a1[r+1] * x[r+1]
-			e11 += a1[r+1] * y[r+1]
-		}
-	}
-	if p0 := nq * 16; p0 < k {
-		a0 := ap[nq*10*16:][:k-p0]
-		a1 := ap[nq*10*16+16:][:k-p0]
-		x, y := w0[p0:k], w1[p0:k]
-		for r := range a0 {
-			c00 += a0[r] * x[r]
-			c01 += a0[r] * y[r]
-			c10 += a1[r] * x[r]
-			c11 += a1[r] * y[r]
-		}
-	}
-	return c00 + e00, c01 + e01, c10 + e10, c11 + e11
 }
