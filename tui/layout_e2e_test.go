@@ -76,3 +76,19 @@ func longestRun(screen string, r rune) int {
 	}
 	return best
 }
+
+// TestDiagnosisEndToEnd: the Profile view names what the paper shows at
+// initialization: vanishing back-propagated gradients with standard init,
+// a healthy profile with normalized init.
+func TestDiagnosisEndToEnd(t *testing.T) {
+	for _, c := range []struct{ scenario, want string }{
+		{"fig6-standard", "vanishing"},
+		{"fig6-normalized", "healthy"},
+	} {
+		t.Run(c.scenario, func(t *testing.T) {
+			x := startApp(t, 160, 48, "NO_COLOR=1", "--scenario "+c.scenario+" --steps 10")
+			x.keys("7")
+			x.waitScreen("the Profile view's diagnosis", 60*time.Second, has("[7 Profile]", "diagnosis: ", c.want, "Jacobian σ̄"))
+		})
+	}
+}
