@@ -29,32 +29,29 @@ func syr2kTileAVX512(kc int, x, y *float64, out *[4 * maxTileRows]float64)
 //go:noescape
 func syr2kTileSubAVX512(kc int, x, y *float64, c *float64, ldc int)
 
-// tileAVX512 and tileAVX2 check the slice lengths the assembly relies on,
-// so that a caller's bug panics instead of corrupting memory.
 var (
-	tileAVX512 = &rank2kTile{
-		name: "avx512", rows: 16,
-		acc: func(kc int, x, y []float64, out *[4 * maxTileRows]float64) {
-			_, _ = x[16*kc-1], y[4*kc-1]
-			syr2kTileAVX512(kc, &x[0], &y[0], out)
-		},
-		sub: func(kc int, x, y, c []float64, ldc int) {
-			_, _, _ = x[16*kc-1], y[4*kc-1], c[3*ldc+15]
-			syr2kTileSubAVX512(kc, &x[0], &y[0], &c[0], ldc)
-		},
-	}
-	tileAVX2 = &rank2kTile{
-		name: "avx2", rows: 8,
-		acc: func(kc int, x, y []float64, out *[4 * maxTileRows]float64) {
-			_, _ = x[8*kc-1], y[4*kc-1]
-			syr2kTileAVX2(kc, &x[0], &y[0], out)
-		},
-		sub: func(kc int, x, y, c []float64, ldc int) {
-			_, _, _ = x[8*kc-1], y[4*kc-1], c[3*ldc+7]
-			syr2kTileSubAVX2(kc, &x[0], &y[0], &c[0], ldc)
-		},
-	}
+	tileAVX512 = asmTile("avx512", 16, syr2kTileAVX512, syr2kTileSubAVX512)
+	tileAVX2   = asmTile("avx2", 8, syr2kTileAVX2, syr2kTileSubAVX2)
 )
+
+// asmTile wraps an assembly tile of rows x 4 so that the slice lengths it
+// relies on are checked first: a caller's bug panics instead of
+// corrupting memory.
+func asmTile(name string, rows int,
+	acc func(kc int, x, y *float64, out *[4 * maxTileRows]float64),
+	sub func(kc int, x, y *float64, c *float64, ldc int)) *rank2kTile {
+	return &rank2kTile{
+		name: name, rows: rows,
+		acc: func(kc int, x, y []float64, out *[4 * maxTileRows]float64) {
+			_, _ = x[rows*kc-1], y[4*kc-1]
+			acc(kc, &x[0], &y[0], out)
+		},
+		sub: func(kc int, x, y, c []float64, ldc int) {
+			_, _, _ = x[rows*kc-1], y[4*kc-1], c[3*ldc+rows-1]
+			sub(kc, &x[0], &y[0], &c[0], ldc)
+		},
+	}
+}
 
 // rank2kTiles are the rank-2k tiles this CPU runs, fastest first.
 func rank2kTiles() []*rank2kTile {
