@@ -30,7 +30,9 @@ func startApp(t *testing.T, w, h int, env string, args ...string) tmux {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	x := tmux{t: t, socket: fmt.Sprintf("initscope-%s-%d", strings.ReplaceAll(t.Name(), "/", "-"), os.Getpid())}
-	script := fmt.Sprintf("cd %s && TERM=xterm-256color %s %s %s; sleep 60", dir, env, bin, strings.Join(args, " "))
+	// The shell line after the app shows that it exited and gave the
+	// terminal back (no alternate screen left over).
+	script := fmt.Sprintf("cd %s && TERM=xterm-256color %s %s %s; echo APP-EXITED $?; sleep 60", dir, env, bin, strings.Join(args, " "))
 	x.run("new-session", "-d", "-s", "app", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), script)
 	t.Cleanup(func() { exec.Command("tmux", "-L", x.socket, "kill-server").Run() })
 	x.waitScreen("the app at step 0", 60*time.Second, func(s string) bool { return strings.Contains(s, "paused") && strings.Contains(s, "L4") })

@@ -1,10 +1,7 @@
 package tui
 
 import (
-	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -59,32 +56,8 @@ func stepOf(screen string) int {
 // TestEndToEnd builds the real binary, runs it in a detached tmux session
 // at 160x48, sends keys and reads the screen.
 func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs it in tmux")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		// Under CI=true (.ci/run installs tmux) a missing tool must not pass silently.
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is needed for this test: apt-get install tmux")
-		}
-		t.Skip("skipped: needs tmux (apt-get install tmux)")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "initscope")
-	build := exec.Command("go", "build", "-o", bin, "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	x := tmux{t: t, socket: fmt.Sprintf("initscope-e2e-%d", os.Getpid())}
-	// The shell line after the app shows that it exited and gave the
-	// terminal back (no alternate screen left over).
-	script := fmt.Sprintf("cd %s && TERM=xterm-256color %s --steps 200000; echo APP-EXITED $?; sleep 60", dir, bin)
-	x.run("new-session", "-d", "-s", "app", "-x", "160", "-y", "48", script)
-	t.Cleanup(func() { exec.Command("tmux", "-L", x.socket, "kill-server").Run() })
-
-	screen := x.waitScreen("the Layers view at step 0", 60*time.Second, func(s string) bool {
-		return strings.Contains(s, "paused") && strings.Contains(s, "L4")
-	})
+	x := startApp(t, 160, 48, "", "--steps 200000")
+	screen := x.capture()
 	for _, want := range []string{"1 Layers", "activation mean", "Var ∂C/∂s", "L1", "L2", "L3", "L4", "? help"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("Layers view lacks %q:\n%s", want, screen)
