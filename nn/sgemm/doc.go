@@ -26,8 +26,10 @@
 //   - "avx2":   6x16 tile, 12 YMM accumulators, for AVX2+FMA machines;
 //   - "neon":   10x8 tile, 20 NEON accumulators (FMLA by element), on every
 //     arm64 CPU (kernel_arm64.s);
-//   - "generic": a pure Go 4x4 tile, for other CPUs, other architectures and
-//     builds with the noasm tag.
+//   - "generic": a pure Go 2x4 tile unrolled 8 along k (it fits amd64's
+//     15 Go float registers), for other CPUs, other architectures and builds
+//     with the noasm tag; compute bound even at minibatch 10, so those
+//     products use threads too.
 //
 // Three shapes of the training step get paths of their own, because at
 // minibatch 10 they are memory bound and the cost is moving the 1000x1024
