@@ -200,10 +200,11 @@ func (s *Stats) Measure(ctx context.Context, jacobian bool) ([]LayerStats, float
 			s.histograms(&out[l], l)
 		}
 	}
+	var works eigenWorks
 	for l := range out {
 		out[l].JacSVMean = math.NaN()
 		if jacobian && l+1 < net.Depth {
-			if out[l].JacSVMean, err = s.jacobianMeanSV(ctx, l+1); err != nil {
+			if out[l].JacSVMean, err = s.jacobianMeanSV(ctx, l+1, &works); err != nil {
 				return nil, math.NaN(), err
 			}
 		}
