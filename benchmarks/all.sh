@@ -4,7 +4,8 @@
 # Linux on amd64 or arm64 (Debian or Ubuntu for compare.sh's installs).
 # 0. the machine, and each matrix-multiply kernel it runs (avx512, avx2 or
 #    neon, and the portable Go one) on one 500^3 product;
-# 1. training throughput against PyTorch (compare.sh);
+# 1. training throughput against PyTorch (compare.sh), and its share of the
+#    float32 peak (BenchmarkPeak);
 # 2. the statistics snapshot with and without the Jacobian;
 # 3. Shapeset generation against training consumption;
 # 4. peak RSS while training the paper's network, and --batch's
@@ -23,7 +24,17 @@ go test -run '^$' -bench 'Kernels' ./nn/sgemm | grep Benchmark
 
 echo
 echo "== training throughput, paper net (1024 -> 1000 x5 -> 9, tanh), examples/s"
-benchmarks/compare.sh "${ROUNDS:-3}"
+benchmarks/compare.sh "${ROUNDS:-3}" | tee /tmp/initscope-compare.txt
+
+# The share of the float32 peak: a training example costs 6 FLOP per weight
+# (forward, backward, update) and the net has 5,033,000 weights; the peak is
+# the training kernel on L1-resident panels on every thread at once.
+peak=$(go test -run '^$' -bench 'Peak' -benchtime 2s ./nn/sgemm | awk '{for (i=1;i<=NF;i++) if ($(i+1)=="GFLOP/s") print $i}')
+for batch in 10 100; do
+  ex=$(awk -v b="$batch" '$1 == b {print $2}' /tmp/initscope-compare.txt)
+  printf "batch %s: %.0f GFLOP/s, %.0f%% of the measured float32 peak (%.0f GFLOP/s on %d threads)\n" \
+    "$batch" "$(echo "$ex * 6 * 5033000 / 1000000000" | bc -l)" "$(echo "$ex * 6 * 5033000 / 1000000000 / $peak * 100" | bc -l)" "$peak" "$(nproc)"
+done
 
 echo
 echo "== snapshot (300 probe examples, all statistics and histograms)"
