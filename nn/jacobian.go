@@ -60,10 +60,12 @@ func (s *Stats) jacobianMeanSV(ctx context.Context, l int, works *eigenWorks) (f
 	results := make(chan result, examples)
 	var shared sync.Mutex // held while a worker reads s.dw and s.pass
 	abandoned := false    // set under shared when the call returns early
-	works.grow(jacobianWorkers(s.opt, s.n))
 	for w := range jacobianWorkers(s.opt, s.n) {
+		// Taken here, not in the worker: a worker of the previous layer
+		// that found no example left may start only now, and it must
+		// not touch works.
+		ws := works.get(w, out)
 		go func() {
-			ws := works.get(w, out)
 			for r := range next {
 				shared.Lock()
 				if abandoned || ctx.Err() != nil {
@@ -115,22 +117,17 @@ type eigenWorks struct {
 	ws []*eigenWork
 }
 
-// get is worker w's workspace for problems of order up to n. Only worker
-// w touches e.ws[w], and grow sized the slice before the workers started,
-// so the workers need no lock.
+// get is worker w's workspace for problems of order up to n. Only the
+// goroutine that measures calls it, before it starts the workers.
 func (e *eigenWorks) get(w, n int) *eigenWork {
+	for len(e.ws) <= w {
+		e.ws = append(e.ws, nil)
+	}
 	if ws := e.ws[w]; ws != nil && len(ws.w) >= n {
 		return ws
 	}
 	e.ws[w] = newEigenWork(n)
 	return e.ws[w]
-}
-
-// grow makes room for workers workspaces before the workers start.
-func (e *eigenWorks) grow(workers int) {
-	for len(e.ws) < workers {
-		e.ws = append(e.ws, nil)
-	}
 }
 
 // jacobianWorkers is how many eigendecompositions run at once, each with
