@@ -159,10 +159,13 @@ func padSpan(lo, hi, minWidth float64) (float64, float64) {
 	return lo, hi
 }
 
-// series is one line of a line chart.
+// series is one line of a line chart; with a mark it is drawn as that
+// rune at each point instead, so it stays apart from the braille lines
+// without colour.
 type series struct {
 	xs, ys []float64
 	style  lipgloss.Style
+	mark   rune
 }
 
 // axes are a line chart's ranges and labels.
@@ -198,6 +201,10 @@ func lineChart(ss []series, width, height int, ax axes) []string {
 	cells := make([]rune, plotW*plotH)
 	owner := make([]int, plotW*plotH)
 	for i, s := range ss {
+		if s.mark != 0 {
+			markPoints(cells, owner, i, s, plotW, plotH, xlo, xhi, ylo, yhi)
+			continue
+		}
 		grid := graph.NewBrailleGrid(plotW, plotH, xlo, xhi, ylo, yhi)
 		var prev canvas.Point
 		have := false
@@ -264,6 +271,35 @@ func lineChart(ss []series, width, height int, ax axes) []string {
 		lines = append(lines, fmt.Sprintf("%*s┤", labelW, truncate(label, labelW))+plot[r])
 	}
 	return append(lines, strings.Repeat(" ", labelW)+"└"+xAxis(ax, plotW, markCol))
+}
+
+// legendGlyph is how a legend shows a series: its mark, or a braille block
+// for a line.
+func legendGlyph(mark rune) string {
+	if mark == 0 {
+		return "⣿"
+	}
+	return string(mark)
+}
+
+// markPoints sets s's mark, owned by series i, at the cell of each of its
+// finite points on the plotW x plotH grid of cells over the ranges.
+func markPoints(cells []rune, owner []int, i int, s series, plotW, plotH int, xlo, xhi, ylo, yhi float64) {
+	for j := range s.xs {
+		x, y := s.xs[j], s.ys[j]
+		if math.IsNaN(y) || math.IsInf(y, 0) {
+			continue
+		}
+		c, r := 0, plotH-1
+		if xhi > xlo {
+			c = int(math.Round((max(xlo, min(xhi, x)) - xlo) / (xhi - xlo) * float64(plotW-1)))
+		}
+		if yhi > ylo {
+			r = int(math.Round((yhi - max(ylo, min(yhi, y))) / (yhi - ylo) * float64(plotH-1)))
+		}
+		k := r*plotW + c
+		cells[k], owner[k] = s.mark, i
+	}
 }
 
 // styledRow renders a row of cells (0: blank), each in the style of its

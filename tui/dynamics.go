@@ -88,7 +88,14 @@ func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (strin
 	if fixed {
 		axisNote = "y axes fixed (y: fit the data)"
 	}
-	legend := st.Act.Render("⣿ mean") + "   " + st.Std.Render("⣿ mean ± std") + "   " + st.Pct.Render("⣿ 2nd / 98th percentile")
+	// Without colour the band and the percentiles are drawn as marks, so
+	// the three stay apart.
+	stdMark, pctMark := rune(0), rune(0)
+	if st.Plain() {
+		stdMark, pctMark = '─', '·'
+	}
+	legend := st.Act.Render("⣿ mean") + "   " + st.Std.Render(legendGlyph(stdMark)+" mean ± std") + "   " +
+		st.Pct.Render(legendGlyph(pctMark)+" 2nd / 98th percentile")
 	legend += "   " + st.Hint.Render(hintLine(max(0, w-lipgloss.Width(legend)-3), "▲ shown step", axisNote, "Figs 2, 3, 10"))
 	xs := steps(d.Snaps)
 	xlo, xhi := xRange(xs)
@@ -125,9 +132,9 @@ func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (strin
 			up[i], down[i] = mean[l][i]+std[l][i], mean[l][i]-std[l][i]
 		}
 		ss := []series{
-			{xs, p2[l], st.Pct}, {xs, p98[l], st.Pct},
-			{xs, down, st.Std}, {xs, up, st.Std},
-			{xs, mean[l], st.Act},
+			{xs, p2[l], st.Pct, pctMark}, {xs, p98[l], st.Pct, pctMark},
+			{xs, down, st.Std, stdMark}, {xs, up, st.Std, stdMark},
+			{xs, mean[l], st.Act, 0},
 		}
 		ylo, yhi := flo, fhi
 		if !fixed {

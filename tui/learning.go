@@ -45,20 +45,26 @@ func renderLearningAxes(d *runData, w, h int, fixed bool, st Styles) string {
 	test := pick(func(s nn.Snapshot) float64 { return s.TestLoss })
 	errs := pick(func(s nn.Snapshot) float64 { return s.TestError })
 	i, _ := d.shownIndex()
-	c1 := []series{{xs, test, st.Grad}, {xs, train, st.Act}}
-	c2 := []series{{xs, errs, st.Std}}
+	// Without colour the test loss is drawn as marks, apart from the
+	// train loss's line.
+	testMark := rune(0)
+	if st.Plain() {
+		testMark = '•'
+	}
+	c1 := []series{{xs, test, st.Grad, testMark}, {xs, train, st.Act, 0}}
+	c2 := []series{{xs, errs, st.Std, 0}}
 	lossAxes := lossAxes(train, test, fixed)
 	errAxes := errorAxes(errs, fixed)
 	for _, ax := range []*axes{&lossAxes, &errAxes} {
 		ax.xlo, ax.xhi, ax.xname, ax.mark, ax.markStyle = xlo, xhi, "examples", mark, st.Dim
 	}
 	if lossAxes.yfmt == nil { // log: the series in log10
-		c1 = []series{{xs, logs(test), st.Grad}, {xs, logs(train), st.Act}}
+		c1 = []series{{xs, logs(test), st.Grad, testMark}, {xs, logs(train), st.Act, 0}}
 		lossAxes.yfmt = func(v float64) string { return fmtNum(math.Pow(10, v)) }
 	}
 	at := fmt.Sprintf(" at step %s", fmtCount(d.Snaps[i].Step))
 	t1 := st.Act.Render("⣿ train loss ") + st.Value.Render(fmtNum(lastFinite(train[:i+1]))) + "   " +
-		st.Grad.Render("⣿ test loss ") + st.Value.Render(fmtNum(test[i])) + st.Label.Render(at)
+		st.Grad.Render(legendGlyph(testMark)+" test loss ") + st.Value.Render(fmtNum(test[i])) + st.Label.Render(at)
 	t2 := st.Std.Render("⣿ test error ") + st.Value.Render(fmtPct(errs[i])) + st.Label.Render(at) + st.Hint.Render(" (Fig 11)")
 	var lines []string
 	if w >= 120 {

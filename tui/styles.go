@@ -1,6 +1,9 @@
 package tui
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
 
 // Styles are every style of the app, all made by one renderer so that each
 // SSH session gets its own terminal's colors (and none under NO_COLOR).
@@ -19,6 +22,10 @@ type Styles struct {
 func color(light, dark string) lipgloss.AdaptiveColor {
 	return lipgloss.AdaptiveColor{Light: light, Dark: dark}
 }
+
+// Plain reports whether the styles draw without colour (NO_COLOR, or a
+// terminal without it): charts then tell their series apart by glyph.
+func (s Styles) Plain() bool { return s.r.ColorProfile() == termenv.Ascii }
 
 // NewStyles derives the styles from r (nil: lipgloss's default renderer).
 func NewStyles(r *lipgloss.Renderer) Styles {
