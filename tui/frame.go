@@ -64,9 +64,7 @@ func (m *Model) draw() {
 		return
 	}
 	if w < MinWidth || h < MinHeight {
-		msg := m.st.Bad.Render(sprintf("terminal too small: need %dx%d, have %dx%d", MinWidth, MinHeight, w, h)) +
-			"\n" + m.st.Hint.Render("enlarge the window, or press q to quit")
-		m.frame = strings.Join(fixHeight(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, msg), w, h), "\n")
+		m.frame = strings.Join(fixHeight(m.tooSmall(w, h), w, h), "\n")
 		return
 	}
 	m.setCursors()
@@ -108,4 +106,66 @@ func (m *Model) body(w, h int) string {
 		return ""
 	}
 	return m.views[m.view].View(&m.data, w, h, m.st)
+}
+
+// tooSmallWordings are the request to enlarge the window, longest first:
+// each is paragraphs (the request, then what to do) of phrases that are
+// never split, so a number is never cut ("have 40x" of "40x10"). The
+// first that fits is shown.
+var tooSmallWordings = [][][]string{
+	{{"terminal too small:", "need {need},", "have {have}"}, {"enlarge the window,", "or press q to quit"}},
+	{{"terminal too small:", "need {need},", "have {have}"}},
+	{{"need {need},", "have {have}"}},
+	{{"{need} needed"}},
+	{{"{need}"}},
+	{{"…"}}, // nothing meaningful fits in under 5 columns
+}
+
+// tooSmall is the screen of a terminal smaller than MinWidth x MinHeight:
+// the longest wording of tooSmallWordings whose phrases, filled into
+// lines of w cells, take at most h lines, centred.
+func (m *Model) tooSmall(w, h int) string {
+	sizes := strings.NewReplacer("{need}", sprintf("%dx%d", MinWidth, MinHeight), "{have}", sprintf("%dx%d", w, h))
+	for _, wording := range tooSmallWordings {
+		var lines []string
+		fits := true
+		for i, para := range wording {
+			style := m.st.Bad
+			if i > 0 {
+				style = m.st.Hint
+			}
+			filled, ok := fillPhrases(para, w, sizes)
+			fits = fits && ok
+			for _, l := range filled {
+				lines = append(lines, style.Render(l))
+			}
+		}
+		if fits && len(lines) <= h {
+			return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, lipgloss.JoinVertical(lipgloss.Center, lines...))
+		}
+	}
+	return ""
+}
+
+// fillPhrases fills lines of at most w cells with the phrases (their
+// sizes filled in), joined by spaces; ok is false when one phrase alone
+// is wider than w.
+func fillPhrases(phrases []string, w int, sizes *strings.Replacer) (lines []string, ok bool) {
+	cur := ""
+	for _, p := range phrases {
+		p = sizes.Replace(p)
+		if lipgloss.Width(p) > w {
+			return nil, false
+		}
+		switch {
+		case cur == "":
+			cur = p
+		case lipgloss.Width(cur)+1+lipgloss.Width(p) <= w:
+			cur += " " + p
+		default:
+			lines = append(lines, cur)
+			cur = p
+		}
+	}
+	return append(lines, cur), true
 }
