@@ -6,6 +6,7 @@
 package plot
 
 import (
+	"context"
 	"fmt"
 	"image/color"
 	"math"
@@ -101,6 +102,14 @@ func dropHists(s *batch.SnapshotRecord) {
 // Write draws every figure the run has data for into dir (created if
 // needed) and returns the files written.
 func Write(dir string, r Run) ([]string, error) {
+	return WriteContext(context.Background(), dir, r)
+}
+
+// WriteContext is Write that stops between figures once ctx is done,
+// returning the files written so far and ctx's error: the app draws a
+// run's figures while the user may reset or quit it (a figure of a long,
+// deep run takes a fraction of a second).
+func WriteContext(ctx context.Context, dir string, r Run) ([]string, error) {
 	if len(r.Snapshots) == 0 {
 		return nil, fmt.Errorf("no snapshots to plot")
 	}
@@ -109,6 +118,9 @@ func Write(dir string, r Run) ([]string, error) {
 	}
 	var written []string
 	for _, f := range figures(r) {
+		if err := ctx.Err(); err != nil {
+			return written, err
+		}
 		path := filepath.Join(dir, f.name)
 		if err := savePNG(path, f.draw()); err != nil {
 			return written, err
