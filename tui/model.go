@@ -272,8 +272,18 @@ func (m *Model) keys1(msg tea.KeyMsg) tea.Cmd {
 
 // key acts on one key.
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	if msg.String() == "ctrl+c" || (m.overlay == nil && key.Matches(msg, m.keys.Quit)) {
-		return m.quit()
+	if msg.String() == "ctrl+c" {
+		return m.quit() // always at once, whatever is open
+	}
+	if m.overlay == nil && key.Matches(msg, m.keys.Quit) {
+		// A terminal too small to show the question quits at once: its
+		// message says q quits.
+		worth := m.worthKeeping([]int{runMain, runA, runB})
+		if len(worth) == 0 || m.width < MinWidth || m.height < MinHeight {
+			return m.quit()
+		}
+		m.overlay = newDiscardQuestion(confirmQuit, worth)
+		return nil
 	}
 	return m.handleKey(msg)
 }

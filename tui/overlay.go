@@ -26,6 +26,7 @@ const (
 	replaceRun                   // the panel closes; the app replaces the run (the user said yes)
 	keepRun                      // the panel closes; the user kept the current run
 	quitApp                      // the app quits
+	resetRuns                    // the panel closes; the app resets the shown runs (the user said yes)
 )
 
 // outcome is an overlay's answer to a key.
@@ -50,6 +51,8 @@ func (m *Model) act(out outcome) tea.Cmd {
 		m.apply(out.change)
 	case keepRun:
 		m.say(false, "kept the current run")
+	case resetRuns:
+		m.reset()
 	case quitApp:
 		return m.quit()
 	}

@@ -42,10 +42,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Step):
 		m.control(ctlMsg{op: ctlStep})
 	case key.Matches(msg, k.Reset):
-		for _, run := range m.activeRuns() {
-			m.restart(run, m.data[run].Scenario)
+		if worth := m.worthKeeping(m.activeRuns()); len(worth) > 0 {
+			m.overlay = newDiscardQuestion(confirmReset, worth)
+			return nil
 		}
-		m.say(false, "reset: %s back at step 0", m.activeName())
+		m.reset()
 	case key.Matches(msg, k.Settings):
 		run := runMain
 		if m.view == viewCompare {
@@ -74,6 +75,26 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.viewKey(msg)
 	}
 	return nil
+}
+
+// reset starts the shown runs again at step 0.
+func (m *Model) reset() {
+	for _, run := range m.activeRuns() {
+		m.restart(run, m.data[run].Scenario)
+	}
+	m.say(false, "reset: %s back at step 0", m.activeName())
+}
+
+// worthKeeping are those of runs that trained for more than discardWork
+// seconds: r and q ask before throwing them away.
+func (m *Model) worthKeeping(runs []int) []int {
+	var worth []int
+	for _, run := range runs {
+		if d := m.data[run]; d.State != stateFailed && trainedFor(d) > discardWork {
+			worth = append(worth, run)
+		}
+	}
+	return worth
 }
 
 // viewKey offers a key the app does not use to the views with keys of
