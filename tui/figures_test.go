@@ -2,12 +2,14 @@ package tui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -249,5 +251,24 @@ func TestFiguresCompare(t *testing.T) {
 	}
 	if !strings.Contains(msg.String(), " and ") {
 		t.Errorf("message %q names one directory", msg)
+	}
+}
+
+// A panic while drawing is the message's error, the embedding program is
+// told once, and the message stays one line.
+func TestFiguresPanic(t *testing.T) {
+	hook := func(s string) {
+		if s == "figures" {
+			panic("disk on fire\nsecond line")
+		}
+	}
+	faultHook.Store(&hook)
+	defer faultHook.Store(nil)
+	var told atomic.Int32
+	_, tr := pausedTrainer(t)
+	msg := writeFigures([]figureRun{{t: tr}}, t.TempDir(), time.Now(), func(error) { told.Add(1) })
+	var pe *PanicError
+	if !errors.As(msg.Err, &pe) || pe.Where != "figures" || told.Load() != 1 || strings.Contains(msg.String(), "\n") {
+		t.Errorf("error %v, told %d times, message %q; want a *PanicError in figures, told once, one line", msg.Err, told.Load(), msg)
 	}
 }
