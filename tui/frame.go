@@ -71,7 +71,7 @@ func (m *Model) draw() {
 	bodyH := h - 5
 	head := []string{m.header(w), m.configLine(w), m.statusLine(w)}
 	body := m.body(w, bodyH)
-	foot := []string{m.messageLine(w), fit(m.help.ShortHelpView(m.shortHelp()), w)}
+	foot := []string{m.messageLine(w), fit(hint(m.shortHelp(), w, m.st), w)}
 	lines := make([]string, 0, h)
 	lines = append(lines, head...)
 	lines = append(lines, fixHeight(body, w, bodyH)...)

@@ -1,6 +1,11 @@
 package tui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+)
 
 // KeyMap lists the app's own keys; each overlay has its own.
 type KeyMap struct {
@@ -41,6 +46,78 @@ func DefaultKeyMap() KeyMap {
 // ShortHelp is the one-line hint under every view.
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Help, k.Quit, k.Train, k.Step, k.Reset, k.Views, k.timeHint(), k.Settings, k.Scenarios, k.Export}
+}
+
+// shortKeys are the one-line hint's shorter words for narrow terminals,
+// by the binding's help key; a key not listed keeps its own words.
+var shortKeys = map[string]key.Help{
+	"space": {Key: "space", Desc: "train"},
+	"←/→":   {Key: "←→", Desc: "time"},
+	"c":     {Key: "c", Desc: "set"},
+	"o":     {Key: "o", Desc: "scen"},
+}
+
+// hintLayouts are the one-line hint's forms, widest first: the keys'
+// own words joined by " · ", the shorter words (shortKeys) joined so,
+// then the shorter words as key:word joined by spaces, which fits every
+// key in 80 columns.
+var hintLayouts = []struct {
+	short   bool
+	inner   string // between a key and its word
+	sep     string // between keys
+	compact bool
+}{
+	{false, " ", " · ", false},
+	{true, " ", " · ", false},
+	{true, ":", " ", true},
+}
+
+// hint is the one-line hint of bindings in at most width cells, in the
+// widest form that fits (hintLayouts); when none does, the last form
+// leaves out whole keys from the end and says so with "…".
+func hint(bindings []key.Binding, width int, st Styles) string {
+	var parts []string
+	for _, layout := range hintLayouts {
+		parts = parts[:0]
+		total := 0
+		for _, b := range bindings {
+			h := b.Help()
+			if s, ok := shortKeys[h.Key]; ok && layout.short {
+				h = s
+			}
+			if total > 0 {
+				total += len([]rune(layout.sep))
+			}
+			total += lipgloss.Width(h.Key + layout.inner + h.Desc)
+			parts = append(parts, st.Value.Render(h.Key)+st.Dim.Render(layout.inner)+st.Hint.Render(h.Desc))
+		}
+		sep := st.Dim.Render(layout.sep)
+		if total <= width {
+			return strings.Join(parts, sep)
+		}
+		if layout.compact {
+			// Whole keys from the start, and "…" for the rest.
+			line := ""
+			for i, p := range parts {
+				next := p
+				if i > 0 {
+					next = line + sep + p
+				}
+				if lipgloss.Width(next)+len(layout.sep)+1 > width {
+					break
+				}
+				line = next
+			}
+			if line == "" { // not even one key and "…": one key, or "…"
+				if lipgloss.Width(parts[0]) <= width {
+					return parts[0]
+				}
+				return st.Dim.Render("…")
+			}
+			return line + sep + st.Dim.Render("…")
+		}
+	}
+	return ""
 }
 
 // timeHelp is the cursor's keys for the help, two to a line.
