@@ -24,8 +24,8 @@ var presetFiles embed.FS
 // DefaultName is the preset the app opens on.
 const DefaultName = "quick"
 
-// Presets returns the built-in scenarios, sorted by name (a fresh copy the
-// caller may change).
+// Presets returns the built-in scenarios, sorted by name in natural order,
+// fig2 before fig10 (a fresh copy the caller may change).
 func Presets() []scenarios.Scenario { return slices.Clone(presets()) }
 
 // presets parses the embedded files once: Load, Lookup and Names all
@@ -48,9 +48,61 @@ var presets = sync.OnceValue(func() []scenarios.Scenario {
 		}
 		all = append(all, sc)
 	}
-	slices.SortFunc(all, func(a, b scenarios.Scenario) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(all, func(a, b scenarios.Scenario) int { return naturalCompare(a.Name, b.Name) })
 	return all
 })
+
+// naturalCompare orders names as people count: runs of digits compare as
+// numbers ("fig2" before "fig10"), the rest byte by byte; names equal so
+// ("fig02", "fig2") fall back to plain order, so the order is total.
+func naturalCompare(a, b string) int {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if isDigit(a[i]) && isDigit(b[j]) {
+			ei, ej := digitsEnd(a, i), digitsEnd(b, j)
+			// Compare as numbers without parsing (any length): without
+			// leading zeros, the longer is larger, then digit by digit.
+			na, nb := strings.TrimLeft(a[i:ei], "0"), strings.TrimLeft(b[j:ej], "0")
+			if c := cmpInt(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			i, j = ei, ej
+			continue
+		}
+		if a[i] != b[j] {
+			return cmpInt(int(a[i]), int(b[j]))
+		}
+		i++
+		j++
+	}
+	if c := cmpInt(len(a)-i, len(b)-j); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// digitsEnd is the end of the run of digits in s starting at i.
+func digitsEnd(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
 
 // Lookup returns the preset with the given name.
 func Lookup(name string) (scenarios.Scenario, bool) {

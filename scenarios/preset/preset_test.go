@@ -71,7 +71,7 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Load(fig3-tanh) = %+v, %v", sc, err)
 	}
 	_, err := Load("fig99")
-	if err == nil || !strings.Contains(err.Error(), `unknown scenario "fig99" (valid: fig10-tanh-normalized`) {
+	if err == nil || !strings.Contains(err.Error(), `unknown scenario "fig99" (valid: fig2-sigmoid, fig3-softsign`) {
 		t.Errorf("Load(fig99) error = %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "exp.toml")
