@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"initscope/scenarios"
 )
 
@@ -28,24 +30,39 @@ func describeAs(sc scenarios.Scenario, short bool) string {
 // brackets, so it reads without colour; below 100 columns the title goes
 // and the tabs sit closer, so that all of them fit in 80.
 func (m *Model) header(w int) string {
+	line, _ := m.headerTabs(w)
+	return line
+}
+
+// headerTabs is the header and the columns [start, end) of each view's
+// tab in it, where a click selects the view (update.go's mouse).
+func (m *Model) headerTabs(w int) (string, [numViews][2]int) {
 	var b strings.Builder
+	var spans [numViews][2]int
+	x := 0
+	put := func(s string) {
+		b.WriteString(s)
+		x += lipgloss.Width(s)
+	}
 	wide := w >= 100
 	if wide {
-		b.WriteString(m.st.Title.Render("initscope") + "  ")
+		put(m.st.Title.Render("initscope") + "  ")
 	}
 	for i, name := range viewNames {
 		label := sprintf("%d %s", i+1, name)
+		start := x
 		switch {
 		case viewID(i) == m.view && m.overlay == nil:
-			b.WriteString(m.st.TabActive.Render("[" + label + "]"))
+			put(m.st.TabActive.Render("[" + label + "]"))
 		case wide: // the same width as the brackets, so tabs stay put
-			b.WriteString(m.st.Tab.Render(" " + label + " "))
+			put(m.st.Tab.Render(" " + label + " "))
 		default:
-			b.WriteString(m.st.Tab.Render(label))
+			put(m.st.Tab.Render(label))
 		}
-		b.WriteString(" ")
+		spans[i] = [2]int{start, min(x, w)}
+		put(" ")
 	}
-	return fit(b.String(), w)
+	return fit(b.String(), w), spans
 }
 
 func (m *Model) configLine(w int) string {

@@ -206,8 +206,8 @@ func (m *Model) stopAll() {
 	}
 }
 
-// Init starts the frame tick.
-func (m *Model) Init() tea.Cmd { return m.tick() }
+// Init starts the frame tick and asks for mouse reports (update.go's mouse).
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.tick(), tea.EnableMouseCellMotion) }
 
 // Update handles keys, sizes, ticks and data.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -237,6 +237,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.keys1(msg)
 		if m.tooSoon() {
 			return m, cmd
+		}
+	case tea.MouseMsg:
+		m.mouse(msg)
+		if m.tooSoon() {
+			return m, nil
 		}
 	}
 	m.draw()

@@ -317,3 +317,33 @@ func Run(ctx context.Context, sc scenarios.Scenario) error {
 	}
 	return err
 }
+
+// The mouse: a left click on a tab of the header shows its view, and the
+// wheel moves the time cursor, up to earlier snapshots and down to later
+// ones, as the left and right keys do. Init asks the terminal for mouse
+// reports (tea.EnableMouseCellMotion), so every program that runs the
+// model has them, the terminal app's and each SSH session's; Bubble Tea
+// turns them off when the program ends. With an overlay open, or a
+// terminal too small to draw the views, the mouse does nothing: a click
+// must not answer a question by going round it.
+
+// mouse acts on one mouse event.
+func (m *Model) mouse(msg tea.MouseMsg) {
+	if m.overlay != nil || m.width < MinWidth || m.height < MinHeight {
+		return
+	}
+	switch {
+	case msg.Button == tea.MouseButtonWheelUp:
+		m.moveCursor(-1, false, false)
+	case msg.Button == tea.MouseButtonWheelDown:
+		m.moveCursor(1, false, false)
+	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress && msg.Y == 0:
+		_, spans := m.headerTabs(m.width)
+		for v, sp := range spans {
+			if msg.X >= sp[0] && msg.X < sp[1] {
+				m.setView(viewID(v))
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package tui
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+)
+
+func click(x, y int) tea.MouseMsg {
+	return tea.MouseMsg{X: x, Y: y, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft}
+}
+
+func wheel(b tea.MouseButton) tea.MouseMsg {
+	return tea.MouseMsg{Action: tea.MouseActionPress, Button: b}
+}
+
+// A click on each tab's name, found in the drawn header, shows that view,
+// at 80 columns (no title) and 160 (title); a click elsewhere does not.
+func TestMouseClickTab(t *testing.T) {
+	for _, w := range []int{80, 160} {
+		m := goldenModel(t, w, 40)
+		for v := numViews - 1; v >= 0; v-- {
+			header := strings.Split(m.View(), "\n")[0]
+			x := strings.Index(header, viewNames[v])
+			if x < 0 {
+				t.Fatalf("%d columns: no %s tab in %q", w, viewNames[v], header)
+			}
+			x = len([]rune(header[:x])) // in cells: the header is single-width runes
+			m.Update(click(x, 0))
+			if m.view != viewID(v) {
+				t.Errorf("%d columns: a click at %d on %s shows view %d", w, x, viewNames[v], m.view)
+			}
+			if got := strings.Split(m.View(), "\n")[0]; !strings.Contains(got, fmt.Sprintf("[%d %s]", v+1, viewNames[v])) {
+				t.Errorf("%d columns: header after the click: %q", w, got)
+			}
+		}
+		m.Update(click(w-1, 0)) // past the last tab
+		m.Update(click(5, 3))   // below the header
+		if m.view != viewLayers {
+			t.Errorf("%d columns: a click off the tabs changed the view to %d", w, m.view)
+		}
+	}
+}
+
+// The wheel moves the time cursor: up to an earlier snapshot, down to a
+// later one; with an overlay open neither the wheel nor a click acts.
+func TestMouseWheelAndOverlay(t *testing.T) {
+	m := goldenModel(t, 120, 40) // snapshots every 100 steps, 0 ... 5,900
+	m.Update(wheel(tea.MouseButtonWheelUp))
+	m.Update(wheel(tea.MouseButtonWheelUp))
+	if got := shownStep(t, m, runMain); got != 5700 {
+		t.Errorf("two wheel ups show step %d, want 5700", got)
+	}
+	m.Update(wheel(tea.MouseButtonWheelDown))
+	if got := shownStep(t, m, runMain); got != 5800 {
+		t.Errorf("a wheel down shows step %d, want 5800", got)
+	}
+	if !strings.Contains(m.View(), "◀ showing step 5,800") {
+		t.Errorf("the status line does not say the shown step:\n%s", m.View())
+	}
+	m.Update(press("?"))
+	m.Update(wheel(tea.MouseButtonWheelUp))
+	m.Update(click(2, 0))
+	if !isOverlay[helpOverlay](m) || shownStep(t, m, runMain) != 5800 {
+		t.Error("the mouse acted through the help")
+	}
+}
+
+// The program asks for mouse reports, and a click sent through the whole
+// program (teatest) switches the view.
+func TestMouseTeatest(t *testing.T) {
+	m := New(Options{Scenario: tinyScenario(t), Renderer: asciiRenderer()})
+	defer m.Close()
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 48))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("paused")) },
+		teatest.WithDuration(30*time.Second))
+	header := strings.Split(m.View(), "\n")[0]
+	x := len([]rune(header[:strings.Index(header, "Learning")]))
+	tm.Send(click(x, 0))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("[4 Learning]")) },
+		teatest.WithDuration(10*time.Second))
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	if final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model); final.view != viewLearning {
+		t.Errorf("final view %d, want Learning", final.view)
+	}
+}
+
+// TestMouseEndToEnd: the real app asks its terminal (tmux) for mouse
+// reports, and a click on a tab and the wheel, sent as the terminal sends
+// them (SGR reports), switch the view and move the time cursor.
+func TestMouseEndToEnd(t *testing.T) {
+	x := startApp(t, 80, 24, "NO_COLOR=1", "--steps 4000")
+	trainPaused(x, 500)
+	// The app asked the terminal for button and SGR mouse reports
+	// (cell motion is mode 1002, which tmux calls mouse_button_flag).
+	if flags := strings.TrimSpace(x.run("display-message", "-p", "-t", "app", "#{mouse_button_flag} #{mouse_sgr_flag}")); flags != "1 1" {
+		t.Errorf("the pane's mouse_button_flag and mouse_sgr_flag are %q, want \"1 1\": the app did not ask for the mouse", flags)
+	}
+	screen := x.capture()
+	header := strings.Split(screen, "\n")[0]
+	col := len([]rune(header[:strings.Index(header, "Dynamics")]))
+	// An SGR mouse press and release at (col, 0), 1-based on the wire,
+	// typed into the pane as the terminal would send them.
+	x.run("send-keys", "-t", "app", "-l", fmt.Sprintf("\x1b[<0;%d;1M\x1b[<0;%d;1m", col+1, col+1))
+	x.waitScreen("the Dynamics view after a click on its tab", 15*time.Second, has("[2 Dynamics]"))
+	x.run("send-keys", "-t", "app", "-l", "\x1b[<64;10;10M")
+	x.waitScreen("the cursor back one snapshot after a wheel up", 15*time.Second, has("◀ showing step"))
+	x.run("send-keys", "-t", "app", "-l", "\x1b[<65;10;10M")
+	x.waitScreen("following again after a wheel down", 15*time.Second, func(s string) bool { return !strings.Contains(s, "◀ showing") })
+}
