@@ -55,6 +55,7 @@ func (m *Model) figures() tea.Cmd {
 		}
 	}
 	if len(runs) == 0 {
+		m.say(true, "no figures: no run on screen yet")
 		return nil
 	}
 	m.exporting = true
