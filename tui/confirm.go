@@ -81,7 +81,7 @@ func (q confirmQuestion) Update(msg tea.KeyMsg) (overlay, outcome) {
 		case confirmReset:
 			return q, outcome{verdict: resetRuns}
 		case confirmQuit:
-			return q, outcome{verdict: quitApp}
+			return q, outcome{verdict: discardAndQuit}
 		}
 		return q, outcome{verdict: replaceRun, change: q.change}
 	case key.Matches(msg, q.keys.No):

@@ -68,6 +68,16 @@ func TestConfirmDiscard(t *testing.T) {
 		t.Error("y did not quit")
 	}
 
+	// q in the help asks too.
+	m = longRun(t, 60)
+	m.Update(press("?"))
+	if _, cmd := m.Update(press("q")); isQuit(cmd) || !strings.Contains(m.View(), "Quit and discard main run") {
+		t.Errorf("q in the help quit a long run or did not ask:\n%s", m.View())
+	}
+	if _, cmd := m.Update(press("y")); !isQuit(cmd) {
+		t.Error("y after q in the help did not quit")
+	}
+
 	// ctrl+c quits at once, the question open or not.
 	m = longRun(t, 60)
 	if _, cmd := m.Update(press("ctrl+c")); !isQuit(cmd) {

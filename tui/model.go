@@ -281,16 +281,21 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.quit() // always at once, whatever is open
 	}
 	if m.overlay == nil && key.Matches(msg, m.keys.Quit) {
-		// A terminal too small to show the question quits at once: its
-		// message says q quits.
-		worth := m.worthKeeping([]int{runMain, runA, runB})
-		if len(worth) == 0 || m.width < MinWidth || m.height < MinHeight {
-			return m.quit()
-		}
-		m.overlay = newDiscardQuestion(confirmQuit, worth)
-		return nil
+		return m.requestQuit()
 	}
 	return m.handleKey(msg)
+}
+
+// requestQuit quits, or asks first when a run that trained long would be
+// lost. A terminal too small to show the question quits at once: its
+// message says q quits.
+func (m *Model) requestQuit() tea.Cmd {
+	worth := m.worthKeeping([]int{runMain, runA, runB})
+	if len(worth) == 0 || m.width < MinWidth || m.height < MinHeight {
+		return m.quit()
+	}
+	m.overlay = newDiscardQuestion(confirmQuit, worth)
+	return nil
 }
 
 // quit stops the runs and ends the program.

@@ -20,13 +20,14 @@ type overlay interface {
 type verdict int
 
 const (
-	stayOpen      verdict = iota // the panel stays open
-	closePanel                   // the panel closes; nothing else happens
-	proposeChange                // the panel closes; the app proposes change
-	replaceRun                   // the panel closes; the app replaces the run (the user said yes)
-	keepRun                      // the panel closes; the user kept the current run
-	quitApp                      // the app quits
-	resetRuns                    // the panel closes; the app resets the shown runs (the user said yes)
+	stayOpen       verdict = iota // the panel stays open
+	closePanel                    // the panel closes; nothing else happens
+	proposeChange                 // the panel closes; the app proposes change
+	replaceRun                    // the panel closes; the app replaces the run (the user said yes)
+	keepRun                       // the panel closes; the user kept the current run
+	quitApp                       // the app quits, asking first if a long run would be lost
+	resetRuns                     // the panel closes; the app resets the shown runs (the user said yes)
+	discardAndQuit                // the app quits (the user said yes)
 )
 
 // outcome is an overlay's answer to a key.
@@ -54,6 +55,8 @@ func (m *Model) act(out outcome) tea.Cmd {
 	case resetRuns:
 		m.reset()
 	case quitApp:
+		return m.requestQuit()
+	case discardAndQuit:
 		return m.quit()
 	}
 	return nil
