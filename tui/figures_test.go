@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"initscope/nn"
 )
 
@@ -270,5 +272,38 @@ func TestFiguresPanic(t *testing.T) {
 	var pe *PanicError
 	if !errors.As(msg.Err, &pe) || pe.Where != "figures" || told.Load() != 1 || strings.Contains(msg.String(), "\n") {
 		t.Errorf("error %v, told %d times, message %q; want a *PanicError in figures, told once, one line", msg.Err, told.Load(), msg)
+	}
+}
+
+// The f key: pressed in the app, its command's message comes back
+// through Update and the frame says where the figures went.
+func TestFiguresKey(t *testing.T) {
+	m := New(Options{Scenario: tinyScenario(t)})
+	defer m.Close()
+	m.exportDir = t.TempDir()
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 48})
+	waitData(t, m.trainer(runMain), func(d runData) bool { return d.State == statePaused })
+	_, cmd := m.Update(press("f"))
+	if cmd == nil {
+		t.Fatal("f gave no command")
+	}
+	msg := cmd()
+	if batch, ok := msg.(tea.BatchMsg); ok { // the figures' command beside others (a tick)
+		msg = nil
+		for _, c := range batch {
+			if c == nil {
+				continue
+			}
+			if f, isFig := c().(figuresMsg); isFig {
+				msg = f
+			}
+		}
+	}
+	if _, ok := msg.(figuresMsg); !ok {
+		t.Fatalf("f's command gave %T, not the figures' message", msg)
+	}
+	m.Update(msg)
+	if view := m.View(); !strings.Contains(view, "wrote 2 figures to") {
+		t.Errorf("after f, the frame does not say where the figures went:\n%s", view)
 	}
 }

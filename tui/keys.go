@@ -13,7 +13,8 @@ type KeyMap struct {
 	Next, Prev, Views   key.Binding
 	Settings, Scenarios key.Binding
 	EditA, EditB        key.Binding
-	Export, Help, Quit  key.Binding
+	Export, Figures     key.Binding
+	Help, Quit          key.Binding
 	// The time cursor (cursor.go): which recorded snapshot every view
 	// draws. Back and Forward move one snapshot; First goes to step 0,
 	// Latest back to following the run.
@@ -34,6 +35,7 @@ func DefaultKeyMap() KeyMap {
 		EditA:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "compare: edit A")),
 		EditB:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "compare: edit B")),
 		Export:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
+		Figures:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "PNG figures")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Back:      key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "earlier snapshot")),

@@ -226,6 +226,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.tick()
 	case dataMsg:
 		m.data[msg.Run] = msg.Data
+	case figuresMsg:
+		m.figuresDone(msg)
 	case exportedMsg:
 		m.exporting = false
 		if msg.Err != nil {

@@ -63,6 +63,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.overlay = newScenarioPicker(m.presets, m.data[runMain].Scenario.Name, m.opt.Limits)
 	case key.Matches(msg, k.Export):
 		return m.export()
+	case key.Matches(msg, k.Figures):
+		return m.figures()
 	case key.Matches(msg, k.Back):
 		m.moveCursor(-1, false, false)
 	case key.Matches(msg, k.Forward):
@@ -298,7 +300,7 @@ func (m *Model) helpGroups() [][]key.Binding {
 		}
 	}
 	return [][]key.Binding{
-		{k.Train, k.Step, k.Reset, k.Export, k.Quit},
+		{k.Train, k.Step, k.Reset, k.Export, k.Figures, k.Quit},
 		append(views, k.Help),
 		append([]key.Binding{k.Settings, k.Scenarios, k.EditA, k.EditB}, k.timeHelp()...),
 		defaultSettingsKeys().FullHelp(),
