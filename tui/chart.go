@@ -438,6 +438,31 @@ func hintLine(width int, parts ...string) string {
 	return fit(line, width)
 }
 
+// wrapWords breaks s at spaces into lines of at most width cells; a word
+// wider than width is cut on its own line.
+func wrapWords(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = word
+		case lipgloss.Width(line)+1+lipgloss.Width(word) <= width:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, width)
+	}
+	return lines
+}
+
 var nan = math.NaN()
 
 // steps returns the steps of snaps as x values.

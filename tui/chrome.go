@@ -68,8 +68,7 @@ func (m *Model) headerTabs(w int) (string, [numViews][2]int) {
 func (m *Model) configLine(w int) string {
 	sc := m.data[runMain].Scenario
 	if m.view == viewCompare && m.overlay == nil {
-		return fit(m.st.Label.Render("compare A and B, trained on the same data and seed · ")+
-			m.st.Hint.Render("a/b edit · space trains both"), w)
+		return m.st.Label.Render(hintLine(w, "compare A and B, trained on the same data and seed", "a/b edit", "space trains both"))
 	}
 	if w < 100 {
 		return fit(m.st.Value.Render(sc.Name)+m.st.Label.Render(": "+describeAs(sc, true)), w)

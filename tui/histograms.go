@@ -194,7 +194,11 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 	if ti != shown {
 		hint = append(hint, fmt.Sprintf("* step %s kept no histograms: the nearest that did, step %s, is shown", fmtCount(d.Snaps[shown].Step), fmtCount(now.Step)))
 	}
-	hint = append(hint, "left of │: step 0 (grey) · right: the shown step")
+	if st.Plain() {
+		hint = append(hint, "left of │: step 0 · right: the shown step")
+	} else {
+		hint = append(hint, "left of │: step 0 (grey) · right: the shown step")
+	}
 	if len(kinds) == 1 {
 		hint = append(hint, "h: next kind")
 	}

@@ -106,7 +106,7 @@ func renderTheory(d runData, w, h int, st Styles) string {
 	lines := []string{st.Hint.Render(fit(theoryStatus(d, shown, jacI, jacOK), w))}
 	lines = append(lines, fit("", 6)+st.Act.Bold(true).Render(fit(" Var[z] activations", cw*nv))+
 		st.Grad.Bold(true).Render(fit(" Var[∂C/∂s] back-prop", cw*nv))+
-		st.Std.Bold(true).Render(fit(" Jacobian σ̄", cw*nj)))
+		st.Std.Bold(true).Render(fit(jacTitle(cw*nj), cw*nj)))
 	head := fit("layer", 6)
 	for range 2 {
 		head += cell(pred, st.Theory) + cell("step 0", st.Label)
@@ -158,12 +158,20 @@ func renderTheory(d runData, w, h int, st Styles) string {
 		lines = append(lines, "", st.Dim.Render(fit(fmt.Sprintf("(the dot plot of log10 variances needs %d more rows: enlarge the terminal)", depth+2-room), w)))
 	}
 	if room := h - len(lines) - 1; room > 0 {
-		// The notes sit at the bottom of the view.
-		n := min(room, len(notes))
-		for range room - n + 1 {
+		// The notes sit at the bottom of the view, each wrapped whole to
+		// the width: as many as the rows hold, none cut.
+		var noted []string
+		for _, n := range notes {
+			wrapped := wrapWords(n, w)
+			if len(noted)+len(wrapped) > room {
+				break
+			}
+			noted = append(noted, wrapped...)
+		}
+		for range room - len(noted) + 1 {
 			lines = append(lines, "")
 		}
-		for _, n := range notes[:n] {
+		for _, n := range noted {
 			lines = append(lines, st.Hint.Render(fit(n, w)))
 		}
 	}
@@ -236,4 +244,13 @@ func profile(first, now nn.Snapshot, withNow bool, w, gap int, st Styles) []stri
 		lines = append(lines, row)
 	}
 	return lines
+}
+
+// jacTitle is the Jacobian group's title in width cells: whole, or
+// shortened rather than cut.
+func jacTitle(width int) string {
+	if width >= 12 {
+		return " Jacobian σ̄"
+	}
+	return " Jac. σ̄"
 }
