@@ -441,24 +441,31 @@ func hintLine(width int, parts ...string) string {
 // wrapWords breaks s at spaces into lines of at most width cells; a word
 // wider than width is cut on its own line.
 func wrapWords(s string, width int) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(s) {
-		switch {
-		case line == "":
-			line = word
-		case lipgloss.Width(line)+1+lipgloss.Width(word) <= width:
-			line += " " + word
-		default:
-			lines = append(lines, line)
-			line = word
-		}
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
+	lines := fillLines(strings.Fields(s), width)
 	for i, l := range lines {
 		lines[i] = truncate(l, width)
+	}
+	return lines
+}
+
+// fillLines joins the units with spaces into lines of at most width cells,
+// greedily; a unit wider than width gets a line of its own.
+func fillLines(units []string, width int) []string {
+	var lines []string
+	cur := ""
+	for _, u := range units {
+		switch {
+		case cur == "":
+			cur = u
+		case lipgloss.Width(cur)+1+lipgloss.Width(u) <= width:
+			cur += " " + u
+		default:
+			lines = append(lines, cur)
+			cur = u
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
 	}
 	return lines
 }

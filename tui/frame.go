@@ -151,21 +151,12 @@ func (m *Model) tooSmall(w, h int) string {
 // sizes filled in), joined by spaces; ok is false when one phrase alone
 // is wider than w.
 func fillPhrases(phrases []string, w int, sizes *strings.Replacer) (lines []string, ok bool) {
-	cur := ""
-	for _, p := range phrases {
-		p = sizes.Replace(p)
-		if lipgloss.Width(p) > w {
+	filled := make([]string, len(phrases))
+	for i, p := range phrases {
+		filled[i] = sizes.Replace(p)
+		if lipgloss.Width(filled[i]) > w {
 			return nil, false
 		}
-		switch {
-		case cur == "":
-			cur = p
-		case lipgloss.Width(cur)+1+lipgloss.Width(p) <= w:
-			cur += " " + p
-		default:
-			lines = append(lines, cur)
-			cur = p
-		}
 	}
-	return append(lines, cur), true
+	return fillLines(filled, w), true
 }
