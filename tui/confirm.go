@@ -9,14 +9,15 @@ import (
 )
 
 // discardWork is how much training a run may have had before the app asks
-// whether to throw it away (r, q): ten seconds, below which training it
-// again costs about what reading the question does. It is training time,
+// whether to throw it away (r, q): five seconds of training (on a loaded
+// machine ten of wall time), below which training it again costs about
+// what reading the question does. It is training time,
 // not steps or wall time: a step of a 5x1000 network costs a hundred of the tiny one's, so
 // a step count would ask after a second on one and after minutes on the
 // other, and wall time counts a run left paused. The trainer's rate is
 // examples over the time spent inside training steps, so Examples/Rate is
 // that time (trainedFor).
-const discardWork = 10 // seconds
+const discardWork = 5 // seconds
 
 // trainedFor is the seconds run d spent training, 0 before any.
 func trainedFor(d runData) float64 {

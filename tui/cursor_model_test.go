@@ -76,6 +76,7 @@ func TestCursorKeys(t *testing.T) {
 	// A reset follows again.
 	m.Update(press("1"))
 	m.Update(press("r"))
+	m.Update(press("y")) // the fake run has trained long enough to be asked about
 	if m.cursors[runMain].pinned {
 		t.Error("the cursor stayed pinned through a reset")
 	}
