@@ -90,7 +90,7 @@ func TestViewsArePure(t *testing.T) {
 // TestHistViewKind checks the Histograms view's own key: h steps through
 // the kinds and wraps; other keys are not its.
 func TestHistViewKind(t *testing.T) {
-	var v viewModel = newHistView()
+	var v viewModel = newHistView(nil)
 	for i := range len(histKinds) {
 		if got := v.(histView).kind; got != i {
 			t.Fatalf("after %d presses: kind %d", i, got)
@@ -130,7 +130,7 @@ func TestHelpListsEveryKey(t *testing.T) {
 	k := m.keys
 	want = append(want, k.Train, k.Step, k.Reset, k.Next, k.Prev, k.Views, k.Settings, k.Scenarios,
 		k.EditA, k.EditB, k.Export, k.Help, k.Quit)
-	want = append(want, newHistView().FullHelp()...)
+	want = append(want, newHistView(nil).FullHelp()...)
 	want = append(want, defaultSettingsKeys().FullHelp()...)
 	for _, b := range want {
 		if !slices.Contains(shown, b.Help().Key) {

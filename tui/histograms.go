@@ -17,6 +17,7 @@ import (
 // terminal shows one kind at a time, kind, which h steps through.
 type histView struct {
 	kind int
+	s    *viewState // the layer scroll, shared with Layers and Dynamics
 	keys histKeyMap
 }
 
@@ -25,8 +26,8 @@ type histKeyMap struct {
 	NextKind key.Binding
 }
 
-func newHistView() histView {
-	return histView{keys: histKeyMap{
+func newHistView(s *viewState) histView {
+	return histView{s: s, keys: histKeyMap{
 		NextKind: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "histograms: next kind")),
 	}}
 }
@@ -42,8 +43,14 @@ func (v histView) Update(msg tea.KeyMsg) (viewModel, bool) {
 
 func (v histView) FullHelp() []key.Binding { return []key.Binding{v.keys.NextKind} }
 
+// View draws from the first layer of the scroll (pgup/pgdn, the Layers
+// view's keys) and keeps where it clamped it.
 func (v histView) View(runs *[numRuns]runData, w, h int, st Styles) string {
-	return renderHistograms(runs[runMain], w, h, v.kind, st)
+	out, first := renderHistogramsAt(runs[runMain], w, h, v.kind, v.s.get().firstLayer, st)
+	if v.s != nil {
+		v.s.firstLayer = first
+	}
+	return out
 }
 
 // histKinds are the histograms' titles, in the order of the table.
@@ -80,14 +87,21 @@ func histShown(d runData, shown int) (int, bool) {
 // apart from the next by a vertical rule; narrow ones the one chosen with
 // h. The app records histograms at every snapshot.
 func renderHistograms(d runData, w, h, kind int, st Styles) string {
+	out, _ := renderHistogramsAt(d, w, h, kind, 0, st)
+	return out
+}
+
+// renderHistogramsAt is renderHistograms from layer from (from 0) when
+// the layers do not all fit; it returns from clamped to the layers.
+func renderHistogramsAt(d runData, w, h, kind, from int, st Styles) (string, int) {
 	shown, ok := d.shownIndex()
 	if !ok {
-		return st.Dim.Render(waitingText(d))
+		return st.Dim.Render(waitingText(d)), 0
 	}
 	ti, ok := histShown(d, shown)
 	fi, _ := histShown(d, 0)
 	if !ok {
-		return st.Dim.Render("no histograms recorded in this run yet: they come with the next snapshot.")
+		return st.Dim.Render("no histograms recorded in this run yet: they come with the next snapshot."), 0
 	}
 	first, now := d.Snaps[fi], d.Snaps[ti]
 	kinds := []int{kind % len(histKinds)}
@@ -105,7 +119,8 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 	if rows >= 3 {
 		bars = rows - 1 // a blank row between layers
 	}
-	fits := min(depth, room/rows)
+	fits := max(1, min(depth, room/rows))
+	from = max(0, min(from, depth-fits))
 	styles := []lipgloss.Style{st.Act, st.Grad, st.WGrad}
 	var head, rule, sub strings.Builder
 	head.WriteString(fit("", labelW))
@@ -159,7 +174,8 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 		}
 		blank += fit("", kw)
 	}
-	for l := range fits {
+	for i := range fits {
+		l := from + i
 		block := layerBlock(rows, l, labelW, st)
 		for k, kd := range kinds {
 			var b0, b1 []string
@@ -183,13 +199,13 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 		for r := range rows {
 			lines = append(lines, block[r].String())
 		}
-		if l < spare && l < fits-1 {
+		if i < spare && i < fits-1 {
 			lines = append(lines, blank)
 		}
 	}
 	var hint []string // most important first: hintLine drops from the end
 	if fits < depth {
-		hint = append(hint, fmt.Sprintf("L%d-L%d need %d more rows: enlarge the terminal", fits+1, depth, (depth-fits)*rows))
+		hint = append(hint, fmt.Sprintf("layers %d-%d of %d · pgup/pgdn: scroll", from+1, from+fits, depth))
 	}
 	if ti != shown {
 		hint = append(hint, fmt.Sprintf("* step %s kept no histograms: the nearest that did, step %s, is shown", fmtCount(d.Snaps[shown].Step), fmtCount(now.Step)))
@@ -207,5 +223,5 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 		hint = append(hint, "150 columns show all three")
 	}
 	lines = append(lines, st.Hint.Render(hintLine(w, hint...)))
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n"), from
 }

@@ -70,7 +70,27 @@ func TestHistogramsDeepSaysWhatIsLeftOut(t *testing.T) {
 	sc := goldenScenario(t)
 	sc.Depth = 20
 	got := renderHistograms(fakeRun(sc, 3), 80, 19, 0, NewStyles(asciiRenderer()))
-	if !strings.Contains(got, "L16-L20 need 5 more rows") || len(strings.Split(got, "\n")) > 19 {
+	if !strings.Contains(got, "layers 1-15 of 20 · pgup/pgdn: scroll") || len(strings.Split(got, "\n")) > 19 {
 		t.Errorf("deep network at 80x19:\n%s", got)
+	}
+	// Scrolled to the end, the last layers show.
+	got, first := renderHistogramsAt(fakeRun(sc, 3), 80, 19, 0, 99, NewStyles(asciiRenderer()))
+	if first != 5 || !strings.Contains(got, "L20") || !strings.Contains(got, "layers 6-20 of 20") {
+		t.Errorf("scrolled to the end: first %d\n%s", first, got)
+	}
+}
+
+// Theory's table scrolls too: a 20-layer network at 80x19 shows the
+// layers that fit, says which, and pgdown's scroll reaches L20.
+func TestTheoryDeepScrolls(t *testing.T) {
+	sc := goldenScenario(t)
+	sc.Depth = 20
+	got, first := renderTheoryAt(fakeRun(sc, 3), 80, 19, 0, NewStyles(asciiRenderer()))
+	if first != 0 || !strings.Contains(got, "layers 1-15 of 20 · pgup/pgdn: scroll") || strings.Contains(got, "L16 ") || len(strings.Split(got, "\n")) > 19 {
+		t.Errorf("deep network at 80x19:\n%s", got)
+	}
+	got, first = renderTheoryAt(fakeRun(sc, 3), 80, 19, 99, NewStyles(asciiRenderer()))
+	if first != 5 || !strings.Contains(got, "L20 ") || !strings.Contains(got, "layers 6-20 of 20") {
+		t.Errorf("scrolled to the end: first %d\n%s", first, got)
 	}
 }

@@ -9,13 +9,16 @@ import (
 )
 
 // TestDeepNetworkEndToEnd: at 80x24 a 20-layer network shows every layer
-// (the Layers and Dynamics views scroll with pgdn to L20, the Profile
-// view's axis names L1 and L20), and no view silently drops one.
+// (Layers, Dynamics, Histograms and Theory scroll with pgdn to L20, the
+// Profile view's axis names L1 and L20), and no view silently drops one.
 func TestDeepNetworkEndToEnd(t *testing.T) {
 	x := startApp(t, 80, 24, "NO_COLOR=1", "--scenario tiny --depth 20 --width 16 --steps 400")
-	for _, v := range []viewID{viewLayers, viewDynamics} {
+	for _, v := range []viewID{viewLayers, viewDynamics, viewHist, viewTheory} {
 		x.keys(fmt.Sprint(int(v) + 1))
-		x.waitScreen(viewNames[v]+" with a note on the layers it shows", 15*time.Second, has("of 20", "pgup/pgdn"))
+		for range 5 { // back to the top: the scroll is shared by the views
+			x.keys("PageUp")
+		}
+		x.waitScreen(viewNames[v]+" from L1, with a note on the layers it shows", 15*time.Second, has("L1 ", "layers 1-", "of 20", "pgup/pgdn"))
 		screen := ""
 		for range 20 {
 			screen = x.capture()

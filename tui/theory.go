@@ -13,10 +13,18 @@ import (
 // theoryView sets the main run's measurements beside the predictions. The
 // app asks the main run's trainer for Jacobians while it is shown and
 // follows the run (Model.pull).
-type theoryView struct{}
+type theoryView struct {
+	s *viewState // the layer scroll, shared with Layers and Dynamics
+}
 
-func (theoryView) View(runs *[numRuns]runData, w, h int, st Styles) string {
-	return renderTheory(runs[runMain], w, h, st)
+// View draws the table from the first layer of the scroll (pgup/pgdn,
+// the Layers view's keys) when the layers do not all fit.
+func (v theoryView) View(runs *[numRuns]runData, w, h int, st Styles) string {
+	out, first := renderTheoryAt(runs[runMain], w, h, v.s.get().firstLayer, st)
+	if v.s != nil {
+		v.s.firstLayer = first
+	}
+	return out
 }
 
 // theoryJacobian is the snapshot whose Jacobians the view shows for the
@@ -70,9 +78,16 @@ func theoryStatus(d runData, shown, jac int, jacOK bool) string {
 // and the Jacobians' mean singular values. A column whose step is step 0
 // is not repeated: at step 0 there is one set of measurements.
 func renderTheory(d runData, w, h int, st Styles) string {
+	out, _ := renderTheoryAt(d, w, h, 0, st)
+	return out
+}
+
+// renderTheoryAt is renderTheory with the table from layer from (from 0)
+// when its rows do not all fit; it returns from clamped to the layers.
+func renderTheoryAt(d runData, w, h, from int, st Styles) (string, int) {
 	shown, ok := d.shownIndex()
 	if !ok {
-		return st.Dim.Render(waitingText(d))
+		return st.Dim.Render(waitingText(d)), 0
 	}
 	first, now := d.Snaps[0], d.Snaps[shown]
 	jacI, jacOK := theoryJacobian(d, shown)
@@ -119,11 +134,16 @@ func renderTheory(d runData, w, h int, st Styles) string {
 		head += cell(label(jac.Step), st.Label)
 	}
 	lines = append(lines, head)
-	for l, f := range first.Layers {
-		if l >= len(now.Layers) {
-			break
-		}
-		n := now.Layers[l]
+	depth := min(len(first.Layers), len(now.Layers))
+	// The table's rows, from the scroll's first layer when they do not
+	// all fit: one line then says which are shown.
+	fits := depth
+	if room := h - len(lines); depth > room {
+		fits = max(1, room-1)
+	}
+	from = max(0, min(from, depth-fits))
+	for l := from; l < from+fits; l++ {
+		f, n := first.Layers[l], now.Layers[l]
 		row := st.Value.Render(fit(fmt.Sprintf("L%d", l+1), 6)) + cell(fmtNum(f.TheoryActVar), st.Theory) + cell(fmtNum(f.ActStd*f.ActStd), st.Value)
 		if withNow {
 			row += cell(fmtNum(n.ActStd*n.ActStd), st.Value)
@@ -138,9 +158,11 @@ func renderTheory(d runData, w, h int, st Styles) string {
 		}
 		lines = append(lines, row)
 	}
+	if fits < depth {
+		return strings.Join(append(lines, st.Hint.Render(hintLine(w, fmt.Sprintf("layers %d-%d of %d · pgup/pgdn: scroll", from+1, from+fits, depth), "a taller terminal shows the dot plot"))), "\n"), from
+	}
 	// The dot plot shows every layer the table shows, or says it needs
 	// more rows; the notes take what is left.
-	depth := len(first.Layers)
 	notes := []string{
 		"Predicted (linear regime, f'(0)=1): Var[z^l] = Var[x] ∏_{j≤l} n_in Var[W^j];  Var[∂C/∂s^l] = Var[∂C/∂s^out] ∏_{j>l} n_out Var[W^j].",
 		"Normalized init, Var[W] = 2/(n_in+n_out), keeps both near constant across layers; standard init, n Var[W] = 1/3, shrinks them.",
@@ -175,7 +197,7 @@ func renderTheory(d runData, w, h int, st Styles) string {
 			lines = append(lines, st.Hint.Render(fit(n, w)))
 		}
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n"), from
 }
 
 // profile plots log10 variances against the layer, one row per layer

@@ -53,9 +53,9 @@ func newViews() [numViews]viewModel {
 	return [numViews]viewModel{
 		viewLayers:   newLayersView(s),
 		viewDynamics: newDynamicsView(s),
-		viewHist:     newHistView(),
+		viewHist:     newHistView(s),
 		viewLearning: learningView{s: s},
-		viewTheory:   theoryView{},
+		viewTheory:   theoryView{s: s},
 		viewCompare:  compareView{},
 		viewProfile:  newProfileView(),
 	}
