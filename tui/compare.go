@@ -7,18 +7,29 @@ import (
 // compareView sets runs A and B side by side. The app builds them on the
 // first visit and owns the keys that edit them (a, b), since those open
 // the settings panel.
-type compareView struct{}
-
-func (compareView) View(runs *[numRuns]runData, w, h int, st Styles) string {
-	return renderCompare(runs[runA], runs[runB], w, h, st)
+type compareView struct {
+	s *viewState // the layer scroll, shared with the other views
 }
 
-// renderCompare draws two runs' layer tables with shared ranges: beside
-// each other on wide terminals, one above the other on narrow ones.
-func renderCompare(a, b runData, w, h int, st Styles) string {
-	if w <= 0 || h <= 0 {
-		return ""
+// View draws both tables from the first layer of the scroll (pgup/pgdn)
+// when the layers do not all fit.
+func (v compareView) View(runs *[numRuns]runData, w, h int, st Styles) string {
+	out, first := renderCompareAt(runs[runA], runs[runB], w, h, v.s.get().firstLayer, st)
+	if v.s != nil {
+		v.s.firstLayer = first
 	}
+	return out
+}
+
+// renderCompareAt draws two runs' layer tables with shared ranges: beside
+// each other on wide terminals, one above the other on narrow ones, from
+// layer from (from 0) when the layers do not all fit; it returns from
+// clamped to them.
+func renderCompareAt(a, b runData, w, h, from int, st Styles) (string, int) {
+	if w <= 0 || h <= 0 {
+		return "", from
+	}
+	clamped := from
 	cols := func(d runData) []column {
 		return []column{stdCol(st), satCol(st), gradCol(st), wgradCol(st)}
 	}
@@ -36,10 +47,12 @@ func renderCompare(a, b runData, w, h int, st Styles) string {
 			fit(st.Title.Render(name+" ")+st.Label.Render(describe(d.Scenario)), cw),
 			fit(progress+st.Label.Render("  test error ")+st.Value.Render(fmtPct(testErr)), cw),
 		}
-		return append(head, layerTable(d, cols(d), cw, ch-2, st, other)...)
+		table, first := layerTableAt(d, cols(d), cw, ch-2, from, "pgup/pgdn: scroll", st, other)
+		clamped = first
+		return append(head, table...)
 	}
 	if a.Scenario.Name == "" {
-		return st.Dim.Render("preparing the two runs…")
+		return st.Dim.Render("preparing the two runs…"), from
 	}
 	var lines []string
 	if w >= 120 {
@@ -52,5 +65,5 @@ func renderCompare(a, b runData, w, h int, st Styles) string {
 	}
 	lines = append(fixHeight(strings.Join(lines, "\n"), w, h-1),
 		st.Hint.Render(hintLine(w, "same data and seed", "a / b: edit A / B", "space: train both", "r: reset both", "ranges shared by both sides")))
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n"), clamped
 }

@@ -9,11 +9,11 @@ import (
 )
 
 // TestDeepNetworkEndToEnd: at 80x24 a 20-layer network shows every layer
-// (Layers, Dynamics, Histograms and Theory scroll with pgdn to L20, the
+// (Layers, Dynamics, Histograms, Theory and Compare scroll with pgdn to L20, the
 // Profile view's axis names L1 and L20), and no view silently drops one.
 func TestDeepNetworkEndToEnd(t *testing.T) {
 	x := startApp(t, 80, 24, "NO_COLOR=1", "--scenario tiny --depth 20 --width 16 --steps 400")
-	for _, v := range []viewID{viewLayers, viewDynamics, viewHist, viewTheory} {
+	for _, v := range []viewID{viewLayers, viewDynamics, viewHist, viewTheory, viewCompare} {
 		x.keys(fmt.Sprint(int(v) + 1))
 		for range 5 { // back to the top: the scroll is shared by the views
 			x.keys("PageUp")

@@ -241,18 +241,12 @@ func sparkCell(i, n, width int) int {
 	return ((i+1)*width - 1) / n
 }
 
-// layerTable draws one row block per hidden layer: for each column a
+// layerTableAt draws one row block per hidden layer: for each column a
 // sparkline of its history (left: step 0, right: now) and its value at
-// the shown step. others are further runs whose data share the columns'
-// ranges.
-func layerTable(d runData, cols []column, w, h int, st Styles, others ...runData) []string {
-	lines, _ := layerTableAt(d, cols, w, h, 0, "a taller terminal shows all", st, others...)
-	return lines
-}
-
-// layerTableAt is layerTable from layer first (from 0) when the layers do
-// not all fit in h lines; more says how to see the others. It returns at
-// most h lines and the first layer it drew.
+// the shown step; others are further runs whose data share the columns'
+// ranges. It starts at layer first (from 0) when the layers do not all
+// fit in h lines, and more says how to see the others. It returns at most
+// h lines and the first layer it drew.
 func layerTableAt(d runData, cols []column, w, h, first int, more string, st Styles, others ...runData) ([]string, int) {
 	shownAt, ok := d.shownIndex()
 	if !ok {

@@ -56,7 +56,7 @@ func newViews() [numViews]viewModel {
 		viewHist:     newHistView(s),
 		viewLearning: learningView{s: s},
 		viewTheory:   theoryView{s: s},
-		viewCompare:  compareView{},
+		viewCompare:  compareView{s: s},
 		viewProfile:  newProfileView(),
 	}
 }
