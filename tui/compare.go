@@ -14,22 +14,18 @@ type compareView struct {
 // View draws both tables from the first layer of the scroll (pgup/pgdn)
 // when the layers do not all fit.
 func (v compareView) View(runs *[numRuns]runData, w, h int, st Styles) string {
-	out, first := renderCompareAt(runs[runA], runs[runB], w, h, v.s.get().firstLayer, st)
-	if v.s != nil {
-		v.s.firstLayer = first
-	}
-	return out
+	return v.s.scrolled(func(first int) (string, int, int) { return renderCompareAt(runs[runA], runs[runB], w, h, first, st) })
 }
 
 // renderCompareAt draws two runs' layer tables with shared ranges: beside
 // each other on wide terminals, one above the other on narrow ones, from
 // layer from (from 0) when the layers do not all fit; it returns from
-// clamped to them.
-func renderCompareAt(a, b runData, w, h, from int, st Styles) (string, int) {
+// clamped to them, and how many layers each table shows.
+func renderCompareAt(a, b runData, w, h, from int, st Styles) (string, int, int) {
 	if w <= 0 || h <= 0 {
-		return "", from
+		return "", from, 0
 	}
-	clamped := from
+	clamped, fits := from, 0
 	cols := func(d runData) []column {
 		return []column{stdCol(st), satCol(st), gradCol(st), wgradCol(st)}
 	}
@@ -47,12 +43,12 @@ func renderCompareAt(a, b runData, w, h, from int, st Styles) (string, int) {
 			fit(st.Title.Render(name+" ")+st.Label.Render(describe(d.Scenario)), cw),
 			fit(progress+st.Label.Render("  test error ")+st.Value.Render(fmtPct(testErr)), cw),
 		}
-		table, first := layerTableAt(d, cols(d), cw, ch-2, from, "pgup/pgdn: scroll", st, other)
-		clamped = first
+		table, first, shown := layerTableAt(d, cols(d), cw, ch-2, from, st, other)
+		clamped, fits = first, shown
 		return append(head, table...)
 	}
 	if a.Scenario.Name == "" {
-		return st.Dim.Render("preparing the two runs…"), from
+		return st.Dim.Render("preparing the two runs…"), from, 0
 	}
 	var lines []string
 	if w >= 120 {
@@ -65,5 +61,5 @@ func renderCompareAt(a, b runData, w, h, from int, st Styles) (string, int) {
 	}
 	lines = append(fixHeight(strings.Join(lines, "\n"), w, h-1),
 		st.Hint.Render(hintLine(w, "same data and seed", "a / b: edit A / B", "space: train both", "r: reset both", "ranges shared by both sides")))
-	return strings.Join(lines, "\n"), clamped
+	return strings.Join(lines, "\n"), clamped, fits
 }

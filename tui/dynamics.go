@@ -45,12 +45,8 @@ func (v dynamicsView) FullHelp() []key.Binding { return []key.Binding{v.keys.Axe
 // View draws from the first layer of the scroll and keeps where it
 // clamped it, as the Layers view does.
 func (v dynamicsView) View(runs *[numRuns]runData, w, h int, st Styles) string {
-	s := v.s.get()
-	out, first := renderDynamicsAt(&runs[runMain], w, h, s.firstLayer, s.fixedAxes, st)
-	if v.s != nil {
-		v.s.firstLayer = first
-	}
-	return out
+	fixed := v.s.get().fixedAxes
+	return v.s.scrolled(func(first int) (string, int, int) { return renderDynamicsAt(&runs[runMain], w, h, first, fixed, st) })
 }
 
 // activationRange is the range of an activation's values, if bounded.
@@ -65,7 +61,7 @@ func activationRange(name string) (lo, hi float64, ok bool) {
 // renderDynamics is the Dynamics view with axes that fit the data, from
 // the first layer.
 func renderDynamics(d runData, w, h int, st Styles) string {
-	out, _ := renderDynamicsAt(&d, w, h, 0, false, st)
+	out, _, _ := renderDynamicsAt(&d, w, h, 0, false, st)
 	return out
 }
 
@@ -80,9 +76,9 @@ const dynamicsMinH = 4
 // shape; fixed puts every layer on the activation's range (or the data's
 // over all layers, for unbounded ones). ▲ marks the shown step. It
 // returns the first layer drawn.
-func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (string, int) {
+func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (string, int, int) {
 	if len(d.Snaps) == 0 {
-		return st.Dim.Render(waitingText(*d)), first
+		return st.Dim.Render(waitingText(*d)), first, 0
 	}
 	axisNote := "y axes fit each layer's data (y: fixed)"
 	if fixed {
@@ -120,7 +116,7 @@ func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (strin
 		ch = dynamicsMinH
 		shown = max(1, min(depth, (h-3)/ch*cols))
 		first = max(0, min(first, depth-shown))
-		more = fmt.Sprintf("layers %d-%d of %d · pgup/pgdn: scroll", first+1, first+shown, depth)
+		more = scrollNote(first, shown, depth)
 		extra = 0
 	} else {
 		first = 0 // every layer shows: the scroll starts over
@@ -151,5 +147,5 @@ func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (strin
 	if more != "" {
 		lines = append(lines, st.Hint.Render(fit(more, w)))
 	}
-	return strings.Join(lines, "\n"), first
+	return strings.Join(lines, "\n"), first, shown
 }

@@ -46,11 +46,7 @@ func (v histView) FullHelp() []key.Binding { return []key.Binding{v.keys.NextKin
 // View draws from the first layer of the scroll (pgup/pgdn, the Layers
 // view's keys) and keeps where it clamped it.
 func (v histView) View(runs *[numRuns]runData, w, h int, st Styles) string {
-	out, first := renderHistogramsAt(runs[runMain], w, h, v.kind, v.s.get().firstLayer, st)
-	if v.s != nil {
-		v.s.firstLayer = first
-	}
-	return out
+	return v.s.scrolled(func(first int) (string, int, int) { return renderHistogramsAt(runs[runMain], w, h, v.kind, first, st) })
 }
 
 // histKinds are the histograms' titles, in the order of the table.
@@ -87,21 +83,22 @@ func histShown(d runData, shown int) (int, bool) {
 // apart from the next by a vertical rule; narrow ones the one chosen with
 // h. The app records histograms at every snapshot.
 func renderHistograms(d runData, w, h, kind int, st Styles) string {
-	out, _ := renderHistogramsAt(d, w, h, kind, 0, st)
+	out, _, _ := renderHistogramsAt(d, w, h, kind, 0, st)
 	return out
 }
 
 // renderHistogramsAt is renderHistograms from layer from (from 0) when
-// the layers do not all fit; it returns from clamped to the layers.
-func renderHistogramsAt(d runData, w, h, kind, from int, st Styles) (string, int) {
+// the layers do not all fit; it returns from clamped to the layers, and
+// how many it shows.
+func renderHistogramsAt(d runData, w, h, kind, from int, st Styles) (string, int, int) {
 	shown, ok := d.shownIndex()
 	if !ok {
-		return st.Dim.Render(waitingText(d)), 0
+		return st.Dim.Render(waitingText(d)), 0, 0
 	}
 	ti, ok := histShown(d, shown)
 	fi, _ := histShown(d, 0)
 	if !ok {
-		return st.Dim.Render("no histograms recorded in this run yet: they come with the next snapshot."), 0
+		return st.Dim.Render("no histograms recorded in this run yet: they come with the next snapshot."), 0, 0
 	}
 	first, now := d.Snaps[fi], d.Snaps[ti]
 	kinds := []int{kind % len(histKinds)}
@@ -205,7 +202,7 @@ func renderHistogramsAt(d runData, w, h, kind, from int, st Styles) (string, int
 	}
 	var hint []string // most important first: hintLine drops from the end
 	if fits < depth {
-		hint = append(hint, fmt.Sprintf("layers %d-%d of %d · pgup/pgdn: scroll", from+1, from+fits, depth))
+		hint = append(hint, scrollNote(from, fits, depth))
 	}
 	if ti != shown {
 		hint = append(hint, fmt.Sprintf("* step %s kept no histograms: the nearest that did, step %s, is shown", fmtCount(d.Snaps[shown].Step), fmtCount(now.Step)))
@@ -223,5 +220,5 @@ func renderHistogramsAt(d runData, w, h, kind, from int, st Styles) (string, int
 		hint = append(hint, "150 columns show all three")
 	}
 	lines = append(lines, st.Hint.Render(hintLine(w, hint...)))
-	return strings.Join(lines, "\n"), from
+	return strings.Join(lines, "\n"), from, fits
 }

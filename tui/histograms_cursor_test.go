@@ -74,7 +74,7 @@ func TestHistogramsDeepSaysWhatIsLeftOut(t *testing.T) {
 		t.Errorf("deep network at 80x19:\n%s", got)
 	}
 	// Scrolled to the end, the last layers show.
-	got, first := renderHistogramsAt(fakeRun(sc, 3), 80, 19, 0, 99, NewStyles(asciiRenderer()))
+	got, first, _ := renderHistogramsAt(fakeRun(sc, 3), 80, 19, 0, 99, NewStyles(asciiRenderer()))
 	if first != 5 || !strings.Contains(got, "L20") || !strings.Contains(got, "layers 6-20 of 20") {
 		t.Errorf("scrolled to the end: first %d\n%s", first, got)
 	}
@@ -85,11 +85,11 @@ func TestHistogramsDeepSaysWhatIsLeftOut(t *testing.T) {
 func TestTheoryDeepScrolls(t *testing.T) {
 	sc := goldenScenario(t)
 	sc.Depth = 20
-	got, first := renderTheoryAt(fakeRun(sc, 3), 80, 19, 0, NewStyles(asciiRenderer()))
+	got, first, _ := renderTheoryAt(fakeRun(sc, 3), 80, 19, 0, NewStyles(asciiRenderer()))
 	if first != 0 || !strings.Contains(got, "layers 1-15 of 20 · pgup/pgdn: scroll") || strings.Contains(got, "L16 ") || len(strings.Split(got, "\n")) > 19 {
 		t.Errorf("deep network at 80x19:\n%s", got)
 	}
-	got, first = renderTheoryAt(fakeRun(sc, 3), 80, 19, 99, NewStyles(asciiRenderer()))
+	got, first, _ = renderTheoryAt(fakeRun(sc, 3), 80, 19, 99, NewStyles(asciiRenderer()))
 	if first != 5 || !strings.Contains(got, "L20 ") || !strings.Contains(got, "layers 6-20 of 20") {
 		t.Errorf("scrolled to the end: first %d\n%s", first, got)
 	}

@@ -11,7 +11,7 @@ import (
 
 // layersView is the home view: the main run's per-layer statistics, live.
 // When the layers do not all fit, pgup and pgdown scroll them (here and in
-// Dynamics: the scroll is viewState's).
+// Dynamics, Histograms, Theory and Compare: the scroll is viewState's).
 type layersView struct {
 	s    *viewState
 	keys layersKeyMap
@@ -27,19 +27,16 @@ func newLayersView(s *viewState) layersView {
 	}}
 }
 
-// layersPage is how many layers pgup and pgdown move.
-const layersPage = 5
-
-// Update scrolls on pgup and pgdown; the views clamp the first layer to
-// the layers they have.
+// Update scrolls on pgup and pgdown by a page of what the last view showed;
+// the views clamp the first layer to the layers they have.
 func (v layersView) Update(msg tea.KeyMsg) (viewModel, bool) {
 	if v.s == nil || !key.Matches(msg, v.keys.Scroll) {
 		return v, false
 	}
 	if msg.Type == tea.KeyPgUp {
-		v.s.firstLayer = max(0, min(v.s.firstLayer, nn.MaxDepth)-layersPage)
+		v.s.firstLayer = max(0, min(v.s.firstLayer, nn.MaxDepth)-v.s.page())
 	} else {
-		v.s.firstLayer = min(nn.MaxDepth, v.s.firstLayer+layersPage)
+		v.s.firstLayer = min(nn.MaxDepth, v.s.firstLayer+v.s.page())
 	}
 	return v, true
 }
@@ -49,16 +46,12 @@ func (v layersView) FullHelp() []key.Binding { return []key.Binding{v.keys.Scrol
 // View draws from the first layer of the scroll, and keeps where it
 // clamped it, so the next pgup moves from what is seen.
 func (v layersView) View(runs *[numRuns]runData, w, h int, st Styles) string {
-	out, first := renderLayersAt(runs[runMain], w, h, v.s.get().firstLayer, st)
-	if v.s != nil {
-		v.s.firstLayer = first
-	}
-	return out
+	return v.s.scrolled(func(first int) (string, int, int) { return renderLayersAt(runs[runMain], w, h, first, st) })
 }
 
 // renderLayers is the home view from the first layer.
 func renderLayers(d runData, w, h int, st Styles) string {
-	out, _ := renderLayersAt(d, w, h, 0, st)
+	out, _, _ := renderLayersAt(d, w, h, 0, st)
 	return out
 }
 
@@ -66,9 +59,9 @@ func renderLayers(d runData, w, h int, st Styles) string {
 // layer first (from 0) when they do not all fit, the diagnosis of the
 // shown step below them, and how to read the sparklines. It returns the
 // first layer drawn.
-func renderLayersAt(d runData, w, h, first int, st Styles) (string, int) {
+func renderLayersAt(d runData, w, h, first int, st Styles) (string, int, int) {
 	cols := []column{meanCol(st), stdCol(st), satCol(st), gradCol(st), wgradCol(st)}
-	lines, first := layerTableAt(d, cols, w, h-2, first, "pgup/pgdn: scroll", st)
+	lines, first, shown := layerTableAt(d, cols, w, h-2, first, st)
 	for len(lines) < h-2 {
 		lines = append(lines, "")
 	}
@@ -78,5 +71,5 @@ func renderLayersAt(d runData, w, h, first int, st Styles) (string, int) {
 		diag = diagnosisLine(p.step0, p.shown, act, w, st)
 	}
 	lines = append(lines, fit(diag, w), st.Hint.Render(hintLine(w, "each sparkline: step 0 → now", "▲ the shown step", "variances share one log scale")))
-	return strings.Join(lines, "\n"), first
+	return strings.Join(lines, "\n"), first, shown
 }

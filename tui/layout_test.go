@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -72,31 +73,41 @@ func TestLayersMeanCentred(t *testing.T) {
 	}
 }
 
-// TestLayersEveryLayer: twenty layers at 80x24 are all reachable with
-// pgdown, and the screen says which are shown.
-func TestLayersEveryLayer(t *testing.T) {
+// TestEveryLayerScrolls: twenty layers at 80x19 do not fit in any view
+// that lists layers; each says which it shows, and pgdown (Layers' key,
+// one scroll for all, paging by what the last view showed) brings every
+// layer, none skipped.
+func TestEveryLayerScrolls(t *testing.T) {
 	sc := goldenScenario(t)
 	sc.Depth = 20
-	runs := [numRuns]runData{runMain: fakeRun(sc, 30)}
+	d := fakeRun(sc, 30)
+	runs := [numRuns]runData{runMain: d, runA: d, runB: d}
 	st := NewStyles(asciiRenderer())
-	views := newViews()
-	seen := map[string]bool{}
-	for range 6 {
-		out := views[viewLayers].View(&runs, 80, 19, st)
-		if !strings.Contains(out, "of 20 · pgup/pgdn: scroll") {
-			t.Fatalf("no scroll note:\n%s", out)
-		}
-		for _, l := range plainLines(out) {
-			if f := strings.Fields(l); len(f) > 0 && strings.HasPrefix(f[0], "L") {
-				seen[f[0]] = true
+	label := regexp.MustCompile(`^L([0-9]+)$`)
+	for _, v := range []viewID{viewLayers, viewDynamics, viewHist, viewTheory, viewCompare} {
+		views := newViews()
+		seen := map[string]bool{}
+		for range 20 {
+			out := plainLines(views[v].View(&runs, 80, 19, st))
+			if len(out) > 19 {
+				t.Fatalf("%s: %d lines in 19", viewNames[v], len(out))
 			}
+			if !strings.Contains(strings.Join(out, "\n"), "of 20 · pgup/pgdn: scroll") {
+				t.Fatalf("%s: no scroll note:\n%s", viewNames[v], strings.Join(out, "\n"))
+			}
+			for _, l := range out {
+				for _, f := range strings.Fields(l) {
+					if label.MatchString(f) {
+						seen[f] = true
+					}
+				}
+			}
+			views[viewLayers].(keyedView).Update(tea.KeyMsg{Type: tea.KeyPgDown})
 		}
-		v, _ := views[viewLayers].(keyedView).Update(tea.KeyMsg{Type: tea.KeyPgDown})
-		views[viewLayers] = v
-	}
-	for l := 1; l <= 20; l++ {
-		if name := fmt.Sprintf("L%d", l); !seen[name] {
-			t.Errorf("%s never shown", name)
+		for l := 1; l <= 20; l++ {
+			if name := fmt.Sprintf("L%d", l); !seen[name] {
+				t.Errorf("%s: %s never shown", viewNames[v], name)
+			}
 		}
 	}
 }
@@ -219,37 +230,3 @@ func TestViewKeysFromTable(t *testing.T) {
 }
 
 func pow10(x float64) float64 { return math.Pow(10, x) }
-
-// TestDynamicsEveryLayer: twenty layers at 80x24 do not fit as charts;
-// the view says which are shown and pgdown (Layers' key, one scroll for
-// both views) brings the others.
-func TestDynamicsEveryLayer(t *testing.T) {
-	sc := goldenScenario(t)
-	sc.Depth = 20
-	runs := [numRuns]runData{runMain: fakeRun(sc, 30)}
-	st := NewStyles(asciiRenderer())
-	views := newViews()
-	seen := map[string]bool{}
-	for range 8 {
-		out := plainLines(views[viewDynamics].View(&runs, 80, 19, st))
-		if len(out) > 19 {
-			t.Fatalf("%d lines in 19", len(out))
-		}
-		if !strings.Contains(out[len(out)-1], "of 20 · pgup/pgdn: scroll") {
-			t.Fatalf("no scroll note: %q", out[len(out)-1])
-		}
-		for _, l := range out {
-			for _, f := range strings.Fields(l) {
-				if strings.HasPrefix(f, "L") && len(f) <= 3 {
-					seen[f] = true
-				}
-			}
-		}
-		views[viewLayers].(keyedView).Update(tea.KeyMsg{Type: tea.KeyPgDown})
-	}
-	for l := 1; l <= 20; l++ {
-		if name := fmt.Sprintf("L%d", l); !seen[name] {
-			t.Errorf("%s never shown", name)
-		}
-	}
-}

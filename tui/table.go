@@ -245,15 +245,15 @@ func sparkCell(i, n, width int) int {
 // sparkline of its history (left: step 0, right: now) and its value at
 // the shown step; others are further runs whose data share the columns'
 // ranges. It starts at layer first (from 0) when the layers do not all
-// fit in h lines, and more says how to see the others. It returns at most
-// h lines and the first layer it drew.
-func layerTableAt(d runData, cols []column, w, h, first int, more string, st Styles, others ...runData) ([]string, int) {
+// fit in h lines, and says so (scrollNote). It returns at most h lines and
+// the first layer it drew and how many.
+func layerTableAt(d runData, cols []column, w, h, first int, st Styles, others ...runData) ([]string, int, int) {
 	shownAt, ok := d.shownIndex()
 	if !ok {
-		return []string{st.Dim.Render(waitingText(d))}, 0
+		return []string{st.Dim.Render(waitingText(d))}, 0, 0
 	}
 	if w <= 0 || h <= 0 || len(cols) == 0 {
-		return nil, 0
+		return nil, 0, 0
 	}
 	shown := d.Snaps[shownAt]
 	const labelW = 4
@@ -364,7 +364,7 @@ func layerTableAt(d runData, cols []column, w, h, first int, more string, st Sty
 		}
 	}
 	if fits < depth {
-		lines = append(lines, st.Hint.Render(fit(fmt.Sprintf("layers %d-%d of %d · %s", first+1, first+fits, depth, more), w)))
+		lines = append(lines, st.Hint.Render(fit(scrollNote(first, fits, depth), w)))
 	}
 	if marker {
 		lines = append(lines, mark.String())
@@ -372,7 +372,7 @@ func layerTableAt(d runData, cols []column, w, h, first int, more string, st Sty
 	if len(lines) > h {
 		lines = lines[:h]
 	}
-	return lines, first
+	return lines, first, fits
 }
 
 // activationCenter is the middle of a bounded activation's range (0.5

@@ -20,11 +20,7 @@ type theoryView struct {
 // View draws the table from the first layer of the scroll (pgup/pgdn,
 // the Layers view's keys) when the layers do not all fit.
 func (v theoryView) View(runs *[numRuns]runData, w, h int, st Styles) string {
-	out, first := renderTheoryAt(runs[runMain], w, h, v.s.get().firstLayer, st)
-	if v.s != nil {
-		v.s.firstLayer = first
-	}
-	return out
+	return v.s.scrolled(func(first int) (string, int, int) { return renderTheoryAt(runs[runMain], w, h, first, st) })
 }
 
 // theoryJacobian is the snapshot whose Jacobians the view shows for the
@@ -78,16 +74,17 @@ func theoryStatus(d runData, shown, jac int, jacOK bool) string {
 // and the Jacobians' mean singular values. A column whose step is step 0
 // is not repeated: at step 0 there is one set of measurements.
 func renderTheory(d runData, w, h int, st Styles) string {
-	out, _ := renderTheoryAt(d, w, h, 0, st)
+	out, _, _ := renderTheoryAt(d, w, h, 0, st)
 	return out
 }
 
 // renderTheoryAt is renderTheory with the table from layer from (from 0)
-// when its rows do not all fit; it returns from clamped to the layers.
-func renderTheoryAt(d runData, w, h, from int, st Styles) (string, int) {
+// when its rows do not all fit; it returns from clamped to the layers, and
+// how many rows of layers it shows.
+func renderTheoryAt(d runData, w, h, from int, st Styles) (string, int, int) {
 	shown, ok := d.shownIndex()
 	if !ok {
-		return st.Dim.Render(waitingText(d)), 0
+		return st.Dim.Render(waitingText(d)), 0, 0
 	}
 	first, now := d.Snaps[0], d.Snaps[shown]
 	jacI, jacOK := theoryJacobian(d, shown)
@@ -159,7 +156,7 @@ func renderTheoryAt(d runData, w, h, from int, st Styles) (string, int) {
 		lines = append(lines, row)
 	}
 	if fits < depth {
-		return strings.Join(append(lines, st.Hint.Render(hintLine(w, fmt.Sprintf("layers %d-%d of %d · pgup/pgdn: scroll", from+1, from+fits, depth), "a taller terminal shows the dot plot"))), "\n"), from
+		return strings.Join(append(lines, st.Hint.Render(hintLine(w, scrollNote(from, fits, depth), "a taller terminal shows the dot plot"))), "\n"), from, fits
 	}
 	// The dot plot shows every layer the table shows, or says it needs
 	// more rows; the notes take what is left.
@@ -197,7 +194,7 @@ func renderTheoryAt(d runData, w, h, from int, st Styles) (string, int) {
 			lines = append(lines, st.Hint.Render(fit(n, w)))
 		}
 	}
-	return strings.Join(lines, "\n"), from
+	return strings.Join(lines, "\n"), from, fits
 }
 
 // profile plots log10 variances against the layer, one row per layer

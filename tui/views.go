@@ -31,8 +31,36 @@ type keyedView interface {
 // pgdown) are one setting for all the views that draw them. Each model
 // has its own.
 type viewState struct {
-	fixedAxes  bool // charts on fixed ranges rather than fitted to the data
-	firstLayer int  // the first layer shown when they do not all fit
+	fixedAxes   bool // charts on fixed ranges rather than fitted to the data
+	firstLayer  int  // the first layer shown when they do not all fit
+	shownLayers int  // how many the last view drawn showed (0: none yet)
+}
+
+// scrolled is what draw returns from the scroll's first layer; it keeps
+// the first layer draw clamped it to (the layers it has) and how many it
+// showed, so the next pgup or pgdown moves from what is seen by what fits.
+// A view made without state starts at 0.
+func (s *viewState) scrolled(draw func(first int) (out string, firstDrawn, shown int)) string {
+	out, first, shown := draw(s.get().firstLayer)
+	if s != nil {
+		s.firstLayer, s.shownLayers = first, shown
+	}
+	return out
+}
+
+// page is how many layers pgup and pgdown move: the layers the last view
+// drawn showed (a page of 3 skipped none where 5 skipped 2), 5 before any.
+func (s *viewState) page() int {
+	if s.shownLayers < 1 {
+		return 5
+	}
+	return s.shownLayers
+}
+
+// scrollNote says which layers a view shows when they do not all fit and
+// how to see the others: every scrolling view says it alike.
+func scrollNote(first, shown, depth int) string {
+	return fmt.Sprintf("layers %d-%d of %d · pgup/pgdn: scroll", first+1, first+shown, depth)
 }
 
 // get is the state, its zero value for a view made without one.
