@@ -37,9 +37,10 @@ type LayerStats struct {
 	WGradVar  float64 // variance of the entries of dC/dW (gradient of the mean probe cost)
 	JacSVMean float64 // mean singular value of dz^{l+1}/dz^l; NaN for the top layer or when not measured
 
-	// What the linear-regime formulas predict at initialization (PAPER.md):
-	// Var[z^l] = Var[x] prod_{j<=l} n_in^j Var[W^j] and
-	// Var[dC/ds^l] = Var[dC/ds^out] prod_{j>l} n_out^j Var[W^j].
+	// What the linear-regime formulas predict at initialization (PAPER.md),
+	// anchored on second moments (Stats.predict): for tanh and softsign,
+	// Var[z^l] = E[x^2] prod_{j<=l} n_in^j Var[W^j] and
+	// Var[dC/ds^l] = E[(dC/ds^out)^2] prod_{j>l} n_out^j Var[W^j].
 	TheoryActVar, TheoryGradVar float64
 
 	// Histograms of activations, back-propagated gradients and weight
@@ -134,30 +135,68 @@ func (opt StatsOptions) withDefaults() StatsOptions {
 	return opt
 }
 
-// predict evaluates the linear-regime variance formulas, anchored on the
-// measured input variance and output-gradient variance at initialization.
+// predict evaluates the linear-regime variance formulas at initialization,
+// anchored on second moments, not variances: a pre-activation is a sum of
+// many terms W_ij z_j with zero-mean weights independent of z, so
+//
+//	Var[s^l] = n_in Var[W^l] E[(z^{l-1})^2]        (z^0 = x)
+//
+// holds for any input, centred or not (MNIST pixels in [0, 1]: E[x^2] is
+// about 1.18 Var[x]; inputs uniform in [0, 1]: 4 Var[x]). In the linear
+// regime f(s) = f(0) + f'(0) s, so Var[z^l] = f'(0)^2 Var[s^l] and
+// E[(z^l)^2] = f(0)^2 + Var[z^l], which feeds the layer above. For tanh,
+// softsign and linear (f(0) = 0, f'(0) = 1) this is the paper's product
+// with E[x^2] in place of Var[x]; for sigmoid (f(0) = 1/2, f'(0) = 1/4)
+// it is the same regime with sigmoid's own constants. Relu-like functions
+// have no linear regime at 0: they get the f(0) = 0, f'(0) = 1 formula as
+// a reference line, not a prediction (see linearRegime).
+//
+// Backward, dC/ds^l = f'(s^l) (W^{l+1})^T dC/ds^{l+1} is again a sum with
+// zero-mean weights, so Var[dC/ds^l] = f'(0)^2 n_out Var[W^{l+1}]
+// E[(dC/ds^{l+1})^2], anchored on the output gradient's second moment
+// (which equals its variance: the softmax's dC/ds sums to 0 over the
+// classes of every example, for both costs).
 func (s *Stats) predict(ctx context.Context) ([]LayerStats, error) {
 	net := s.net
 	if err := net.forwardContext(ctx, s.pass, s.x, s.n); err != nil {
 		return nil, err
 	}
 	net.outputGrad(s.pass, s.y, s.cost, 1)
-	_, varX := moments(s.x)
-	_, varOut := moments(s.pass.Delta[net.Depth][:s.n*net.Classes])
+	f0, slope := linearRegime(net.Activation)
 	th := make([]LayerStats, net.Depth)
-	act := varX
+	m2 := secondMoment(s.x) // E[(z^{l-1})^2], starting with E[x^2]
 	for l := range net.Depth {
 		layer := net.Layers[l]
-		act *= float64(layer.In) * net.Init.Variance(layer.In, layer.Out)
-		th[l].TheoryActVar = act
+		pre := float64(layer.In) * net.Init.Variance(layer.In, layer.Out) * m2
+		th[l].TheoryActVar = slope * slope * pre
+		m2 = f0*f0 + th[l].TheoryActVar
 	}
-	grad := varOut
+	grad := secondMoment(s.pass.Delta[net.Depth][:s.n*net.Classes])
 	for l := net.Depth - 1; l >= 0; l-- {
 		above := net.Layers[l+1]
-		grad *= float64(above.Out) * net.Init.Variance(above.In, above.Out)
+		grad *= slope * slope * float64(above.Out) * net.Init.Variance(above.In, above.Out)
 		th[l].TheoryGradVar = grad
 	}
 	return th, nil
+}
+
+// linearRegime returns f(0) and f'(0), the constants of the linear regime
+// f(s) = f(0) + f'(0) s the theory columns assume. Relu-like functions have
+// a kink at 0; they get f(0) = 0 and their positive side's slope, 1.
+func linearRegime(a Activation) (f0, slope float64) {
+	if a.reluLike() {
+		return 0, 1
+	}
+	return a.Eval(0), a.Deriv(0)
+}
+
+// secondMoment is E[v^2], summed in float64.
+func secondMoment(v []float32) float64 {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	return s / float64(len(v))
 }
 
 // Measure computes every hidden layer's statistics on the probe set, with

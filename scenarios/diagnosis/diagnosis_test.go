@@ -119,9 +119,12 @@ func TestThresholdsHaveReasons(t *testing.T) {
 }
 
 func TestPredictedJacSV(t *testing.T) {
-	// n Var[W] = 1/3 (standard) and 1 (normalized): 8/(3π) sqrt(gain).
+	// n Var[W] = 1/3 (standard) and 1 (normalized): 8/(3π) sqrt(gain),
+	// the gain read off the gradient side (the layer below gets gain times
+	// the layer above's variance). The activations' ratio is a decoy: it
+	// is not the gain for sigmoid (f(0) = 1/2).
 	layers := func(gain float64) []nn.LayerStats {
-		return []nn.LayerStats{{TheoryActVar: 0.3}, {TheoryActVar: 0.3 * gain}}
+		return []nn.LayerStats{{TheoryActVar: 0.3, TheoryGradVar: 0.3 * gain}, {TheoryActVar: 7, TheoryGradVar: 0.3}}
 	}
 	for _, tt := range []struct{ gain, want float64 }{{1.0 / 3, 0.4901}, {1, 0.8488}} {
 		if got := PredictedJacSV(layers(tt.gain), 0); math.Abs(got-tt.want) > 1e-4 {

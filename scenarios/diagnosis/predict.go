@@ -8,9 +8,13 @@ import (
 
 // The linear-regime predictions a layer profile is drawn against. nn
 // computes the variances at initialization (LayerStats.TheoryActVar and
-// TheoryGradVar, PAPER.md's formulas); these derive the other quantities
-// from them under the same assumptions: f'(0) = 1, zero means, and sums of
-// many independent terms, hence Gaussian.
+// TheoryGradVar: PAPER.md's formulas anchored on second moments, with the
+// activation's f(0) and f'(0), see nn's Stats.predict); these derive the
+// other quantities from them under the same assumptions: the linear
+// regime, zero-mean weights, and sums of many independent terms, hence
+// Gaussian. PredictedStd holds for every activation in that regime;
+// PredictedP98 assumes a zero-mean activation (tanh, softsign, linear),
+// not sigmoid's, centred on 1/2.
 
 // z98 is the 98th percentile of the standard normal, Φ⁻¹(0.98).
 const z98 = 2.053748910631823
@@ -30,16 +34,18 @@ const quarterCircleMean = 8 / (3 * math.Pi)
 
 // PredictedJacSV is the mean singular value of the Jacobian
 // dz^{l+1}/dz^l = diag(f'(s^{l+1})) W^{l+1} in the linear regime, where it
-// is W^{l+1}'s: (8/3π) sqrt(n Var[W^{l+1}]), with n Var[W^{l+1}] read off
-// the predicted activation variances, Var[z^{l+1}] / Var[z^l]. That gives
-// 0.85 for normalized init (n Var[W] = 1) and 0.49 for standard (1/3), the
-// paper's ≈0.8 and ≈0.5. Hidden layers are square here; the top layer has
-// no Jacobian (NaN), nor does an index out of range.
+// is f'(0) W^{l+1}'s: (8/3π) sqrt(f'(0)² n Var[W^{l+1}]), with
+// f'(0)² n Var[W^{l+1}] read off the predicted back-propagated gradient
+// variances, Var[∂C/∂s^l] / Var[∂C/∂s^{l+1}] (the activations' ratio
+// equals it only when f(0) = 0, not for sigmoid). That gives 0.85 for
+// normalized init (n Var[W] = 1) and 0.49 for standard (1/3), the paper's
+// ≈0.8 and ≈0.5 for tanh. Hidden layers are square here; the top layer
+// has no Jacobian (NaN), nor does an index out of range.
 func PredictedJacSV(layers []nn.LayerStats, l int) float64 {
 	if l < 0 || l+1 >= len(layers) {
 		return math.NaN()
 	}
-	gain := layers[l+1].TheoryActVar / layers[l].TheoryActVar
+	gain := layers[l].TheoryGradVar / layers[l+1].TheoryGradVar
 	if !(gain > 0) || math.IsInf(gain, 0) {
 		return math.NaN()
 	}
