@@ -39,6 +39,9 @@ type Env struct {
 	App func(ctx context.Context, sc scenarios.Scenario) error
 	// Serve runs the SSH server with the parsed server options.
 	Serve func(ctx context.Context, sc scenarios.Scenario, opt serve.Options) error
+	// Getenv reads the cluster engines' shard variables for --sweep
+	// (JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, ...); nil reads none.
+	Getenv func(string) string
 }
 
 // Options are the parsed command line.
@@ -54,6 +57,7 @@ type Options struct {
 	Plots      string
 	From       string
 	ServeOpts  serve.Options
+	Sweep      SweepOptions
 }
 
 // Parse reads the command line. It returns flag.ErrHelp for -h.
@@ -72,6 +76,7 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	fs.IntVar(&o.Samples, "samples", 0, "print `N` samples of the data set as text and exit")
 	fs.StringVar(&o.SamplesPNG, "samples-png", "", "with --samples: write them as a PNG contact sheet to `FILE` instead")
 	o.ServeOpts.Register(fs)
+	o.Sweep.register(fs)
 	// -h shows the values of the preset a bare run uses (TestPresets
 	// checks that it exists).
 	bare, _ := preset.Lookup(preset.DefaultName)
@@ -95,23 +100,26 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	if _, err := o.Scenario.Validate(); err != nil {
 		return o, UsageError{err}
 	}
+	if err := o.Sweep.check(fs, &o); err != nil {
+		return o, err
+	}
 	if o.Format != "jsonl" && o.Format != "csv" {
 		return o, usagef("unknown --format %q (valid: jsonl, csv)", o.Format)
 	}
 	modes := 0
-	for _, m := range []bool{o.Batch, o.List, o.Serve, o.Samples > 0, o.From != ""} {
+	for _, m := range []bool{o.Batch, o.List, o.Serve, o.Samples > 0, o.From != "", o.Sweep.Report != ""} {
 		if m {
 			modes++
 		}
 	}
 	if modes > 1 {
-		return o, usagef("choose one of --batch, --list, --serve, --samples, --from")
+		return o, usagef("choose one of --batch, --list, --serve, --samples, --from, --report")
 	}
 	if o.From != "" && o.Plots == "" {
 		return o, usagef("--from needs --plots DIR (where to draw the figures)")
 	}
-	if o.Plots != "" && !o.Batch && o.From == "" {
-		return o, usagef("--plots goes with --batch or --from FILE")
+	if o.Plots != "" && !o.Batch && o.From == "" && o.Sweep.Report == "" {
+		return o, usagef("--plots goes with --batch or --from FILE (or --report DIR)")
 	}
 	if o.Samples < 0 || o.Samples > 10000 {
 		return o, usagef("--samples %d out of range (1..10000)", o.Samples)
@@ -156,6 +164,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 
 func dispatch(ctx context.Context, o Options, env Env) error {
 	switch {
+	case o.Sweep.File != "" || o.Sweep.Report != "":
+		return sweepMode(ctx, o, env)
 	case o.List:
 		return list(env.Stdout)
 	case o.Samples > 0:
@@ -228,6 +238,10 @@ Usage:
   initscope --samples N [--dataset D] [--samples-png FILE]
   initscope --batch --plots DIR [flags]   also draw the paper's figures as PNGs
   initscope --from FILE.jsonl --plots DIR draw the figures of a saved run
+  initscope --sweep FILE|NAME --list      list a sweep's runs (index, tab, name)
+  initscope --batch --sweep FILE|NAME --out-dir DIR [--shard K/N] [--parallel N]
+                                    run a sweep (or one shard of it), a file per run
+  initscope --report DIR [--plots DIR]    tables (and figures) of a sweep's finished runs
 
 Flags (training flags override the scenario; defaults shown are the quick scenario's):
 `)

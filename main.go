@@ -40,6 +40,7 @@ func run() int {
 		StderrIsTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		App:         tui.Run,
 		Serve:       serve.Run,
+		Getenv:      os.Getenv,
 	}
 	return Main(ctx, os.Args[1:], env)
 }
