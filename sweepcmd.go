@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -139,9 +138,40 @@ func listRuns(w io.Writer, runs []sweep.Run) error {
 }
 
 func runSweep(ctx context.Context, o Options, env Env, sh sweep.Shard, runs []sweep.Run) error {
-	return errors.New("--batch --sweep and --report are not built yet")
+	s := o.Sweep
+	limitHeap(o.Scenario)
+	opt := sweep.Options{Parallel: s.Parallel, MemBudget: o.Scenario.MemBudget, Progress: env.Stderr, TTY: env.StderrIsTTY}
+	if s.threads {
+		opt.Threads = o.Scenario.Threads
+	}
+	fmt.Fprintf(env.Stderr, "initscope: sweep %s, shard %s: %d of its %d runs, into %s\n", s.plan.File, sh, len(runs), len(s.plan.Runs()), s.OutDir)
+	res, err := sweep.Execute(ctx, s.plan, runs, s.OutDir, opt)
+	if err != nil {
+		return UsageError{err}
+	}
+	fmt.Fprintf(env.Stderr, "initscope: sweep shard %s: %d trained, %d finished before, %d left to other workers, %d failed\n",
+		sh, res.Done, res.Skipped, res.Busy, res.Failed)
+	if res.Interrupted {
+		return errInterrupted{signalStatus(ctx), fmt.Sprintf("interrupted; the finished runs are in %s, and the same command finishes the rest", s.OutDir)}
+	}
+	if res.Failed > 0 {
+		return fmt.Errorf("%d of the shard's runs failed; the first: %v", res.Failed, res.Errors[0])
+	}
+	return nil
 }
 
+// report prints the tables of the sweep in --report DIR and, with
+// --plots, draws its figures.
 func report(ctx context.Context, o Options, env Env) error {
-	return errors.New("--batch --sweep and --report are not built yet")
+	rep, err := sweep.ReadReport(ctx, o.Sweep.Report)
+	if ctx.Err() != nil {
+		return errInterrupted{signalStatus(ctx), "interrupted while reading " + o.Sweep.Report}
+	}
+	if err != nil {
+		return UsageError{err}
+	}
+	if err := rep.Write(env.Stdout); err != nil {
+		return err
+	}
+	return nil
 }

@@ -255,7 +255,9 @@ func (s *Sweep) expand(i, n int) (Run, error) {
 	if len(r.Stem) > MaxNameBytes {
 		return r, fmt.Errorf("%s: run %d's file name would be %d bytes, over the limit of %d (vary fewer settings, or shorter values)", s.File, i, len(r.Stem), MaxNameBytes)
 	}
-	sc.Name = s.Name + "/" + r.Stem
+	// The run line names the run by its file, whatever the sweep file is
+	// called (the report reads a copy named sweep.toml).
+	sc.Name = r.Stem
 	if _, err := sc.Validate(); err != nil {
 		var se *scenarios.SettingError
 		line := 0

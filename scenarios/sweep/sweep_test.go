@@ -46,7 +46,7 @@ func TestExpand(t *testing.T) {
 	}
 	r := runs[11]
 	if r.Stem != "11-softsign_lr0.03_seed2" || r.Scenario.Activation != "softsign" || r.Scenario.LR != 0.03 ||
-		r.Scenario.Seed != 2 || r.Scenario.Depth != 2 || r.Scenario.Dataset != "tiny" || r.Scenario.Name != "s/11-softsign_lr0.03_seed2" {
+		r.Scenario.Seed != 2 || r.Scenario.Depth != 2 || r.Scenario.Dataset != "tiny" || r.Scenario.Name != "11-softsign_lr0.03_seed2" {
 		t.Errorf("last run %+v", r)
 	}
 	if runs[0].Stem != "00-tanh_lr0.01_seed1" {

@@ -20,12 +20,33 @@ type table1Entry struct {
 }
 
 // table1Row finds the row of Table 1 that sc is (by activation and
-// initializer); ok is false for a configuration not in the table.
+// initializer, at 5 hidden layers); ok is false for a configuration not in
+// the table.
 func table1Row(sc scenarios.Scenario) (table1Entry, bool) {
+	if sc.Depth != 5 { // the table is of 5 hidden layers
+		return table1Entry{}, false
+	}
 	for _, e := range table1 {
 		if e.Activation == sc.Activation && e.Init == sc.Init {
 			return e, true
 		}
 	}
 	return table1Entry{}, false
+}
+
+// table1Columns are the paper's data sets, in Table 1's order, by the
+// name of our data set kind (Small-ImageNet has none: we cannot ship it).
+var table1Columns = []struct{ kind, title string }{
+	{"shapeset", "Shapeset"}, {"mnist", "MNIST"}, {"cifar10", "CIFAR-10"}, {"", "Small-ImageNet"},
+}
+
+// paperNumber is Table 1's test error for row e on data set kind, ok
+// false when the paper has no column for it (Fashion-MNIST, CSV, tiny).
+func paperNumber(e table1Entry, kind string) (float64, bool) {
+	for i, c := range table1Columns {
+		if c.kind != "" && c.kind == kind {
+			return e.Paper[i], true
+		}
+	}
+	return 0, false
 }

@@ -1,0 +1,196 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"initscope/scenarios"
+)
+
+const tinySweep = `[base]
+scenario = "tiny"
+steps = 30
+every = 10
+probe = 20
+test = 40
+[vary]
+lr = [0.01, 0.1]
+seed = [1, 2]
+`
+
+func execute(t *testing.T, s *Sweep, dir string) Result {
+	t.Helper()
+	res, err := Execute(context.Background(), s, s.Runs(), dir, Options{Parallel: 2})
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	return res
+}
+
+// A finished file is skipped; a missing one is trained; a partial one (a
+// .part with no live owner, as a killed worker leaves) is trained again
+// from the start; the final files are whole runs.
+func TestSkipAndRedo(t *testing.T) {
+	s := mustParse(t, tinySweep)
+	dir := t.TempDir()
+	if res := execute(t, s, dir); res.Done != 4 || res.Skipped != 0 || res.Failed != 0 {
+		t.Fatalf("first pass: %+v", res)
+	}
+	runs := s.Runs()
+	final := func(i int) string { return filepath.Join(dir, runs[i].Stem+".jsonl") }
+	before, _ := os.ReadFile(final(0))
+	stamp := time.Now().Add(-time.Hour)
+	os.Chtimes(final(0), stamp, stamp)
+	// Run 1: lost. Run 2: a killed worker's partial file, no summary.
+	os.Remove(final(1))
+	whole, _ := os.ReadFile(final(2))
+	os.Remove(final(2))
+	lines := strings.SplitAfter(string(whole), "\n")
+	os.WriteFile(final(2)+partSuffix, []byte(strings.Join(lines[:2], "")), 0o644)
+
+	res := execute(t, s, dir)
+	if res.Done != 2 || res.Skipped != 2 || res.Busy != 0 {
+		t.Fatalf("second pass: %+v, want 2 trained (the lost and the partial), 2 skipped", res)
+	}
+	if after, _ := os.ReadFile(final(0)); !bytes.Equal(after, before) {
+		t.Error("a finished file was rewritten")
+	}
+	if st, _ := os.Stat(final(0)); !st.ModTime().Equal(stamp) {
+		t.Error("a finished file was touched")
+	}
+	redone, _ := os.ReadFile(final(2))
+	if !bytes.Equal(stripTimes(redone), stripTimes(whole)) {
+		t.Errorf("the redone run differs from the first (beyond timings):\n%s\nvs\n%s", redone, whole)
+	}
+	if _, err := os.Stat(final(2) + partSuffix); err == nil {
+		t.Error("the .part file is still there")
+	}
+	rep, err := ReadReport(context.Background(), dir)
+	if err != nil || rep.Finished() != 4 || len(rep.Errors) != 0 {
+		t.Fatalf("report: %v, %+v", err, rep)
+	}
+}
+
+// stripTimes drops the timing fields of a run's lines (they differ
+// between two runs of the same seed) so the rest can be compared.
+func stripTimes(data []byte) []byte {
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		for _, k := range []string{"elapsed_s", "train_s", "examples_per_s", "snapshot_s", "cores"} {
+			for {
+				i := strings.Index(l, `"`+k+`":`)
+				if i < 0 {
+					break
+				}
+				j := i + len(k) + 3
+				for j < len(l) && l[j] != ',' && l[j] != '}' {
+					j++
+				}
+				l = l[:i] + l[j:]
+			}
+		}
+		out = append(out, l)
+	}
+	return []byte(strings.Join(out, "\n"))
+}
+
+// A .part locked by a live worker is left to it; once the lock is gone
+// (the worker died), the next worker takes the run over.
+func TestLiveAndStaleClaims(t *testing.T) {
+	s := mustParse(t, tinySweep)
+	dir := t.TempDir()
+	if err := markDir(dir, s); err != nil {
+		t.Fatal(err)
+	}
+	stem := s.Runs()[0].Stem
+	c, state, err := tryClaim(dir, stem)
+	if err != nil || state != claimed {
+		t.Fatalf("first claim: %v %v", state, err)
+	}
+	// Another open file description, as another process has: flock
+	// conflicts between them.
+	if _, state, err := tryClaim(dir, stem); err != nil || state != busy {
+		t.Fatalf("claim of a locked run: %v %v, want busy", state, err)
+	}
+	res := execute(t, s, dir)
+	if res.Busy != 1 || res.Done != 3 {
+		t.Fatalf("with a live claim: %+v, want 1 busy, 3 trained", res)
+	}
+	// The owner dies: the kernel drops its lock, the file stays.
+	c.f.Close()
+	res = execute(t, s, dir)
+	if res.Done != 1 || res.Skipped != 3 {
+		t.Fatalf("after the owner died: %+v, want the run taken over", res)
+	}
+	// A claim finished while another worker held it open: that worker
+	// must not start over in the finished file.
+	if _, state, _ := tryClaim(dir, stem); state != finished {
+		t.Errorf("claim of a finished run: %v", state)
+	}
+}
+
+// Another sweep's directory is refused; the same sweep's is shared.
+func TestMarkDir(t *testing.T) {
+	dir := t.TempDir()
+	a, b := mustParse(t, tinySweep), mustParse(t, tinySweep+"# changed\n")
+	if err := markDir(dir, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := markDir(dir, a); err != nil {
+		t.Errorf("the same sweep again: %v", err)
+	}
+	if err := markDir(dir, b); err == nil || !strings.Contains(err.Error(), "another sweep") {
+		t.Errorf("another sweep: %v", err)
+	}
+	if st, _ := os.Stat(filepath.Join(dir, SweepFile)); st.Mode().Perm() != 0o644 {
+		t.Errorf("sweep.toml mode %v", st.Mode())
+	}
+}
+
+// Cancelled, Execute stops, leaves finished files and removes the
+// temporary ones.
+func TestExecuteCancelled(t *testing.T) {
+	s := mustParse(t, strings.Replace(tinySweep, "steps = 30", "steps = 100000000", 1))
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for {
+			m, _ := filepath.Glob(filepath.Join(dir, "*"+partSuffix))
+			if len(m) > 0 {
+				cancel()
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	res, err := Execute(ctx, s, s.Runs(), dir, Options{Parallel: 2})
+	if err != nil || !res.Interrupted || res.Done != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(left) != 1 || filepath.Base(left[0]) != SweepFile {
+		t.Errorf("left behind: %v", left)
+	}
+}
+
+func TestPlan(t *testing.T) {
+	s := mustParse(t, tinySweep)
+	dims := func(string) (int, int, error) { return 16, 4, nil }
+	w, per := Plan(s.Runs(), 0, scenariosBudget(1<<40), dims)
+	if w < 1 || w > 4 || per <= 0 {
+		t.Errorf("Plan = %d workers, %d bytes", w, per)
+	}
+	if w, _ := Plan(s.Runs(), 0, scenariosBudget(per), dims); w != 1 {
+		t.Errorf("a budget of one run's estimate: %d workers, want 1", w)
+	}
+	if w, _ := Plan(s.Runs(), 3, scenariosBudget(1), dims); w != 3 {
+		t.Errorf("--parallel 3: %d workers", w)
+	}
+}
+
+func scenariosBudget(b int64) scenarios.Budget { return scenarios.Budget{Bytes: b, Source: "test"} }
