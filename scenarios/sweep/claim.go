@@ -80,14 +80,20 @@ func tryClaim(dir, stem string) (*claim, claimState, error) {
 		f.Close()
 		return nil, busy, err
 	}
-	// Ours now. Finished meanwhile, or no longer the file at that name?
+	// Ours now. Finished meanwhile (then the .part at that name, if it is
+	// the one we hold, is a leftover of ours to remove), or no longer the
+	// file at that name?
+	held, err1 := f.Stat()
+	now, err2 := os.Stat(part)
+	same := err1 == nil && err2 == nil && os.SameFile(held, now)
 	if _, err := os.Stat(final); err == nil {
+		if same {
+			os.Remove(part)
+		}
 		f.Close()
 		return nil, finished, nil
 	}
-	held, err1 := f.Stat()
-	now, err2 := os.Stat(part)
-	if err1 != nil || err2 != nil || !os.SameFile(held, now) {
+	if !same {
 		f.Close()
 		return nil, busy, nil
 	}
