@@ -35,6 +35,18 @@ type LayerStats struct {
 	Saturated float64
 	GradVar   float64 // variance of dC/ds per example
 	WGradVar  float64 // variance of the entries of dC/dW (gradient of the mean probe cost)
+	// WGradVarEx is the per-example weight-gradient variance the paper's
+	// analysis is about: for each probe example r, the variance over the
+	// layer's weights of that example's own gradient dC_r/dW = delta_r z_r^T
+	// (delta_r = dC_r/ds^l, z_r the layer's input), averaged over the
+	// probe examples:
+	//
+	//	WGradVarEx = (1/n) sum_r Var_ij[delta_ri z_rj]
+	//
+	// WGradVar is the variance of the mean of those gradients, far smaller
+	// (per-example noise averages out) and dominated by the mean component
+	// once one direction is shared by the examples.
+	WGradVarEx float64
 	JacSVMean float64 // mean singular value of dz^{l+1}/dz^l; NaN for the top layer or when not measured
 
 	// What the linear-regime formulas predict at initialization (PAPER.md),
@@ -338,10 +350,38 @@ func (s *Stats) unitStats(st *LayerStats, l int, scratch []float32) {
 	st.ActP2, st.ActP98 = quantiles(vals, 0.02, 0.98)
 	st.Saturated = s.saturation(z, p.Pre[l][:n*width], width)
 	_, st.GradVar = moments(p.Delta[l][:n*width])
+	st.WGradVarEx = perExampleWGradVar(p.Delta[l][:n*width], s.net.input(p, s.x, l), n)
 	if s.opt.Hist && s.fixed {
 		st.ActHist = s.histogram(0, z)
 		st.GradHist = s.histogram(1, p.Delta[l][:n*width])
 	}
+}
+
+// perExampleWGradVar is LayerStats.WGradVarEx from the n examples'
+// back-propagated gradients delta (n x out) and the layer's inputs z
+// (n x in). An example's gradient is the outer product delta_r z_r^T, so
+// its sums need no matrix: sum_ij G_ij = (sum_i delta_ri)(sum_j z_rj) and
+// sum_ij G_ij^2 = (sum_i delta_ri^2)(sum_j z_rj^2).
+func perExampleWGradVar(delta, z []float32, n int) float64 {
+	out, in := len(delta)/n, len(z)/n
+	cells := float64(out) * float64(in)
+	var total float64
+	for r := range n {
+		d1, d2 := sums(delta[r*out : (r+1)*out])
+		z1, z2 := sums(z[r*in : (r+1)*in])
+		mean := d1 * z1 / cells
+		total += max(d2*z2/cells-mean*mean, 0)
+	}
+	return total / float64(n)
+}
+
+// sums returns sum(v) and sum(v^2) in float64.
+func sums(v []float32) (s1, s2 float64) {
+	for _, x := range v {
+		s1 += float64(x)
+		s2 += float64(x) * float64(x)
+	}
+	return s1, s2
 }
 
 // Evaluate returns the error rate and mean cost of the set (x, y) of n

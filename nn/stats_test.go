@@ -354,3 +354,46 @@ func TestTheoryNonCentredInputs(t *testing.T) {
 		}
 	}
 }
+
+// WGradVarEx against its definition computed the slow way: each probe
+// example's weight gradient formed as a matrix by a forward and backward
+// pass of that example alone (WeightGrad of a batch of one), its variance
+// over the weights taken in two passes in float64, averaged over the
+// examples. The fast path never forms the matrices (outer-product sums).
+// Inputs are not centred and sigmoid's activations are not either, so the
+// per-example mean term matters.
+func TestPerExampleWGradVar(t *testing.T) {
+	for _, act := range []Activation{Tanh, Sigmoid, ReLU} {
+		cfg := Config{Inputs: 7, Classes: 3, Depth: 3, Width: 5, Activation: act, Init: Init{Kind: Normalized}}
+		rng := rand.New(rand.NewPCG(5, 9))
+		net := New(cfg, rng)
+		const n = 6
+		x := nonCentred(rng, n, cfg.Inputs, false)
+		_, y := randomBatch(rng, n, 1, cfg.Classes)
+		layers, _ := mustStats(t, net, x, y, n, CrossEntropy, StatsOptions{}).measure(t, false)
+		p := net.NewPass(1)
+		for l := range cfg.Depth {
+			var want float64
+			for r := range n {
+				xr := x[r*cfg.Inputs : (r+1)*cfg.Inputs]
+				net.Forward(p, xr, 1)
+				net.Backward(p, y[r:r+1], CrossEntropy, 1)
+				dw := make([]float32, len(net.Layers[l].W))
+				net.WeightGrad(dw, p, xr, l)
+				var mean, v float64
+				for _, g := range dw {
+					mean += float64(g)
+				}
+				mean /= float64(len(dw))
+				for _, g := range dw {
+					v += (float64(g) - mean) * (float64(g) - mean)
+				}
+				want += v / float64(len(dw))
+			}
+			want /= n
+			if got := layers[l].WGradVarEx; !(math.Abs(got-want) <= 1e-5*want) {
+				t.Errorf("%v layer %d: WGradVarEx %g, per-example matrices give %g", act, l+1, got, want)
+			}
+		}
+	}
+}

@@ -26,6 +26,7 @@ const (
 	JacSVMean
 	TheoryActVar
 	TheoryGradVar
+	WGradVarEx
 	NumStats // the number of statistics, not one
 )
 
@@ -73,6 +74,9 @@ var stats = [NumStats]StatInfo{
 	TheoryGradVar: {Key: "theory_grad_var", Title: "predicted gradient variance", Short: "pred Var ∂C/∂s", Unit: "variance", Log: true,
 		Description: "Var[dC/ds] the linear-regime formula predicts at initialization",
 		Get:         func(l nn.LayerStats) float64 { return l.TheoryGradVar }},
+	WGradVarEx: {Key: "wgrad_var_ex", Title: "Var ∂C/∂W per example", Short: "Var ∂C/∂W ex", Unit: "Var[dC/dW]", Log: true,
+		Description: "variance over the weights of one example's weight gradient dC/dW, averaged over the probe examples (the paper's Var[dC/dw])",
+		Get:         func(l nn.LayerStats) float64 { return l.WGradVarEx }},
 }
 
 // Info is s's row of the table.
