@@ -47,7 +47,7 @@ type LayerStats struct {
 	// (per-example noise averages out) and dominated by the mean component
 	// once one direction is shared by the examples.
 	WGradVarEx float64
-	JacSVMean float64 // mean singular value of dz^{l+1}/dz^l; NaN for the top layer or when not measured
+	JacSVMean  float64 // mean singular value of dz^{l+1}/dz^l; NaN for the top layer or when not measured
 
 	// What the linear-regime formulas predict at initialization (PAPER.md),
 	// anchored on second moments (Stats.predict): for tanh and softsign,
