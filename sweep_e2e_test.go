@@ -119,7 +119,8 @@ func TestSweepThreeProcesses(t *testing.T) {
 		}
 	}
 	checkFiles(t, dir, all)
-	rep := exec.Command(bin, "--report", dir, "--plots", filepath.Join(t.TempDir(), "figs"))
+	figs := filepath.Join(t.TempDir(), "figs")
+	rep := exec.Command(bin, "--report", dir, "--plots", figs)
 	var stdout, stderr bytes.Buffer
 	rep.Stdout, rep.Stderr = &stdout, &stderr
 	if err := rep.Run(); err != nil {
@@ -129,6 +130,11 @@ func TestSweepThreeProcesses(t *testing.T) {
 	for _, want := range []string{"12 of 12 runs finished", "standard  ", "normalized  ", "2/2", "400 ex (40 x 10)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("--report lacks %q:\n%s", want, out)
+		}
+	}
+	for _, f := range []string{"sweep-test-error-tiny.png", "sweep-test-error-tiny.svg"} {
+		if st, err := os.Stat(filepath.Join(figs, f)); err != nil || st.Size() < 1000 || !strings.Contains(stderr.String(), "wrote "+filepath.Join(figs, f)) {
+			t.Errorf("--plots: %s: %v (stderr %q)", f, err, stderr.String())
 		}
 	}
 	if strings.Contains(out, "missing") {

@@ -173,5 +173,18 @@ func report(ctx context.Context, o Options, env Env) error {
 	if err := rep.Write(env.Stdout); err != nil {
 		return err
 	}
+	if o.Plots == "" {
+		return nil
+	}
+	files, err := rep.WriteFigures(ctx, o.Plots)
+	if ctx.Err() != nil {
+		return errInterrupted{signalStatus(ctx), "interrupted while drawing the figures"}
+	}
+	if err != nil {
+		return fmt.Errorf("--plots %s: %w", o.Plots, err)
+	}
+	for _, f := range files {
+		fmt.Fprintf(env.Stderr, "initscope: wrote %s\n", f)
+	}
 	return nil
 }

@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -194,3 +195,62 @@ func TestPlan(t *testing.T) {
 }
 
 func scenariosBudget(b int64) scenarios.Budget { return scenarios.Budget{Bytes: b, Source: "test"} }
+
+// The figure's curve is the mean over the finished seeds, at the
+// snapshots they all have.
+func TestMeanCurve(t *testing.T) {
+	rep := &Report{Files: []*RunFile{
+		{Points: []Point{{0, 0.9}, {10, 0.5}, {20, 0.3}}},
+		{Points: []Point{{0, 0.7}, {10, 0.3}}},
+		nil,
+	}}
+	got := rep.meanCurve([]int{0, 1, 2})
+	want := []float64{80, 40} // (90+70)/2, (50+30)/2; 20 is in one run only
+	if len(got) != len(want) {
+		t.Fatalf("curve %v, want %v", got, want)
+	}
+	for i, w := range want {
+		if math.Abs(got[i].Y-w) > 1e-9 || got[i].X != float64(10*i) {
+			t.Errorf("point %d = %v, want (%d, %v)", i, got[i], 10*i, w)
+		}
+	}
+}
+
+// Thinning keeps at most MaxPoints, evenly, first point included.
+func TestRunFileThins(t *testing.T) {
+	var f RunFile
+	for i := range 10 * MaxPoints {
+		f.add(Point{Examples: int64(i)})
+	}
+	if len(f.Points) > MaxPoints || len(f.Points) < MaxPoints/2 || f.Points[0].Examples != 0 {
+		t.Errorf("%d points kept, first %v", len(f.Points), f.Points[0])
+	}
+	for i := 1; i < len(f.Points); i++ {
+		if d := f.Points[i].Examples - f.Points[i-1].Examples; d != f.Points[1].Examples-f.Points[0].Examples {
+			t.Fatalf("uneven spacing at %d: %d", i, d)
+		}
+	}
+}
+
+// FuzzReadRun: a damaged or hostile run file is one line of error or a
+// bounded RunFile, never a panic.
+func FuzzReadRun(f *testing.F) {
+	f.Add(`{"type":"run","scenario":"0-x","lr":0.1}` + "\n" + `{"type":"snapshot","examples":10,"test_error":0.5}` + "\n" + `{"type":"summary","steps":1,"examples":10,"test_error":0.5}` + "\n")
+	f.Add(`{"type":"run"}` + "\n" + `{"type":"run"}` + "\n")
+	f.Add(`{"type":"snapshot","test_error":"x"}` + "\n")
+	f.Add(`{"type":"summary","diverged_step":1e400}` + "\n")
+	f.Add(strings.Repeat("[", 10000))
+	f.Add(`{"type":"snapshot","examples":-1,"test_error":null}` + "\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		rf, err := readRun(context.Background(), "f.jsonl", strings.NewReader(data))
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("multi-line error %q", err)
+			}
+			return
+		}
+		if len(rf.Points) > MaxPoints {
+			t.Fatalf("%d points", len(rf.Points))
+		}
+	})
+}
