@@ -33,6 +33,9 @@ type Scenario struct {
 	Seed        uint64  `json:"seed"`
 	Hist        bool    `json:"hist"`
 	Jacobian    bool    `json:"jacobian"`
+	// Surface is the points per axis of the cost surfaces (Fig 5) a
+	// --batch run writes after its step-0 snapshot; 0 for none.
+	Surface int `json:"surface"`
 	// Threads bounds the goroutines of one run's products and
 	// measurements (0: every core). It changes how fast a run goes, not
 	// its numbers (but for the last digits of the weight-gradient

@@ -8,6 +8,7 @@ import (
 
 	"initscope/nn"
 	"initscope/scenarios/dataset"
+	"initscope/scenarios/surface"
 )
 
 // Setting is one scenario setting, written once. The scenario file's keys
@@ -164,6 +165,13 @@ var settings = []Setting{
 	// raise the memory budget; Validate checks its sign.
 	{Flag: "mem-budget", Usage: "memory the run may plan to use, as a `SIZE` such as 8GiB or 512MiB; a larger configuration is refused before anything is allocated (default: half of this machine's memory)",
 		field: func(s *Scenario) any { return &s.MemBudget }},
+	// No TOML key yet: a key needs README.md's scenario-file block and
+	// preset's flat-file test to list it (their owners' edit); until then
+	// the fig5-cost-surface preset's command line gives --surface. Its
+	// range is checked where the surfaces are made (surface.Check, before
+	// the run starts), with the network's size.
+	{Flag: "surface", Usage: fmt.Sprintf("cost surfaces (Fig 5) in --batch: both costs over N x N values (%d..%d) of one first-layer and one output-layer weight at step 0, on --probe random examples; 0 for none", surface.MinGrid, surface.MaxGrid),
+		field: func(s *Scenario) any { return &s.Surface }},
 }
 
 // Settings returns the table of settings (a fresh copy).

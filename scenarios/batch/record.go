@@ -139,6 +139,33 @@ type HistValue struct {
 	NaN    int     `json:"nan"`
 }
 
+// SurfaceRecord is a cost over a grid of two weights, one in the first
+// layer and one in the output layer (the paper's Fig 5), at the step-0
+// weights: one record per cost, after the step-0 snapshot, in a run whose
+// surface setting is above 0 (surface.go).
+type SurfaceRecord struct {
+	Type     string       `json:"type"` // "surface"
+	Step     int64        `json:"step"`
+	Cost     string       `json:"cost"`
+	Data     string       `json:"data"`     // what the cost is averaged over: "random" is the paper's random inputs and targets
+	Examples int          `json:"examples"` // how many
+	W1       WeightRecord `json:"w1"`
+	W2       WeightRecord `json:"w2"`
+	X        []float64    `json:"x"`      // W1's values, one per row of Values
+	Y        []float64    `json:"y"`      // W2's values, one per column
+	Values   [][]*float64 `json:"values"` // Values[i][j]: the mean cost at W1 = X[i], W2 = Y[j]; null when not finite
+}
+
+// WeightRecord names one weight of a surface, 1-based: layer Depth+1 is
+// the output layer, unit the layer's unit (class), input the unit of the
+// layer below (or the input) it comes from.
+type WeightRecord struct {
+	Layer int      `json:"layer"`
+	Unit  int      `json:"unit"`
+	Input int      `json:"input"`
+	Init  *float64 `json:"init"` // its value in the network, the one every other point of the grid keeps
+}
+
 // TimingKeys are the fields that carry wall-clock time: two runs of the
 // same seed differ only in them.
 var TimingKeys = []string{"elapsed_s", "train_s", "examples_per_s", "snapshot_s"}

@@ -57,10 +57,16 @@ const progressEvery = 100 * time.Millisecond
 // error is the last written snapshot's (null when there was none). The
 // summary written is returned.
 func Run(ctx context.Context, r *scenarios.Runner, w Writer, opt Options) (scenarios.Summary, error) {
+	if err := checkSurfaces(r); err != nil {
+		return scenarios.Summary{}, err
+	}
 	e := NewEngine(r, Recorder{w})
 	// An error with the run going on is the writer's; one that stopped
 	// the run (e.Err) is a cancellation, and the summary is still written.
 	if err := e.Start(ctx); err != nil && e.Err() == nil {
+		return scenarios.Summary{}, err
+	}
+	if err := writeSurfaces(ctx, r, w); err != nil {
 		return scenarios.Summary{}, err
 	}
 	// The ETA counts from here: the step-0 snapshot (seconds with the

@@ -12,10 +12,11 @@ import (
 // Limits on a surface, checked before anything is allocated.
 const (
 	// MinGrid and MaxGrid bound the points per axis: 2 is the least that
-	// spans a range, 201 x 201 is more points than a figure or a terminal
-	// shows.
+	// spans a range; 101 x 101 is more points than a terminal shows, and
+	// its record (10,201 numbers of up to 24 bytes) stays well inside the
+	// 1 MB a --from line may take.
 	MinGrid = 2
-	MaxGrid = 201
+	MaxGrid = 101
 	// MaxExamples bounds the examples each point's cost is averaged over.
 	MaxExamples = 100000
 	// MaxMultiplyAdds bounds a surface's work: one forward pass over the
@@ -23,6 +24,11 @@ const (
 	// fig5 preset's 16-16-4 network is 1.6e8; 1e11 is minutes here).
 	MaxMultiplyAdds = 1e11
 )
+
+// chunkRows is the examples one forward pass takes: the pass's buffers
+// are chunkRows rows of every layer, whatever the number of examples (a
+// 20 x 4096 network's are 64 MB).
+const chunkRows = 64
 
 // Span is how far each weight goes either side of 0: the grid of each
 // axis is Grid points evenly spaced over [-Span, +Span]. Fig 5's axes are
@@ -51,7 +57,7 @@ type Surface struct {
 func Axis(n int) []float64 {
 	a := make([]float64, n)
 	for i := range a {
-		a[i] = -Span + 2*Span*float64(i)/float64(n-1)
+		a[i] = float64(2*i-(n-1)) * Span / float64(n-1) // exact integers, one rounding: -1.8, not -1.7999999999999998
 	}
 	return a
 }
@@ -116,7 +122,7 @@ func Compute(ctx context.Context, net *nn.Network, x []float32, y []int32, n, gr
 			out[c].Z[i] = make([]float64, grid)
 		}
 	}
-	pass := net.NewPass(n)
+	pass := net.NewPass(min(n, chunkRows))
 	scores := make([]float64, net.Classes)
 	sums := make([]float64, len(costs))
 	for i, a := range axis {
@@ -126,15 +132,18 @@ func Compute(ctx context.Context, net *nn.Network, x []float32, y []int32, n, gr
 		*p1 = float32(a)
 		for j, b := range axis {
 			*p2 = float32(b)
-			net.Forward(pass, x, n)
-			s := pass.Pre[net.Depth] // the output layer's scores, n x Classes
 			clear(sums)
-			for r := range n {
-				for k := range scores {
-					scores[k] = float64(s[r*net.Classes+k])
-				}
-				for c, cost := range costs {
-					sums[c] += cost.Loss(scores, int(y[r]))
+			for lo := 0; lo < n; lo += pass.Cap {
+				m := min(pass.Cap, n-lo)
+				net.Forward(pass, x[lo*net.Inputs:], m)
+				s := pass.Pre[net.Depth] // the output layer's scores, m x Classes
+				for r := range m {
+					for k := range scores {
+						scores[k] = float64(s[r*net.Classes+k])
+					}
+					for c, cost := range costs {
+						sums[c] += cost.Loss(scores, int(y[lo+r]))
+					}
 				}
 			}
 			for c := range costs {

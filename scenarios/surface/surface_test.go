@@ -61,15 +61,15 @@ func TestComputeAgainstSlowLoops(t *testing.T) {
 	for _, depth := range []int{1, 2} {
 		net := smallNet(depth)
 		before := append([]float32(nil), net.Layers[0].W...)
-		x, y := RandomData(7, 50, net.Inputs, net.Classes)
-		surfs, err := Compute(context.Background(), net, x, y, 50, 5, nn.Costs())
+		x, y := RandomData(7, 150, net.Inputs, net.Classes) // 150: three chunks, the last part-full
+		surfs, err := Compute(context.Background(), net, x, y, 150, 5, nn.Costs())
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, s := range surfs {
 			for i, a := range s.X {
 				for j, b := range s.Y {
-					want := slowCost(net, x, y, 50, a, b, s.Cost)
+					want := slowCost(net, x, y, 150, a, b, s.Cost)
 					// float32 forward pass: scores good to ~1e-6 relative,
 					// a cost of order 1 to a few 1e-6.
 					if got := s.Z[i][j]; math.Abs(got-want) > 1e-5*math.Max(1, math.Abs(want)) {
@@ -146,7 +146,7 @@ func TestCheck(t *testing.T) {
 		grid, n int
 		want    string
 	}{
-		{1, 10, "surface grid 1 out of range (2..201 points per axis)"},
+		{1, 10, "surface grid 1 out of range (2..101 points per axis)"},
 		{1 << 40, 10, "surface grid 1099511627776 out of range"},
 		{-3, 10, "surface grid -3 out of range"},
 		{10, 0, "surface over 0 examples out of range (1..100000)"},
@@ -159,8 +159,8 @@ func TestCheck(t *testing.T) {
 	}
 	big := nn.New(nn.Config{Inputs: 1024, Classes: 9, Depth: 5, Width: 1000, Activation: nn.Tanh, Init: nn.Init{Kind: nn.Standard, Scale: 1}},
 		rand.New(rand.NewPCG(1, 1)))
-	if err := Check(big, 201, 1000); err == nil || !strings.Contains(err.Error(), "over the limit of 1e+11 (lower the grid") {
-		t.Errorf("a 5 x 1000 network's 201 x 201 surface: %v", err)
+	if err := Check(big, 101, 10000); err == nil || !strings.Contains(err.Error(), "over the limit of 1e+11 (lower the grid") {
+		t.Errorf("a 5 x 1000 network's 101 x 101 surface over 10000 examples: %v", err)
 	}
 }
 
