@@ -259,8 +259,13 @@ const maxKeysPerMsg = 32
 
 // keys1 acts on one key message: a key, or several typed together.
 func (m *Model) keys1(msg tea.KeyMsg) tea.Cmd {
+	if tf, ok := m.overlay.(interface{ typing() bool }); ok && tf.typing() && msg.Type == tea.KeyRunes {
+		// The settings form's text field takes typed and pasted text
+		// whole (its length is bounded there).
+		return m.key(msg)
+	}
 	if msg.Paste {
-		// The app has no text field: pasted text is not commands.
+		// Outside a text field pasted text is not commands.
 		return nil
 	}
 	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -14,7 +15,7 @@ import (
 )
 
 // settingsPanel edits a copy of a scenario, one field at a time, with the
-// arrow keys; enter hands the copy back.
+// arrow keys or by typing (form.go); enter hands the copy back.
 type settingsPanel struct {
 	run    int
 	orig   scenarios.Scenario
@@ -22,11 +23,13 @@ type settingsPanel struct {
 	limits Limits
 	field  int
 	keys   settingsKeyMap
+	form   formState
 }
 
 // settingsKeyMap are the panel's keys.
 type settingsKeyMap struct {
 	Up, Down, Left, Right, Apply, Cancel key.Binding
+	Edit, Save, Copy                     key.Binding // form.go
 }
 
 // defaultSettingsKeys are the panel's keys: tab also moves down, space
@@ -39,20 +42,39 @@ func defaultSettingsKeys() settingsKeyMap {
 		Right:  key.NewBinding(key.WithKeys("right", "+", "=", " "), key.WithHelp("→/+", "larger / next value")),
 		Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e/0-9", "type a value")),
+		Save:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save as scenario file")),
+		Copy:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the command line")),
 	}
 }
 
 // FullHelp is the panel's column of the help overlay.
 func (k settingsKeyMap) FullHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Left, k.Right, k.Apply, k.Cancel}
+	// Pairs and the form's three keys on one line each, so the column
+	// fits the help's rows at 80x24.
+	join := func(desc string, bs ...key.Binding) key.Binding {
+		var keys, helps []string
+		for _, b := range bs {
+			keys = append(keys, b.Keys()...)
+			helps = append(helps, b.Help().Key)
+		}
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(helps, " "), desc))
+	}
+	return []key.Binding{
+		join("previous / next field", k.Up, k.Down),
+		join("smaller · larger / next value", k.Left, k.Right),
+		join("type · save file · copy cmd", k.Edit, k.Save, k.Copy),
+		k.Apply, k.Cancel,
+	}
 }
 
 // field is one line of the panel: how to show it and how to step it.
 type field struct {
-	name  string
-	show  func(sc *scenarios.Scenario) string
-	step  func(sc *scenarios.Scenario, dir int, l Limits)
-	about func(sc *scenarios.Scenario) string
+	setting scenarios.Setting
+	name    string
+	show    func(sc *scenarios.Scenario) string
+	step    func(sc *scenarios.Scenario, dir int, l Limits)
+	about   func(sc *scenarios.Scenario) string
 }
 
 func newSettingsPanel(run int, sc scenarios.Scenario, l Limits) settingsPanel {
@@ -71,12 +93,25 @@ func (p settingsPanel) scenario() scenarios.Scenario {
 	return sc
 }
 
-// Update moves between fields and steps the chosen one; enter proposes the
-// edited scenario, esc drops it.
+// Update moves between fields and steps the chosen one, or opens the
+// text field (e, or a digit on a numeric line), saves (w) or copies the
+// command line (y); enter proposes the edited scenario, esc drops it.
+// While the form types or asks, keys are its (formKey).
 func (p settingsPanel) Update(msg tea.KeyMsg) (overlay, outcome) {
+	if p.form.mode != formBrowse {
+		return p.formKey(msg)
+	}
 	fs := settingsFields()
 	k := p.keys
 	switch {
+	case key.Matches(msg, k.Edit):
+		return p.edit(fs[p.field].typed(&p.sc)), stay
+	case startsNumber(msg) && fs[p.field].numeric():
+		return p.edit(string(msg.Runes)), stay
+	case key.Matches(msg, k.Save):
+		return p.startSave(), stay
+	case key.Matches(msg, k.Copy):
+		return p.copyLine(), stay
 	case key.Matches(msg, k.Cancel):
 		return p, outcome{verdict: closePanel}
 	case key.Matches(msg, k.Apply):
@@ -136,7 +171,8 @@ func settingsFields() []field {
 func panelField(st scenarios.Setting) field {
 	p := st.Panel
 	return field{
-		name: p.Label,
+		setting: st,
+		name:    p.Label,
 		show: func(sc *scenarios.Scenario) string {
 			v := showValue(st.Ptr(sc))
 			if p.Format != "" {
@@ -230,13 +266,36 @@ func onOff(b bool) string {
 	return "off"
 }
 
-// View draws the panel: every field, the chosen one's description, and
-// whether enter would build a new network.
+// typed is the line's value as the text field starts with it, written as
+// its flag takes it (10000, not 10,000).
+func (f field) typed(sc *scenarios.Scenario) string {
+	switch v := f.setting.Ptr(sc).(type) {
+	case *bool:
+		return onOff(*v)
+	case *float64:
+		return strconv.FormatFloat(*v, 'g', -1, 64)
+	case *int64:
+		return strconv.FormatInt(*v, 10)
+	}
+	return showValue(f.setting.Ptr(sc))
+}
+
+// numeric reports whether the line is a number, where a digit starts
+// typing it.
+func (f field) numeric() bool {
+	_, ok := f.setting.Number(&scenarios.Scenario{})
+	return ok
+}
+
+// View draws the panel: every field (the chosen one's text field while it
+// is typed), the chosen one's description, whether enter would build a
+// new network, and the form's lines (form.go). When the height is short
+// the blank lines go first, then the description.
 func (p settingsPanel) View(_ *[numRuns]runData, w, h int, st Styles) string {
 	fs := settingsFields()
+	title := st.Title.Render("Settings · "+runNames[p.run]) +
+		st.Hint.Render(strings.TrimRight("   "+hintLine(max(1, w-lipgloss.Width("Settings · "+runNames[p.run])-3), "↑↓ choose", "←→ change", "enter apply", "esc cancel"), " "))
 	var rows []string
-	rows = append(rows, st.Title.Render("Settings · "+runNames[p.run])+
-		st.Hint.Render("   ↑↓ choose · ←→ change · enter apply · esc cancel"), "")
 	for i, f := range fs {
 		val := f.show(&p.sc)
 		changed := val != f.show(&p.orig)
@@ -245,17 +304,46 @@ func (p settingsPanel) View(_ *[numRuns]runData, w, h int, st Styles) string {
 		if changed {
 			v += " *"
 		}
-		if i == p.field {
+		switch {
+		case i == p.field && p.form.mode == formValue:
+			rows = append(rows, st.Selected.Render("› "+label)+" "+inputView(p.form.input, max(1, w-lipgloss.Width(label)-4), st))
+		case i == p.field:
 			rows = append(rows, st.Selected.Render("› "+label+" "+v+" "))
-		} else {
+		default:
 			rows = append(rows, st.Label.Render("  "+label)+" "+st.Value.Render(v))
 		}
 	}
-	rows = append(rows, "", st.Hint.Render(fs[p.field].about(&p.sc)))
+	var state string
 	if _, err := p.sc.Validate(); err != nil {
-		rows = append(rows, st.Bad.Render("invalid: "+err.Error()))
+		state = st.Bad.Render(truncate("invalid: "+err.Error(), w))
 	} else if !sameNetwork(p.sc, p.orig) {
-		rows = append(rows, st.Warn.Render("enter builds a new network (asks first if the current run has trained)"))
+		state = st.Warn.Render(truncate("enter builds a new network (asks first if the current run has trained)", w))
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, rows...)
+	about := st.Hint.Render(truncate(fs[p.field].about(&p.sc), w))
+	// What must show: the title, the lines and the form's last line (its
+	// keys); then the note, the state, the description and the blanks.
+	room := h - 1 - len(rows)
+	form := p.formLines(w, max(1, room-btoi(state != "")), st)
+	room -= len(form)
+	out := []string{title}
+	if room >= 3+btoi(state != "") {
+		out = append(out, "")
+		room--
+	}
+	out = append(out, rows...)
+	var below []string
+	if room >= 2+btoi(state != "") {
+		below = append(below, "")
+		room--
+	}
+	if room >= 1+btoi(state != "") {
+		below = append(below, about)
+		room--
+	}
+	if state != "" && room >= 1 {
+		below = append(below, state)
+	}
+	out = append(out, below...)
+	out = append(out, form...)
+	return lipgloss.JoinVertical(lipgloss.Left, out...)
 }

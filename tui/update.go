@@ -185,7 +185,7 @@ func (m *Model) openSettings(run int) {
 	if sc.Name == "" {
 		sc = m.data[runMain].Scenario
 	}
-	m.overlay = newSettingsPanel(run, sc, m.opt.Limits)
+	m.overlay = m.settingsPanelFor(run, sc)
 }
 
 // propose applies a new scenario to run: at once if nothing would be lost,
