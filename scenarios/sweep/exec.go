@@ -39,7 +39,8 @@ type Result struct {
 	Errors                      []error // one per failed run, naming it
 }
 
-// Plan is how many runs of runs train at once: at most the cores, and at
+// Plan is how many runs of runs train at once: at most the cores (as Go
+// counts them, GOMAXPROCS, which follows a container's CPU limit), and at
 // most as many as fit the memory budget side by side (each run's
 // scenarios.Estimate, the largest run's counted for every slot), and at
 // least one. parallel, when not 0, is taken as it is. dims gives a data
@@ -58,7 +59,7 @@ func Plan(runs []Run, parallel int, budget scenarios.Budget, dims func(string) (
 	if parallel > 0 {
 		return min(parallel, len(runs)), perRun
 	}
-	workers = min(runtime.NumCPU(), len(runs))
+	workers = min(runtime.GOMAXPROCS(0), len(runs))
 	if perRun > 0 {
 		workers = min(workers, int(min(budget.Bytes/perRun, math.MaxInt32)))
 	}
@@ -107,7 +108,7 @@ func Execute(ctx context.Context, s *Sweep, runs []Run, dir string, opt Options)
 	workers, _ := Plan(runs, opt.Parallel, budget, datasetDims(ctx))
 	threads := opt.Threads
 	if threads == 0 && workers > 0 {
-		threads = max(1, runtime.NumCPU()/workers)
+		threads = max(1, runtime.GOMAXPROCS(0)/workers)
 	}
 	p := newProgress(opt.Progress, opt.TTY, len(runs), workers)
 	defer p.stop()
