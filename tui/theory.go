@@ -161,9 +161,10 @@ func renderTheoryAt(d runData, w, h, from int, st Styles) (string, int, int) {
 	// The dot plot shows every layer the table shows, or says it needs
 	// more rows; the notes take what is left.
 	notes := []string{
-		"Predicted (linear regime, f'(0)=1): Var[z^l] = Var[x] ∏_{j≤l} n_in Var[W^j];  Var[∂C/∂s^l] = Var[∂C/∂s^out] ∏_{j>l} n_out Var[W^j].",
+		"Predicted (linear regime, f'(0)=1): Var[z^l] = E[x²] ∏_{j≤l} n_in Var[W^j];  Var[∂C/∂s^l] = E[(∂C/∂s^out)²] ∏_{j>l} n_out Var[W^j].",
 		"Normalized init, Var[W] = 2/(n_in+n_out), keeps both near constant across layers; standard init, n Var[W] = 1/3, shrinks them.",
 		"Paper (tanh): mean Jacobian singular value ≈ 0.5 with standard init, ≈ 0.8 with normalized. σ̄ of the top layer is not defined (—).",
+		"E[x²], the inputs' second moment, not Var[x]: pixels in [0,1] are not centred. Sigmoid (f(0)=1/2, f'(0)=1/4): E[z²] = 1/4 + Var[z], and 1/16 more per layer.",
 	}
 	if room := h - len(lines) - 1; room >= depth+2 {
 		// Rows left over once the notes have theirs go between the dot
