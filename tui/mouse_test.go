@@ -113,3 +113,118 @@ func TestMouseEndToEnd(t *testing.T) {
 	x.run("send-keys", "-t", "app", "-l", "\x1b[<65;10;10M")
 	x.waitScreen("following again after a wheel down", 15*time.Second, func(s string) bool { return !strings.Contains(s, "◀ showing") })
 }
+
+// rowOf is the screen row whose text has want at column col (in cells), -1 if none.
+func rowOf(screen, want string, col int) int {
+	n := len([]rune(want))
+	for y, line := range strings.Split(screen, "\n") {
+		r := []rune(line)
+		if col+n <= len(r) && string(r[col:col+n]) == want {
+			return y
+		}
+	}
+	return -1
+}
+
+// A click on a layer's block marks that layer ("L3◂") in every view that
+// lists layers, at 80x24 and 160x48; a click on it again clears it, and a
+// click on a line that is no layer's does nothing.
+func TestMouseClickLayer(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		m := goldenModel(t, size[0], size[1])
+		y := rowOf(m.View(), "L3 ", 0)
+		if y < 0 {
+			t.Fatalf("%v: no L3 row in Layers:\n%s", size, m.View())
+		}
+		m.Update(click(30, y))
+		if s := m.sharedState(); s.selected != 3 {
+			t.Fatalf("%v: a click on L3's row selects %d", size, s.selected)
+		}
+		for _, v := range []viewID{viewLayers, viewDynamics, viewHist, viewTheory, viewCompare} {
+			m.setView(v)
+			m.draw()
+			if n := strings.Count(m.View(), "L3◂"); n == 0 || strings.Contains(m.View(), "L2◂") {
+				t.Errorf("%v %s: L3 marked %d times (or another layer):\n%s", size, viewNames[v], n, m.View())
+			}
+		}
+		m.setView(viewLayers)
+		m.draw()
+		if !strings.Contains(m.View(), "L3 marked ◂") {
+			t.Errorf("%v: the message does not say what the click did:\n%s", size, m.View())
+		}
+		// The last line (the key hint) is no layer's.
+		m.Update(click(5, size[1]-1))
+		if s := m.sharedState(); s.selected != 3 {
+			t.Errorf("%v: a click on the key hint changed the mark to %d", size, s.selected)
+		}
+		m.Update(click(1, rowOf(m.View(), "L3◂", 0)))
+		if s := m.sharedState(); s.selected != 0 || strings.Contains(m.View(), "◂ ") && strings.Contains(m.View(), "L3◂") {
+			t.Errorf("%v: a second click on L3 leaves the mark %d:\n%s", size, s.selected, m.View())
+		}
+	}
+}
+
+// Dynamics sets its charts in two columns: a click in the right one marks
+// its layer, not the left one's on the same rows; a click inside a chart
+// (below its title) marks the chart's layer.
+func TestMouseClickLayerGrid(t *testing.T) {
+	m := goldenModel(t, 160, 48)
+	m.setView(viewDynamics)
+	m.draw()
+	screen := m.View()
+	y := rowOf(screen, "L1 ", 0)
+	if y < 0 {
+		t.Fatalf("no L1 chart title:\n%s", screen)
+	}
+	line := []rune(strings.Split(screen, "\n")[y])
+	x := strings.Index(string(line[1:]), "L2 ")
+	if x < 0 {
+		t.Fatalf("no L2 beside L1: %q", string(line))
+	}
+	x = len([]rune(string(line[1:])[:x])) + 1
+	m.Update(click(x+10, y+3))
+	if s := m.sharedState(); s.selected != 2 {
+		t.Errorf("a click in the right chart's body marks L%d, want L2", s.selected)
+	}
+	m.Update(click(10, y+3))
+	if s := m.sharedState(); s.selected != 1 {
+		t.Errorf("a click in the left chart's body marks L%d, want L1", s.selected)
+	}
+	// Learning and Profile list no layer blocks: a click there does nothing.
+	m.setView(viewLearning)
+	m.draw()
+	m.Update(click(10, 10))
+	if s := m.sharedState(); s.selected != 1 {
+		t.Errorf("a click in Learning changed the mark to %d", s.selected)
+	}
+}
+
+// labelsIn reads only labels that start a line or a cell: "from L5 to L1"
+// in a sentence is no label.
+func TestLabelsIn(t *testing.T) {
+	got := labelsIn([]string{"L1  ▂▃", "L12 x  L13 y", "shrinks from L5 to L1: vanishing", " L2 ", "L3", "XL4 ", "L99999 "})
+	want := []layerLabel{{0, 0, 1}, {1, 0, 12}, {1, 7, 13}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("labels %v, want %v", got, want)
+	}
+}
+
+// A click sent through the whole program (teatest) on a layer's row marks it.
+func TestMouseClickLayerTeatest(t *testing.T) {
+	m := New(Options{Scenario: tinyScenario(t), Renderer: asciiRenderer()})
+	defer m.Close()
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("paused")) && bytes.Contains(b, []byte("L2")) },
+		teatest.WithDuration(30*time.Second))
+	y := rowOf(m.View(), "L2 ", 0)
+	if y < 0 {
+		t.Fatalf("no L2 row:\n%s", m.View())
+	}
+	tm.Send(click(20, y))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("L2◂")) },
+		teatest.WithDuration(10*time.Second))
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	if final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model); final.sharedState().selected != 2 {
+		t.Errorf("final mark L%d, want L2", final.sharedState().selected)
+	}
+}

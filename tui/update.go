@@ -347,5 +347,7 @@ func (m *Model) mouse(msg tea.MouseMsg) {
 				return
 			}
 		}
+	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress:
+		m.clickLayer(msg.X, msg.Y)
 	}
 }

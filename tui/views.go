@@ -34,6 +34,10 @@ type viewState struct {
 	fixedAxes   bool // charts on fixed ranges rather than fitted to the data
 	firstLayer  int  // the first layer shown when they do not all fit
 	shownLayers int  // how many the last view drawn showed (0: none yet)
+	// selected is the layer a click marked (from 1; 0: none), and mark
+	// draws its label so (mouse.go): every view that lists layers shows it.
+	selected int
+	mark     func(label string) string
 }
 
 // scrolled is what draw returns from the scroll's first layer; it keeps
@@ -44,6 +48,7 @@ func (s *viewState) scrolled(draw func(first int) (out string, firstDrawn, shown
 	out, first, shown := draw(s.get().firstLayer)
 	if s != nil {
 		s.firstLayer, s.shownLayers = first, shown
+		out = markLayer(out, s.selected, s.mark)
 	}
 	return out
 }
