@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Jacobian statistic's eigenproblem, D (W W^T) D of order n, solved by
-# gonum's Dsyev, by nn's blocked reduction (what the statistic uses) and by
+# gonum's Dsyev, by nn's blocked reduction in float32 (what the statistic uses) and by
 # LAPACK through numpy (OpenBLAS, float64 and float32 with its default
 # threads, float64 on one thread), side by side in one run: seconds per solve
 # and the ratios. nn's solves are single-threaded (the statistic runs its

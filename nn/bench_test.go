@@ -71,13 +71,15 @@ func BenchmarkTanh(b *testing.B) {
 }
 
 // BenchmarkJacobian times one eigenvalue solve of the Jacobian statistic,
-// D (W W^T) D of order n, with gonum's Dsyev and with symEigenvalues, side
-// by side on the same matrix. benchmarks/jacobian.sh compares both with
-// LAPACK; n = 4096 runs only with -bench 'Jacobian/n=4096' (-benchtime=1x).
+// D (W W^T) D of order n, with gonum's Dsyev, with symEigenvalues in
+// float32 (blocked: what the statistic runs) and in float64 (blocked64: its
+// fallback), side by side on the same matrix. benchmarks/jacobian.sh
+// compares them with LAPACK; n = 4096 runs only with -bench
+// 'Jacobian/n=4096' (-benchtime=1x).
 func BenchmarkJacobian(b *testing.B) {
 	for _, n := range []int{500, 1000, 2048, 4096} {
 		var sym []float64 // made by the first sub-benchmark that runs
-		for _, method := range []string{"gonum", "blocked"} {
+		for _, method := range []string{"gonum", "blocked", "blocked64"} {
 			b.Run(fmt.Sprintf("n=%d/%s", n, method), func(b *testing.B) {
 				if n > 2048 && !strings.Contains(flag.Lookup("test.bench").Value.String(), "4096") {
 					b.Skip("order 4096 runs only when -bench names it")
@@ -86,19 +88,27 @@ func BenchmarkJacobian(b *testing.B) {
 					sym = jacobianGram(rand.New(rand.NewPCG(uint64(n), 3)), n)
 				}
 				a := make([]float64, n*n)
+				a32 := make([]float32, n*n)
 				w := make([]float64, n)
-				var tri *tridiagWork
-				var work []float64
-				if method == "gonum" {
-					work = make([]float64, gonumDsyevWorkLen(n))
-				} else {
-					tri = newTridiagWork(n)
-				}
+				tri32, tri64 := newTridiagWork[float32](n), newTridiagWork[float64](n)
+				work := make([]float64, gonumDsyevWorkLen(n))
 				for b.Loop() {
-					copy(a, sym)
-					if method == "gonum" {
-						gonum.Implementation{}.Dsyev(lapack.EVNone, blas.Upper, n, a, n, w, work, len(work))
-					} else if ok, err := symEigenvalues(context.Background(), n, a, n, w, tri); !ok || err != nil {
+					var ok bool
+					var err error
+					switch method {
+					case "gonum":
+						copy(a, sym)
+						ok = gonum.Implementation{}.Dsyev(lapack.EVNone, blas.Upper, n, a, n, w, work, len(work))
+					case "blocked":
+						for i, v := range sym {
+							a32[i] = float32(v)
+						}
+						ok, err = symEigenvalues(context.Background(), n, a32, n, w, tri32)
+					default:
+						copy(a, sym)
+						ok, err = symEigenvalues(context.Background(), n, a, n, w, tri64)
+					}
+					if !ok || err != nil {
 						b.Fatal(ok, err)
 					}
 				}

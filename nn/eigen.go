@@ -2,14 +2,18 @@ package nn
 
 import (
 	"context"
+	"math"
 
 	"gonum.org/v1/gonum/lapack/gonum"
 )
 
-// This file computes the eigenvalues of a dense symmetric matrix in float64:
-// a blocked Householder reduction to tridiagonal form (LAPACK's dsytrd with
-// dlatrd panels and a dsyr2k trailing update, lower triangle) written for
-// contiguous access, then gonum's Dsterf on the tridiagonal matrix.
+// This file computes the eigenvalues of a dense symmetric matrix, stored in
+// float32 or float64: a blocked Householder reduction to tridiagonal form
+// (LAPACK's ssytrd and dsytrd with latrd panels and a syr2k trailing update,
+// lower triangle) written for contiguous access, then gonum's Dsterf on the
+// tridiagonal matrix in float64. In float32 the reduction streams half the
+// bytes and its vectors hold twice the lanes; its error is LAPACK's
+// single-precision one (see eigenwork.go for when that is enough).
 //
 // gonum's own Dsytrd does the same arithmetic, but its matrix-vector
 // products walk the Householder vectors with the matrix's row stride and
@@ -28,14 +32,23 @@ import (
 // the context.
 const tridiagBlock = 32
 
+// float is the element type of a reduction: float32 or float64.
+type float interface{ ~float32 | ~float64 }
+
 // tridiagWork holds the buffers of the reduction for matrices up to order n.
-type tridiagWork struct {
-	w      []float64 // n x tridiagBlock panel of dlatrd's W, column-major
-	xp, yp []float64 // packed panels of the rank-2k update
-	e, tau []float64 // off-diagonal and Householder scalars
+type tridiagWork[T float] struct {
+	w      []T       // n x tridiagBlock panel of latrd's W, column-major
+	xp, yp []T       // packed panels of the rank-2k update
+	e, tau []T       // off-diagonal and Householder scalars
+	e64    []float64 // the off-diagonal for Dsterf
+	k      *eigenKernels[T]
+	// sc holds the assembly's small array arguments: passed to a function
+	// value they escape, and as locals cost a heap allocation per call.
+	sc [2][4]T
 }
 
-// tridiagWorkLen is the number of float64s newTridiagWork allocates.
+// tridiagWorkLen is the number of values of T newTridiagWork allocates
+// (and n float64s besides).
 func tridiagWorkLen(n int) int {
 	return n*tridiagBlock + 2*packLen(n) + 2*n
 }
@@ -47,11 +60,14 @@ func packLen(n int) int {
 	return (n + maxTileRows - 1) / maxTileRows * maxTileRows * 2 * tridiagBlock
 }
 
-func newTridiagWork(n int) *tridiagWork {
-	return &tridiagWork{
-		w:  make([]float64, n*tridiagBlock),
-		xp: make([]float64, packLen(n)), yp: make([]float64, packLen(n)),
-		e: make([]float64, n), tau: make([]float64, n),
+// newTridiagWork makes the buffers for orders up to n, with the fastest
+// kernels this CPU runs for T.
+func newTridiagWork[T float](n int) *tridiagWork[T] {
+	return &tridiagWork[T]{
+		w:  make([]T, n*tridiagBlock),
+		xp: make([]T, packLen(n)), yp: make([]T, packLen(n)),
+		e: make([]T, n), tau: make([]T, n), e64: make([]float64, n),
+		k: bestKernels[T](),
 	}
 }
 
@@ -61,11 +77,12 @@ func newTridiagWork(n int) *tridiagWork {
 // destroyed. It checks ctx before every panel of tridiagBlock columns and
 // returns ctx's error, leaving d undefined. ok is false if the tridiagonal
 // QL/QR iteration did not converge.
-func symEigenvalues(ctx context.Context, n int, a []float64, lda int, d []float64, ws *tridiagWork) (ok bool, err error) {
+func symEigenvalues[T float](ctx context.Context, n int, a []T, lda int, d []float64, ws *tridiagWork[T]) (ok bool, err error) {
 	if n == 0 {
 		return true, nil
 	}
 	e, tau := ws.e[:n], ws.tau[:n]
+	k := ws.k
 	i := 0
 	for i < n-1 {
 		if err := ctx.Err(); err != nil {
@@ -74,21 +91,25 @@ func symEigenvalues(ctx context.Context, n int, a []float64, lda int, d []float6
 		nb := min(tridiagBlock, n-1-i)
 		big := n - i // order of the trailing matrix this panel starts
 		base := i*lda + i
-		latrd(big, nb, a[base:], lda, e[i:], tau[i:], ws.w, big)
+		latrd(big, nb, a[base:], lda, e[i:], tau[i:], ws.w, big, k, &ws.sc)
 		m := big - nb
 		switch {
-		case m > 0 && bestTile != nil:
-			syr2kLowerTiled(m, nb, a[base+nb:], lda, ws.w[nb:], big, a[base+nb*lda+nb:], ws, bestTile)
+		case m > 0 && k.tile != nil:
+			syr2kLowerTiled(m, nb, a[base+nb:], lda, ws.w[nb:], big, a[base+nb*lda+nb:], ws, k.tile)
 		case m > 0:
 			syr2kLower(m, nb, a[base+nb:], lda, ws.w[nb:], big, a[base+nb*lda+nb:], ws)
 		}
 		for j := i; j < i+nb; j++ {
-			d[j] = a[j*lda+j]
+			d[j] = float64(a[j*lda+j])
 		}
 		i += nb
 	}
-	d[n-1] = a[(n-1)*lda+n-1]
-	return gonum.Implementation{}.Dsterf(n, d, e), nil
+	d[n-1] = float64(a[(n-1)*lda+n-1])
+	e64 := ws.e64[:n]
+	for j, v := range e {
+		e64[j] = float64(v)
+	}
+	return gonum.Implementation{}.Dsterf(n, d, e64), nil
 }
 
 // latrd reduces the first nb columns of the symmetric matrix of order n in
@@ -97,11 +118,10 @@ func symEigenvalues(ctx context.Context, n int, a []float64, lda int, d []float6
 // subdiagonal (with A(j+1, j) set to 1), their scalars in tau, the
 // subdiagonal in e, and in w (column-major, leading dimension ldw) the
 // matrix W for the update A - V W^T - W V^T of the trailing matrix.
-func latrd(n, nb int, a []float64, lda int, e, tau, w []float64, ldw int) {
-	impl := gonum.Implementation{}
-	col := func(c, from int) []float64 { return a[c*lda+from : c*lda+n] }  // A(from:n, c)
-	wcol := func(c, from int) []float64 { return w[c*ldw+from : c*ldw+n] } // W(from:n, c)
-	var coef, t1, t2 [tridiagBlock]float64
+func latrd[T float](n, nb int, a []T, lda int, e, tau, w []T, ldw int, k *eigenKernels[T], sc *[2][4]T) {
+	col := func(c, from int) []T { return a[c*lda+from : c*lda+n] }  // A(from:n, c)
+	wcol := func(c, from int) []T { return w[c*ldw+from : c*ldw+n] } // W(from:n, c)
+	var coef, t1, t2 [tridiagBlock]T
 	for i := range nb {
 		// Bring column i up to date with the previous columns' reflectors:
 		// A(i:n, i) -= A(i:n, 0:i) W(i, 0:i)^T + W(i:n, 0:i) A(i, 0:i)^T.
@@ -109,28 +129,28 @@ func latrd(n, nb int, a []float64, lda int, e, tau, w []float64, ldw int) {
 		for c := range i {
 			coef[c] = -w[c*ldw+i]
 		}
-		gemvAcc(ai, a[i:], lda, i, coef[:i], ai, nil)
+		gemvAcc(ai, a[i:], lda, i, coef[:i], ai, nil, k, sc)
 		for c := range i {
 			coef[c] = -a[c*lda+i]
 		}
-		gemvAcc(ai, w[i:], ldw, i, coef[:i], ai, nil)
+		gemvAcc(ai, w[i:], ldw, i, coef[:i], ai, nil, k, sc)
 		// Reflector annihilating A(i+2:n, i).
-		beta, t := impl.Dlarfg(n-i-1, ai[1], ai[min(2, len(ai)-1):], 1)
+		beta, t := larfg(ai[1], ai[2:]) // len(ai) >= 2: nb < n
 		e[i], tau[i] = beta, t
 		ai[1] = 1
 		v := ai[1:]
 		wi := wcol(i, i+1)
-		symvLower(n-i-1, a[(i+1)*lda+i+1:], lda, v, wi)
+		symvLower(n-i-1, a[(i+1)*lda+i+1:], lda, v, wi, k, sc)
 		// W(i+1:n, i) -= A W^T v + W A^T v over the previous columns, the
 		// A columns read once for both their product and their update.
 		for c := range i {
 			t1[c] = -dot(wcol(c, i+1), v)
 		}
-		gemvAcc(wi, a[i+1:], lda, i, t1[:i], v, t2[:i])
+		gemvAcc(wi, a[i+1:], lda, i, t1[:i], v, t2[:i], k, sc)
 		for c := range i {
 			t2[c] = -t2[c]
 		}
-		gemvAcc(wi, w[i+1:], ldw, i, t2[:i], v, nil)
+		gemvAcc(wi, w[i+1:], ldw, i, t2[:i], v, nil, k, sc)
 		for k := range wi {
 			wi[k] *= t
 		}
@@ -142,13 +162,14 @@ func latrd(n, nb int, a []float64, lda int, e, tau, w []float64, ldw int) {
 // symvLower sets y = A x for the symmetric matrix A of order n stored in
 // the lower triangle of a, column-major: one pass over the triangle, four
 // columns at a time, each column used both for a dot product and for an
-// update of y, so y is loaded and stored once per four columns (by the
-// AVX2 assembly where the CPU has it).
-func symvLower(n int, a []float64, lda int, x, y []float64) {
+// update of y, so y is loaded and stored once per four columns (by k's
+// assembly where the CPU has it, with sc for its array arguments).
+func symvLower[T float](n int, a []T, lda int, x, y []T, k *eigenKernels[T], sc *[2][4]T) {
 	x, y = x[:n], y[:n]
 	for k := range y {
 		y[k] = 0
 	}
+	xj, sums := &sc[0], &sc[1]
 	j := 0
 	for ; j+4 <= n; j += 4 {
 		x0, x1, x2, x3 := x[j], x[j+1], x[j+2], x[j+3]
@@ -168,10 +189,10 @@ func symvLower(n int, a []float64, lda int, x, y []float64) {
 		lo := j + 4
 		rest := n - lo
 		start := 0
-		if useEigenAVX2 {
-			start = rest / 4 * 4
-			var sums [4]float64
-			symv4(start, a[j*lda+lo:], lda, x[lo:], y[lo:], &[4]float64{x0, x1, x2, x3}, &sums)
+		if k.symv4 != nil {
+			start = rest / k.lanes * k.lanes
+			*xj = [4]T{x0, x1, x2, x3}
+			k.symv4(start, a[j*lda+lo:], lda, x[lo:], y[lo:], xj, sums)
 			s0, s1, s2, s3 = s0+sums[0], s1+sums[1], s2+sums[2], s3+sums[3]
 		}
 		if start < rest {
@@ -215,7 +236,7 @@ func symvLower(n int, a []float64, lda int, x, y []float64) {
 // column-major. With X = [V W] and Y = [W V] this is C -= X Y^T: X is
 // packed in tiles of 4 rows, Y row by row, and each 4 x 2 tile of C is
 // accumulated in registers over the 2*nb columns.
-func syr2kLower(m, nb int, v []float64, lda int, w []float64, ldw int, c []float64, ws *tridiagWork) {
+func syr2kLower[T float](m, nb int, v []T, lda int, w []T, ldw int, c []T, ws *tridiagWork[T]) {
 	k2 := 2 * nb
 	rows := (m + 3) / 4 * 4
 	xp, yp := ws.xp[:rows*k2], ws.yp[:rows*k2]
@@ -243,7 +264,7 @@ func syr2kLower(m, nb int, v []float64, lda int, w []float64, ldw int, c []float
 		y1 := yp[(j+1)*k2 : (j+2)*k2]
 		for r := j / 4 * 4; r < m; r += 4 {
 			xt := xp[r*k2 : (r+4)*k2]
-			var c00, c10, c20, c30, c01, c11, c21, c31 float64
+			var c00, c10, c20, c30, c01, c11, c21, c31 T
 			for k := range k2 {
 				x := xt[k*4 : k*4+4]
 				b0, b1 := y0[k], y1[k]
@@ -256,7 +277,7 @@ func syr2kLower(m, nb int, v []float64, lda int, w []float64, ldw int, c []float
 				c21 += x[2] * b1
 				c31 += x[3] * b1
 			}
-			acc := [8]float64{c00, c10, c20, c30, c01, c11, c21, c31}
+			acc := [8]T{c00, c10, c20, c30, c01, c11, c21, c31}
 			subTile(c, lda, m, r, j, 4, 2, acc[:])
 		}
 	}
@@ -267,7 +288,7 @@ func syr2kLower(m, nb int, v []float64, lda int, w []float64, ldw int, c []float
 // C), both k-interleaved. Tiles wholly inside the lower triangle are
 // updated in place by the assembly; those on the diagonal or the edge go
 // through a buffer and are written entry by entry.
-func syr2kLowerTiled(m, nb int, v []float64, lda int, w []float64, ldw int, c []float64, ws *tridiagWork, tl *rank2kTile) {
+func syr2kLowerTiled[T float](m, nb int, v []T, lda int, w []T, ldw int, c []T, ws *tridiagWork[T], tl *rank2kTile[T]) {
 	k2 := 2 * nb
 	th := tl.rows
 	rows := (m + th - 1) / th * th
@@ -288,7 +309,7 @@ func syr2kLowerTiled(m, nb int, v []float64, lda int, w []float64, ldw int, c []
 			yt[k*4], yt[(nb+k)*4] = wk, vk
 		}
 	}
-	var out [4 * maxTileRows]float64
+	var out [4 * maxTileRows]T
 	for j := 0; j < m; j += 4 {
 		yt := yp[j*k2 : (j+4)*k2]
 		for r := j / th * th; r < m; r += th {
@@ -306,21 +327,21 @@ func syr2kLowerTiled(m, nb int, v []float64, lda int, w []float64, ldw int, c []
 // rank2kTile is an assembly tile of the rank-2k update, rows x 4: acc sets
 // out[rows*j+i] = sum_k x[rows*k+i] y[4k+j] for k < kc, and sub subtracts
 // the same sums from c[j*ldc+i].
-type rank2kTile struct {
+type rank2kTile[T float] struct {
 	name string
 	rows int
-	acc  func(kc int, x, y []float64, out *[4 * maxTileRows]float64)
-	sub  func(kc int, x, y, c []float64, ldc int)
+	acc  func(kc int, x, y []T, out *[4 * maxTileRows]T)
+	sub  func(kc int, x, y, c []T, ldc int)
 }
 
-// maxTileRows is the tallest tile's height.
-const maxTileRows = 16
+// maxTileRows is the tallest tile's height (AVX-512's float32 tile).
+const maxTileRows = 32
 
 // subTile subtracts a tile of tr rows and tc columns, acc[jj*tr+ii] for
 // row r+ii and column j+jj, from the lower triangle of the m x m matrix C
 // (column-major, leading dimension lda), leaving out the entries above the
 // diagonal or past the edge.
-func subTile(c []float64, lda, m, r, j, tr, tc int, acc []float64) {
+func subTile[T float](c []T, lda, m, r, j, tr, tc int, acc []T) {
 	for jj := range tc {
 		cj := j + jj
 		if cj >= m {
@@ -337,17 +358,17 @@ func subTile(c []float64, lda, m, r, j, tr, tc int, acc []float64) {
 
 // gemvAcc adds sum_p coef[p] col_p to y over the ncols columns col_p =
 // cols[p*ld : p*ld+len(y)], and when dots is not nil sets dots[p] to the
-// inner product of col_p with x, four columns at a time (in assembly where
-// the CPU has it). x may be y when dots is nil.
-func gemvAcc(y, cols []float64, ld, ncols int, coef, x, dots []float64) {
+// inner product of col_p with x, four columns at a time (in k's assembly
+// where the CPU has it). x may be y when dots is nil.
+func gemvAcc[T float](y, cols []T, ld, ncols int, coef, x, dots []T, k *eigenKernels[T], sc *[2][4]T) {
 	n := len(y)
 	p := 0
-	if useEigenAVX2 {
-		n4 := n / 4 * 4
+	if k.symv4 != nil && ncols >= 4 {
+		c, sums := &sc[0], &sc[1]
+		n4 := n / k.lanes * k.lanes
 		for ; p+4 <= ncols; p += 4 {
-			var sums [4]float64
-			c := [4]float64{coef[p], coef[p+1], coef[p+2], coef[p+3]}
-			symv4(n4, cols[p*ld:], ld, x, y, &c, &sums)
+			*c = [4]T{coef[p], coef[p+1], coef[p+2], coef[p+3]}
+			k.symv4(n4, cols[p*ld:], ld, x, y, c, sums)
 			for q := range 4 {
 				tail := cols[(p+q)*ld+n4 : (p+q)*ld+n]
 				if dots != nil {
@@ -367,9 +388,9 @@ func gemvAcc(y, cols []float64, ld, ncols int, coef, x, dots []float64) {
 }
 
 // dot is the inner product of two vectors of equal length.
-func dot(x, y []float64) float64 {
+func dot[T float](x, y []T) T {
 	y = y[:len(x)]
-	var s0, s1, s2, s3 float64
+	var s0, s1, s2, s3 T
 	k := 0
 	for ; k+4 <= len(x); k += 4 {
 		s0 += x[k] * y[k]
@@ -384,18 +405,72 @@ func dot(x, y []float64) float64 {
 }
 
 // axpy does y += alpha x for vectors of equal length.
-func axpy(alpha float64, x, y []float64) {
+func axpy[T float](alpha T, x, y []T) {
 	y = y[:len(x)]
 	for k, v := range x {
 		y[k] += alpha * v
 	}
 }
 
-// bestTile is the rank-2k update's fastest assembly tile on this CPU, nil
-// when there is none (the update then runs in Go), read once at start-up.
-var bestTile = func() *rank2kTile {
-	if ts := rank2kTiles(); len(ts) > 0 {
-		return ts[0]
+// larfg is LAPACK's xlarfg with unit stride: the reflector H = I - tau
+// [1; v] [1; v]^T with H [alpha; x] = [beta; 0]. It overwrites x with v
+// and returns beta and tau. The norm is taken in float64, scaled by the
+// largest entry so that neither its squares nor their sum over- or
+// underflow.
+func larfg[T float](alpha T, x []T) (beta, tau T) {
+	var scale float64
+	for _, v := range x {
+		scale = math.Max(scale, math.Abs(float64(v)))
 	}
-	return nil
-}()
+	if scale == 0 {
+		return alpha, 0 // H = I
+	}
+	var ssq float64
+	for _, v := range x {
+		r := float64(v) / scale
+		ssq += r * r
+	}
+	b := -math.Copysign(math.Hypot(float64(alpha), scale*math.Sqrt(ssq)), float64(alpha))
+	f := 1 / (float64(alpha) - b)
+	for i, v := range x {
+		x[i] = T(float64(v) * f)
+	}
+	return T(b), T((b - float64(alpha)) / b)
+}
+
+// eigenKernels are the assembly products of a reduction in T: symv4 sets
+// s[p] = sum_i c_p[i] x[i] and adds sum_p xj[p] c_p[i] to y[i] over the
+// four columns c_p = c[p*lda:] and i < n (a multiple of lanes), and tile
+// is the rank-2k update's tile. Nil members run in Go.
+type eigenKernels[T float] struct {
+	symv4 func(n int, c []T, lda int, x, y []T, xj, s *[4]T)
+	lanes int
+	tile  *rank2kTile[T]
+}
+
+// bestKernels are T's fastest kernels on this CPU, chosen once at start-up.
+func bestKernels[T float]() *eigenKernels[T] {
+	var k any
+	switch any(T(0)).(type) {
+	case float32:
+		k = bestKernels32
+	case float64:
+		k = bestKernels64
+	}
+	return k.(*eigenKernels[T])
+}
+
+// goKernels run everything in Go, for the tests.
+func goKernels[T float]() *eigenKernels[T] { return &eigenKernels[T]{} }
+
+var (
+	bestKernels32 = &eigenKernels[float32]{symv4: symv4F32, lanes: 8, tile: first(rank2kTiles[float32]())}
+	bestKernels64 = &eigenKernels[float64]{symv4: symv4F64, lanes: 4, tile: first(rank2kTiles[float64]())}
+)
+
+func first[T any](s []*T) *T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s[0]
+}

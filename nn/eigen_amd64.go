@@ -9,58 +9,72 @@ import "golang.org/x/sys/cpu"
 // every path with the Go one directly.
 var useEigenAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-// syr2kTileAVX2 sets out[8j+i] = sum_k x[8k+i] y[4k+j] for k < kc.
-//
+// The rank-2k tiles: syr2kTile<ISA><type> sets out[R*j+i] = sum_k
+// x[R*k+i] y[4k+j] for k < kc, R the tile's rows, and the Sub variant
+// does c[j*ldc+i] -= the same sums, i < R, j < 4.
+
 //go:noescape
 func syr2kTileAVX2(kc int, x, y *float64, out *[4 * maxTileRows]float64)
 
-// syr2kTileSubAVX2 does c[j*ldc+i] -= sum_k x[8k+i] y[4k+j], i < 8, j < 4.
-//
 //go:noescape
 func syr2kTileSubAVX2(kc int, x, y *float64, c *float64, ldc int)
 
-// syr2kTileAVX512 sets out[16j+i] = sum_k x[16k+i] y[4k+j] for k < kc.
-//
 //go:noescape
 func syr2kTileAVX512(kc int, x, y *float64, out *[4 * maxTileRows]float64)
 
-// syr2kTileSubAVX512 does c[j*ldc+i] -= sum_k x[16k+i] y[4k+j], i < 16, j < 4.
-//
 //go:noescape
 func syr2kTileSubAVX512(kc int, x, y *float64, c *float64, ldc int)
 
+//go:noescape
+func syr2kTileAVX2F32(kc int, x, y *float32, out *[4 * maxTileRows]float32)
+
+//go:noescape
+func syr2kTileSubAVX2F32(kc int, x, y *float32, c *float32, ldc int)
+
+//go:noescape
+func syr2kTileAVX512F32(kc int, x, y *float32, out *[4 * maxTileRows]float32)
+
+//go:noescape
+func syr2kTileSubAVX512F32(kc int, x, y *float32, c *float32, ldc int)
+
 var (
-	tileAVX512 = asmTile("avx512", 16, syr2kTileAVX512, syr2kTileSubAVX512)
-	tileAVX2   = asmTile("avx2", 8, syr2kTileAVX2, syr2kTileSubAVX2)
+	tileAVX512    = asmTile("avx512", 16, syr2kTileAVX512, syr2kTileSubAVX512)
+	tileAVX2      = asmTile("avx2", 8, syr2kTileAVX2, syr2kTileSubAVX2)
+	tileAVX512F32 = asmTile("avx512", 32, syr2kTileAVX512F32, syr2kTileSubAVX512F32)
+	tileAVX2F32   = asmTile("avx2", 16, syr2kTileAVX2F32, syr2kTileSubAVX2F32)
 )
 
 // asmTile wraps an assembly tile of rows x 4 so that the slice lengths it
 // relies on are checked first: a caller's bug panics instead of
 // corrupting memory.
-func asmTile(name string, rows int,
-	acc func(kc int, x, y *float64, out *[4 * maxTileRows]float64),
-	sub func(kc int, x, y *float64, c *float64, ldc int)) *rank2kTile {
-	return &rank2kTile{
+func asmTile[T float](name string, rows int,
+	acc func(kc int, x, y *T, out *[4 * maxTileRows]T),
+	sub func(kc int, x, y *T, c *T, ldc int)) *rank2kTile[T] {
+	return &rank2kTile[T]{
 		name: name, rows: rows,
-		acc: func(kc int, x, y []float64, out *[4 * maxTileRows]float64) {
+		acc: func(kc int, x, y []T, out *[4 * maxTileRows]T) {
 			_, _ = x[rows*kc-1], y[4*kc-1]
 			acc(kc, &x[0], &y[0], out)
 		},
-		sub: func(kc int, x, y, c []float64, ldc int) {
+		sub: func(kc int, x, y, c []T, ldc int) {
 			_, _, _ = x[rows*kc-1], y[4*kc-1], c[3*ldc+rows-1]
 			sub(kc, &x[0], &y[0], &c[0], ldc)
 		},
 	}
 }
 
-// rank2kTiles are the rank-2k tiles this CPU runs, fastest first.
-func rank2kTiles() []*rank2kTile {
-	var ts []*rank2kTile
+// rank2kTiles are the rank-2k tiles in T this CPU runs, fastest first.
+func rank2kTiles[T float]() []*rank2kTile[T] {
+	var t512, t2 any = tileAVX512, tileAVX2
+	if _, ok := any(T(0)).(float32); ok {
+		t512, t2 = tileAVX512F32, tileAVX2F32
+	}
+	var ts []*rank2kTile[T]
 	if cpu.X86.HasAVX512F && useEigenAVX2 {
-		ts = append(ts, tileAVX512)
+		ts = append(ts, t512.(*rank2kTile[T]))
 	}
 	if useEigenAVX2 {
-		ts = append(ts, tileAVX2)
+		ts = append(ts, t2.(*rank2kTile[T]))
 	}
 	return ts
 }
@@ -71,12 +85,28 @@ func rank2kTiles() []*rank2kTile {
 //go:noescape
 func symv4AVX2(n int, c *float64, lda int, x, y *float64, xj, s *[4]float64)
 
-// symv4 is symv4AVX2 with the slice lengths checked; n may be 0.
-func symv4(n int, c []float64, lda int, x, y []float64, xj, s *[4]float64) {
-	if n == 0 {
-		*s = [4]float64{}
-		return
+// symv4AVX2F32 is symv4AVX2 in float32, n a multiple of 8.
+//
+//go:noescape
+func symv4AVX2F32(n int, c *float32, lda int, x, y *float32, xj, s *[4]float32)
+
+// symv4F64 and symv4F32 are the assembly symv4s with the slice lengths
+// checked (n may be 0), nil without AVX2 and FMA.
+var (
+	symv4F64 = symv4Checked(symv4AVX2)
+	symv4F32 = symv4Checked(symv4AVX2F32)
+)
+
+func symv4Checked[T float](f func(n int, c *T, lda int, x, y *T, xj, s *[4]T)) func(n int, c []T, lda int, x, y []T, xj, s *[4]T) {
+	if !useEigenAVX2 {
+		return nil
 	}
-	_, _, _ = c[3*lda+n-1], x[n-1], y[n-1]
-	symv4AVX2(n, &c[0], lda, &x[0], &y[0], xj, s)
+	return func(n int, c []T, lda int, x, y []T, xj, s *[4]T) {
+		if n == 0 {
+			*s = [4]T{}
+			return
+		}
+		_, _, _ = c[3*lda+n-1], x[n-1], y[n-1]
+		f(n, &c[0], lda, &x[0], &y[0], xj, s)
+	}
 }

@@ -44,23 +44,43 @@ func gonumEigenvalues(n int, a []float64) []float64 {
 }
 
 // The blocked reduction gives gonum's eigenvalues on orders around the
-// panel width and the tile size (one panel, a partial last panel, several
-// panels, odd trailing orders), within a backward-stable error bound.
+// panel width and the tile sizes (one panel, a partial last panel, several
+// panels, odd trailing orders), within a backward-stable error bound: in
+// float64 1e-13 n ||A||, in float32 the f32ErrorUnits u ||A|| that
+// eigenWork.meanSV's error bound assumes. Each with this CPU's kernels and
+// with Go's.
 func TestSymEigenvaluesAgainstDsyev(t *testing.T) {
+	for _, forceGo := range []bool{false, true} {
+		testSymEigenvalues[float64](t, forceGo, func(n int) float64 { return 1e-13 * float64(n) })
+		testSymEigenvalues[float32](t, forceGo, func(int) float64 { return f32ErrorUnits * 0x1p-24 })
+	}
+}
+
+func testSymEigenvalues[T float](t *testing.T, forceGo bool, tol func(n int) float64) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	for _, n := range []int{1, 2, 3, 4, 5, 31, 32, 33, 34, 63, 64, 65, 97, 130, 200} {
 		for _, graded := range []bool{false, true} {
 			a := randomSym(rng, n, graded)
+			a32 := make([]T, len(a))
+			for i, v := range a {
+				a32[i] = T(v)
+				a[i] = float64(a32[i]) // the problem solved is the rounded one
+			}
 			want := gonumEigenvalues(n, a)
 			norm := math.Max(math.Abs(want[0]), math.Abs(want[n-1]))
 			got := make([]float64, n)
-			ok, err := symEigenvalues(context.Background(), n, append([]float64(nil), a...), n, got, newTridiagWork(n))
+			ws := newTridiagWork[T](n)
+			if forceGo {
+				ws.k = goKernels[T]()
+			}
+			ok, err := symEigenvalues(context.Background(), n, a32, n, got, ws)
 			if !ok || err != nil {
 				t.Fatalf("n=%d: ok %v, err %v", n, ok, err)
 			}
 			for i := range n {
-				if d := math.Abs(got[i] - want[i]); d > 1e-13*float64(n)*norm {
-					t.Fatalf("n=%d graded=%v: eigenvalue %d is %g, Dsyev says %g (norm %g)", n, graded, i, got[i], want[i], norm)
+				if d := math.Abs(got[i] - want[i]); d > tol(n)*norm {
+					t.Fatalf("%T go=%v n=%d graded=%v: eigenvalue %d is %g, Dsyev says %g (error %.2g u ||A||)",
+						T(0), forceGo, n, graded, i, got[i], want[i], d/norm/0x1p-24)
 				}
 			}
 		}
@@ -74,7 +94,7 @@ func TestSymEigenvaluesCancel(t *testing.T) {
 	a := randomSym(rand.New(rand.NewPCG(6, 6)), n, false)
 	for checks := range 6 {
 		ctx := &countdown{Context: context.Background(), left: checks, done: make(chan struct{})}
-		_, err := symEigenvalues(ctx, n, append([]float64(nil), a...), n, make([]float64, n), newTridiagWork(n))
+		_, err := symEigenvalues(ctx, n, append([]float64(nil), a...), n, make([]float64, n), newTridiagWork[float64](n))
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("after %d checks of %d panels: error %v, want context.Canceled", checks, 6, err)
 		}
@@ -176,32 +196,36 @@ func svdMeanSV(net *Network, p *Pass, l, examples int) float64 {
 // order around the tile sizes, entry by entry of the lower triangle, and
 // leaves the upper triangle alone.
 func TestSyr2kTilesMatchGo(t *testing.T) {
-	tiles := rank2kTiles()
-	if len(tiles) == 0 {
+	if len(rank2kTiles[float64]()) == 0 {
 		t.Skip("no AVX2 and FMA, or a noasm build")
 	}
-	for _, tl := range tiles {
-		t.Run(tl.name, func(t *testing.T) { testSyr2kTile(t, tl) })
+	for _, tl := range rank2kTiles[float64]() {
+		t.Run(tl.name+"/float64", func(t *testing.T) { testSyr2kTile(t, tl, 1e-12) })
+	}
+	for _, tl := range rank2kTiles[float32]() {
+		t.Run(tl.name+"/float32", func(t *testing.T) { testSyr2kTile(t, tl, 1e-5) })
 	}
 }
 
-func testSyr2kTile(t *testing.T, tl *rank2kTile) {
+// testSyr2kTile's tolerance per term of the 2nb-term sums is a few units
+// of T's roundoff on entries of size 1.
+func testSyr2kTile[T float](t *testing.T, tl *rank2kTile[T], tol float64) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	for _, m := range []int{1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 19, 31, 32, 33, 47, 70} {
 		for _, nb := range []int{1, 3, tridiagBlock} {
 			lda := m + 3
-			v, w, c := make([]float64, nb*lda), make([]float64, nb*m), make([]float64, m*lda)
-			for _, s := range [][]float64{v, w, c} {
+			v, w, c := make([]T, nb*lda), make([]T, nb*m), make([]T, m*lda)
+			for _, s := range [][]T{v, w, c} {
 				for i := range s {
-					s[i] = rng.NormFloat64()
+					s[i] = T(rng.NormFloat64())
 				}
 			}
-			want, got := append([]float64(nil), c...), append([]float64(nil), c...)
-			ws := newTridiagWork(m)
+			want, got := append([]T(nil), c...), append([]T(nil), c...)
+			ws := newTridiagWork[T](m)
 			syr2kLower(m, nb, v, lda, w, m, want, ws)
 			syr2kLowerTiled(m, nb, v, lda, w, m, got, ws, tl)
 			for i := range c {
-				if math.Abs(got[i]-want[i]) > 1e-12*float64(nb) {
+				if math.Abs(float64(got[i]-want[i])) > tol*float64(nb) {
 					t.Fatalf("m=%d nb=%d: entry %d (column %d, row %d) is %g, Go says %g", m, nb, i, i/lda, i%lda, got[i], want[i])
 				}
 			}
@@ -211,28 +235,84 @@ func testSyr2kTile(t *testing.T, tl *rank2kTile) {
 
 // symvLower (four columns at a time, in assembly where the CPU has it)
 // equals the plain product with the symmetric matrix on orders around the
-// block and vector widths.
+// block and vector widths, with this CPU's kernels and with Go's.
 func TestSymvLower(t *testing.T) {
+	for _, forceGo := range []bool{false, true} {
+		testSymvLower[float64](t, forceGo, 1e-12)
+		testSymvLower[float32](t, forceGo, 1e-5)
+	}
+}
+
+func testSymvLower[T float](t *testing.T, forceGo bool, tol float64) {
 	rng := rand.New(rand.NewPCG(9, 9))
+	k := bestKernels[T]()
+	if forceGo {
+		k = goKernels[T]()
+	}
 	for n := range 40 {
 		lda := n + 2
-		a := make([]float64, max(n*lda, 1))
+		a := make([]T, max(n*lda, 1))
 		for i := range a {
-			a[i] = rng.NormFloat64()
+			a[i] = T(rng.NormFloat64())
 		}
-		x, y := make([]float64, n), make([]float64, n)
+		x, y := make([]T, n), make([]T, n)
 		for i := range x {
-			x[i], y[i] = rng.NormFloat64(), math.NaN() // y is overwritten, not read
+			x[i], y[i] = T(rng.NormFloat64()), T(math.NaN()) // y is overwritten, not read
 		}
-		symvLower(n, a, lda, x, y)
+		symvLower(n, a, lda, x, y, k, new([2][4]T))
 		for r := range n {
 			var want float64
 			for c := range n {
-				want += a[min(r, c)*lda+max(r, c)] * x[c] // (r, c) of the lower triangle, column-major
+				want += float64(a[min(r, c)*lda+max(r, c)]) * float64(x[c]) // (r, c) of the lower triangle, column-major
 			}
-			if math.Abs(y[r]-want) > 1e-12*float64(n) {
-				t.Fatalf("n=%d: y[%d] = %g, want %g", n, r, y[r], want)
+			if math.Abs(float64(y[r])-want) > tol*float64(n) {
+				t.Fatalf("%T go=%v n=%d: y[%d] = %g, want %g", T(0), forceGo, n, r, y[r], want)
 			}
+		}
+	}
+}
+
+// meanSV solves in float32 when its error bound allows and in float64 when
+// it does not: an ordinary Jacobian problem stays in float32 and agrees
+// with the float64 solve far inside sqrtTol; with half the units deep in
+// saturation (f' ~ 1e-8, so half the singular values ~1e-8 of the rest,
+// which float32's roundoff in J J^T would turn into ~1e-4) it is solved
+// again in float64.
+func TestMeanSVFloat32OrFloat64(t *testing.T) {
+	const n = 150
+	for _, saturated := range []bool{false, true} {
+		sym := jacobianGram(rand.New(rand.NewPCG(11, 11)), n)
+		if saturated {
+			for i := 0; i < n; i += 2 {
+				for j := range n {
+					sym[i*n+j] *= 1e-8
+					sym[j*n+i] *= 1e-8
+				}
+			}
+		}
+		ws := newEigenWork(n)
+		ws.k = n
+		copy(ws.a, sym)
+		got, err := ws.meanSV(context.Background(), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0.0
+		for _, v := range gonumEigenvalues(n, sym) {
+			want += math.Sqrt(math.Max(v, 0)) / n
+		}
+		// meanSV's bound here is ~3e-5, for errors all of one sign; they
+		// are not, and measure 2e-6 with the Go kernels (float32 sums in
+		// column order), 1e-9 with the assembly's eight lanes.
+		tol, solves64 := 1e-5, 0
+		if saturated {
+			// Singular values ~1e-8 of the largest carry float64's
+			// roundoff too: sqrt(u ||A||) ~ 1e-8 each, 1e-9 measured.
+			tol, solves64 = 1e-7, 1
+		}
+		if ws.solves64 != solves64 || !(math.Abs(got-want) <= tol*want) {
+			t.Errorf("saturated=%v: mean %.12g (%d float64 solves), float64 Dsyev %.12g (want %d float64 solves, relative error <= %g)",
+				saturated, got, ws.solves64, want, solves64, tol)
 		}
 	}
 }

@@ -13,7 +13,9 @@ import (
 // J = diag(f'(s^{l+1})) W^{l+1}, so J J^T = D (W W^T) D with D diagonal:
 // W W^T is formed once and each example only rescales it before a symmetric
 // eigendecomposition; the singular values are the square roots of the
-// min(In, Out) largest eigenvalues.
+// min(In, Out) largest eigenvalues. The solve runs in float32 and again in
+// float64 when float32's error bound on the mean exceeds 1e-4 (see
+// eigenWork.meanSV).
 //
 // Cancellation: W W^T is formed in chunks of rows with ctx checked between
 // them, and each eigenvalue solve (symEigenvalues) checks ctx between its
