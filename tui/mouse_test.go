@@ -142,6 +142,10 @@ func TestMouseClickLayer(t *testing.T) {
 		}
 		for _, v := range []viewID{viewLayers, viewDynamics, viewHist, viewTheory, viewCompare} {
 			m.setView(v)
+			if v == viewCompare { // its layer tables, after the curves and the profiles
+				m.Update(press("v"))
+				m.Update(press("v"))
+			}
 			m.draw()
 			if n := strings.Count(m.View(), "L3◂"); n == 0 || strings.Contains(m.View(), "L2◂") {
 				t.Errorf("%v %s: L3 marked %d times (or another layer):\n%s", size, viewNames[v], n, m.View())
@@ -227,4 +231,18 @@ func TestMouseClickLayerTeatest(t *testing.T) {
 	if final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model); final.sharedState().selected != 2 {
 		t.Errorf("final mark L%d, want L2", final.sharedState().selected)
 	}
+}
+
+// TestMouseLayerEndToEnd: in the real app, a click on L2's row (an SGR
+// report, as the terminal sends it) marks L2 there and in Dynamics.
+func TestMouseLayerEndToEnd(t *testing.T) {
+	x := startApp(t, 80, 24, "NO_COLOR=1", "--steps 4000")
+	y := rowOf(x.capture(), "L2 ", 0)
+	if y < 0 {
+		t.Fatalf("no L2 row:\n%s", x.capture())
+	}
+	x.run("send-keys", "-t", "app", "-l", fmt.Sprintf("\x1b[<0;%d;%dM\x1b[<0;%d;%dm", 20, y+1, 20, y+1))
+	x.waitScreen("L2 marked in Layers", 15*time.Second, has("L2◂", "L2 marked"))
+	x.keys("2")
+	x.waitScreen("L2 marked in Dynamics", 15*time.Second, has("[2 Dynamics]", "L2◂"))
 }
