@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"initscope/scenarios/batch"
 	"initscope/scenarios/plot"
@@ -32,15 +33,33 @@ func (c *collector) Snapshot(s batch.SnapshotRecord) error {
 	return nil
 }
 
-// writePlots draws the figures and says where they went, on stderr so that
-// stdout stays machine-readable.
+// Surface passes a surface record through to the writer, if it takes
+// them (the CSV does not), and keeps it for the plots.
+func (c *collector) Surface(s batch.SurfaceRecord) error {
+	if sw, ok := c.Writer.(batch.SurfaceWriter); ok {
+		if err := sw.Surface(s); err != nil {
+			return err
+		}
+	}
+	c.run.Surfaces = append(c.run.Surfaces, s)
+	return nil
+}
+
+// writePlots draws the figures in every format (PNG, SVG, PDF) and says
+// where they went, one line a figure, on stderr so that stdout stays
+// machine-readable: "initscope: wrote DIR/theory.png (and .svg, .pdf)".
 func writePlots(dir string, run plot.Run, stderr io.Writer) error {
-	files, err := plot.Write(dir, run)
+	files, err := plot.WriteFormats(context.Background(), dir, run, plot.Formats...)
 	if err != nil {
 		return fmt.Errorf("--plots %s: %w", dir, err)
 	}
-	for _, f := range files {
-		fmt.Fprintf(stderr, "initscope: wrote %s\n", f)
+	n := len(plot.Formats)
+	for i := 0; i+n <= len(files); i += n {
+		others := ""
+		for _, f := range files[i+1 : i+n] {
+			others += ", " + filepath.Ext(f)
+		}
+		fmt.Fprintf(stderr, "initscope: wrote %s (and %s)\n", files[i], others[2:])
 	}
 	return nil
 }

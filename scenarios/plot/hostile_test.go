@@ -26,9 +26,15 @@ func realRun(t testing.TB) []byte { return tinyRun(t, 20, 10, true) }
 // tinyRun trains the tiny preset for steps, a snapshot every every, and
 // returns its --batch JSON Lines output.
 func tinyRun(t testing.TB, steps, every int64, hist bool) []byte {
+	return tinyRunWith(t, func(sc *scenarios.Scenario) { sc.Steps, sc.Every, sc.Hist = steps, every, hist })
+}
+
+// tinyRunWith trains the tiny preset as edit changes it and returns its
+// --batch JSON Lines output.
+func tinyRunWith(t testing.TB, edit func(*scenarios.Scenario)) []byte {
 	t.Helper()
 	sc, _ := preset.Lookup("tiny")
-	sc.Steps, sc.Every, sc.Hist = steps, every, hist
+	edit(&sc)
 	runner, err := scenarios.NewRunner(context.Background(), sc)
 	if err != nil {
 		t.Fatal(err)
@@ -104,20 +110,7 @@ func TestReadOddValuesAndPlot(t *testing.T) {
 // A run's series with zeros, negatives, NaN and infinities (as from --init
 // zeros or a diverging net, or a Run built in code) draws every figure.
 func TestWriteNonPositiveAndNonFinite(t *testing.T) {
-	vals := []float64{0, -1, math.NaN(), math.Inf(1), math.Inf(-1), 1e308, -math.MaxFloat64, 5e-324, 0.5}
-	var run Run
-	run.Run.Scenario = scenarios.Default()
-	for i, v := range vals {
-		p := func(x float64) *float64 { return &x }
-		h := &batch.HistValue{Lo: v, Hi: math.Inf(1), Counts: []int{math.MaxInt, 3, -4}, Under: -1}
-		var layers []batch.LayerRecord
-		for l := range 3 {
-			layers = append(layers, batch.LayerRecord{Layer: l + 1, Stats: [batch.NumStats]*float64{batch.ActMean: p(v), batch.ActStd: p(v),
-				batch.ActP98: p(v), batch.Saturated: p(v), batch.GradVar: p(v), batch.WGradVar: p(v), batch.TheoryActVar: p(v),
-				batch.TheoryGradVar: p(v)}, Hists: [batch.NumHists]*batch.HistValue{h, h, h}})
-		}
-		run.Add(batch.SnapshotRecord{Step: int64(i), Examples: int64(i) * 10, TrainLoss: p(v), TestError: p(v), Layers: layers})
-	}
+	run := hostileSnapshots()
 	dir := t.TempDir()
 	files, err := Write(dir, run)
 	if err != nil || len(files) != 6 {
@@ -137,21 +130,42 @@ func TestWriteNonPositiveAndNonFinite(t *testing.T) {
 	}
 
 	// A series with no positive value: an empty linear panel that says so.
-	zeros := newPanel("g", "step", "var", true)
-	zeros.line(ys(0, 0, -1), layerColor(0), false, "layer 1")
+	zeros := NewPanel("g", "step", "var", true)
+	zeros.Line(ys(0, 0, -1), LayerStyle(0), "layer 1")
 	if p := zeros.done(); p.Title.Text != "g (3 <= 0 or non-finite values not shown)" || p.Y.Label.Text != "var (log axis: no value > 0)" {
 		t.Errorf("empty log panel: title %q, y label %q", p.Title.Text, p.Y.Label.Text)
 	}
-	mixed := newPanel("g", "step", "var", true)
-	mixed.line(ys(1, math.NaN(), math.Inf(1), 0, 2), layerColor(0), false, "")
+	mixed := NewPanel("g", "step", "var", true)
+	mixed.Line(ys(1, math.NaN(), math.Inf(1), 0, 2), LayerStyle(0), "")
 	if p := mixed.done(); p.Title.Text != "g (3 <= 0 or non-finite values not shown)" {
 		t.Errorf("log panel: title %q", p.Title.Text)
 	}
-	lin := newPanel("a", "step", "act", false)
-	lin.line(ys(-1, math.NaN(), 0, math.MaxFloat64), layerColor(0), false, "")
+	lin := NewPanel("a", "step", "act", false)
+	lin.Line(ys(-1, math.NaN(), 0, math.MaxFloat64), LayerStyle(0), "")
 	if p := lin.done(); p.Title.Text != "a (2 non-finite or huge values not shown)" {
 		t.Errorf("linear panel: title %q", p.Title.Text)
 	}
+}
+
+// hostileSnapshots is a run of 3 layers whose every value, snapshot
+// after snapshot, is one of zero, negative, NaN, infinite, huge,
+// subnormal, 0.5, histograms with crafted counts.
+func hostileSnapshots() Run {
+	vals := []float64{0, -1, math.NaN(), math.Inf(1), math.Inf(-1), 1e308, -math.MaxFloat64, 5e-324, 0.5}
+	var run Run
+	run.Run.Scenario = scenarios.Default()
+	for i, v := range vals {
+		p := func(x float64) *float64 { return &x }
+		h := &batch.HistValue{Lo: v, Hi: math.Inf(1), Counts: []int{math.MaxInt, 3, -4}, Under: -1}
+		var layers []batch.LayerRecord
+		for l := range 3 {
+			layers = append(layers, batch.LayerRecord{Layer: l + 1, Stats: [batch.NumStats]*float64{batch.ActMean: p(v), batch.ActStd: p(v),
+				batch.ActP98: p(v), batch.Saturated: p(v), batch.GradVar: p(v), batch.WGradVar: p(v), batch.TheoryActVar: p(v),
+				batch.TheoryGradVar: p(v)}, Hists: [batch.NumHists]*batch.HistValue{h, h, h}})
+		}
+		run.Add(batch.SnapshotRecord{Step: int64(i), Examples: int64(i) * 10, TrainLoss: p(v), TestError: p(v), Layers: layers})
+	}
+	return run
 }
 
 // ys is a series at steps 0, 1, 2...
@@ -318,10 +332,16 @@ func FuzzPlot(f *testing.F) {
 			}
 			run.Add(batch.SnapshotRecord{Step: int64(val()), Examples: int64(s), TrainLoss: next(), TestError: next(), Layers: layers})
 		}
+		// Two surfaces, on the fuzzer's axes (mostly refused: they must
+		// increase) and on [-1, 1] with its values.
+		for _, xs := range [][]float64{{val(), val()}, {-1, 1}} {
+			run.Surfaces = append(run.Surfaces, batch.SurfaceRecord{Cost: "quadratic", X: xs, Y: []float64{-1, val()},
+				Values: [][]*float64{{next(), next()}, {next(), next()}}, W1: batch.WeightRecord{Init: next()}, W2: batch.WeightRecord{Init: next()}})
+		}
 		// Drawn on a recorder, not rasterized: the axes, ticks and lines
 		// (where gonum panics) are the same, and the fuzzer runs more.
 		for _, fig := range figures(run) {
-			fig.render(draw.NewCanvas(new(recorder.Canvas), fig.w, fig.h))
+			fig.render(draw.NewCanvas(new(recorder.Canvas), fig.W, fig.H))
 		}
 	})
 }

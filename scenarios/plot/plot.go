@@ -8,18 +8,12 @@ package plot
 import (
 	"context"
 	"fmt"
-	"image/color"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"initscope/scenarios/batch"
 )
@@ -30,6 +24,8 @@ import (
 type Run struct {
 	Run       batch.RunRecord
 	Snapshots []batch.SnapshotRecord
+	// Surfaces are the run's cost surfaces (Fig 5), one per cost.
+	Surfaces []batch.SurfaceRecord
 
 	// Seen counts the snapshots given to Add. Past MaxKept, Snapshots
 	// holds every Stride-th of them and the latest.
@@ -100,7 +96,7 @@ func dropHists(s *batch.SnapshotRecord) {
 }
 
 // Write draws every figure the run has data for into dir (created if
-// needed) and returns the files written.
+// needed), as PNG, and returns the files written.
 func Write(dir string, r Run) ([]string, error) {
 	return WriteContext(context.Background(), dir, r)
 }
@@ -110,7 +106,13 @@ func Write(dir string, r Run) ([]string, error) {
 // run's figures while the user may reset or quit it (a figure of a long,
 // deep run takes a fraction of a second).
 func WriteContext(ctx context.Context, dir string, r Run) ([]string, error) {
-	if len(r.Snapshots) == 0 {
+	return WriteFormats(ctx, dir, r, PNG)
+}
+
+// WriteFormats is WriteContext in each of formats: name.png, name.svg,
+// name.pdf for each figure, in that order.
+func WriteFormats(ctx context.Context, dir string, r Run, formats ...Format) ([]string, error) {
+	if len(r.Snapshots) == 0 && len(r.Surfaces) == 0 {
 		return nil, fmt.Errorf("no snapshots to plot")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -121,31 +123,33 @@ func WriteContext(ctx context.Context, dir string, r Run) ([]string, error) {
 		if err := ctx.Err(); err != nil {
 			return written, err
 		}
-		path := filepath.Join(dir, f.name)
-		if err := savePNG(path, f.draw()); err != nil {
+		files, err := f.Save(ctx, filepath.Join(dir, f.name), formats...)
+		written = append(written, files...)
+		if err != nil {
 			return written, err
 		}
-		written = append(written, path)
 	}
 	return written, nil
 }
 
-// figures lays out every figure r has data for; r has a snapshot.
-func figures(r Run) []figure {
+// figures lays out every figure r has data for.
+func figures(r Run) []Figure {
 	trained := len(r.Snapshots) > 1 // curves over training need two points at least
+	some := len(r.Snapshots) > 0
 	all := []struct {
 		name string
 		want bool
-		lay  func(Run) (figure, bool)
+		lay  func(Run) (Figure, bool)
 	}{
-		{"activations.png", trained, activations},
-		{"gradients.png", trained, gradients},
-		{"learning.png", trained, learning},
-		{"theory.png", true, theory},
-		{"hist-first.png", true, func(r Run) (figure, bool) { return histograms(r, r.Snapshots[0]) }},
-		{"hist-last.png", trained, func(r Run) (figure, bool) { return histograms(r, r.Snapshots[len(r.Snapshots)-1]) }},
+		{"activations", trained, activations},
+		{"gradients", trained, gradients},
+		{"learning", trained, learning},
+		{"theory", some, theory},
+		{"hist-first", some, func(r Run) (Figure, bool) { return histograms(r, r.Snapshots[0], "Figs 6-8") }},
+		{"hist-last", trained, func(r Run) (Figure, bool) { return histograms(r, r.Snapshots[len(r.Snapshots)-1], "Fig 4") }},
+		{"surface", len(r.Surfaces) > 0, surfaces},
 	}
-	var figs []figure
+	var figs []Figure
 	for _, f := range all {
 		if !f.want {
 			continue
@@ -158,22 +162,11 @@ func figures(r Run) []figure {
 	return figs
 }
 
-func savePNG(path string, c *vgimg.Canvas) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// title names the run in every figure.
-func title(r Run, what string) string {
+// title names the paper's figure and the run in a figure's first panel:
+// "Fig 3 · fig3-tanh: tanh, standard init, 5 x 256", and what below.
+func title(r Run, fig, what string) string {
 	s := r.Run.Scenario
-	return fmt.Sprintf("%s: %s, %s init, %d x %d — %s", s.Name, s.Activation, s.Init, s.Depth, s.Width, what)
+	return fmt.Sprintf("%s · %s: %s, %s init, %d x %d\n%s", fig, s.Name, s.Activation, s.Init, s.Depth, s.Width, what)
 }
 
 // series collects (step, value) for one layer; nulls are left out.
@@ -187,199 +180,6 @@ func series(r Run, layer int, get func(batch.LayerRecord) *float64) plotter.XYs 
 		}
 	}
 	return xy
-}
-
-func layerColor(l int) color.Color { return plotutil.Color(l) }
-
-// panel is one plot of a figure. Its lines leave out the points its axes
-// cannot show (non-finite values, and values <= 0 on a log axis, where
-// gonum/plot panics) and its title says how many were left out, so a
-// figure never silently hides data.
-type panel struct {
-	*plot.Plot
-	log      bool
-	hidden   int  // points left out
-	lines    int  // lines drawn
-	finished bool // done has run
-}
-
-func newPanel(titleText, x, y string, log bool) *panel {
-	p := &panel{Plot: plot.New(), log: log}
-	p.Title.Text = titleText
-	p.X.Label.Text = x
-	p.Y.Label.Text = y
-	p.Legend.Top = true
-	if log {
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = logTicks{}
-	}
-	return p
-}
-
-// logTicks are gonum's LogTicks, thinned when the axis spans more decades
-// than labels fit (a crafted or diverged run can span 600): at most
-// maxLogLabels labelled decades, and no other ticks then.
-type logTicks struct{}
-
-const maxLogLabels = 10
-
-func (logTicks) Ticks(min, max float64) []plot.Tick {
-	ticks := plot.LogTicks{Prec: -1}.Ticks(min, max)
-	major := 0
-	for _, t := range ticks {
-		if t.Label != "" {
-			major++
-		}
-	}
-	if major <= maxLogLabels {
-		return ticks
-	}
-	every := (major + maxLogLabels - 1) / maxLogLabels
-	var thinned []plot.Tick
-	i := 0
-	for _, t := range ticks {
-		if t.Label == "" {
-			continue
-		}
-		if i%every == 0 { // labelled anew: gonum's multiplied-up powers read 9.999999999999999e+188
-			thinned = append(thinned, plot.Tick{Value: t.Value, Label: fmt.Sprintf("1e%d", int(math.Round(math.Log10(t.Value))))})
-		}
-		i++
-	}
-	return thinned
-}
-
-// shows reports whether the panel's axes can show the point.
-func (p *panel) shows(pt plotter.XY) bool {
-	finite := !math.IsNaN(pt.X) && !math.IsInf(pt.X, 0) && !math.IsNaN(pt.Y) && !math.IsInf(pt.Y, 0)
-	return finite && math.Abs(pt.X) <= maxLinear && (p.log && pt.Y > 0 || !p.log && math.Abs(pt.Y) <= maxLinear)
-}
-
-// maxLinear bounds the values a linear axis draws. Near MaxFloat64 the
-// axis' length (max - min) overflows to Inf, and above about 1e150 gonum's
-// tick search (Talbot's) takes up to 170 ms a call, and a figure makes
-// dozens of calls; no statistic of a run that has not diverged (which the
-// records write as null) comes near 1e100.
-const maxLinear = 1e100
-
-// line adds xy, less the points the panel cannot show, as a line.
-func (p *panel) line(xy plotter.XYs, c color.Color, dashed bool, legend string) {
-	var shown plotter.XYs
-	for _, pt := range xy {
-		if p.shows(pt) {
-			shown = append(shown, pt)
-		} else {
-			p.hidden++
-		}
-	}
-	if len(shown) == 0 {
-		return
-	}
-	line, err := plotter.NewLine(shown)
-	if err != nil { // only for non-finite points, which shows left out
-		panic("plot: " + err.Error())
-	}
-	line.Color = c
-	line.Width = vg.Points(1.2)
-	if dashed {
-		line.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-	}
-	p.Add(line)
-	p.lines++
-	if legend != "" {
-		p.Legend.Add(legend, line)
-	}
-}
-
-// done notes in the title what was left out and returns the plot. A log
-// panel with nothing to show goes linear: gonum's log axis panics on the
-// empty range it would get.
-func (p *panel) done() *plot.Plot {
-	if p.finished {
-		return p.Plot
-	}
-	p.finished = true
-	if p.hidden > 0 {
-		what := "non-finite or huge"
-		if p.log {
-			what = "<= 0 or non-finite"
-		}
-		p.Title.Text += fmt.Sprintf(" (%d %s %s not shown)", p.hidden, what, plural(p.hidden, "value", "values"))
-	}
-	if p.log && p.lines == 0 {
-		p.Y.Scale = plot.LinearScale{}
-		p.Y.Tick.Marker = plot.DefaultTicks{}
-		p.Y.Label.Text += " (log axis: no value > 0)"
-	}
-	if p.lines > 0 {
-		widen(&p.X.Min, &p.X.Max, false)
-		widen(&p.Y.Min, &p.Y.Max, p.log)
-	}
-	return p.Plot
-}
-
-// widen gives an axis whose data is one value a range around it. gonum
-// would make it [v-1, v+1], which a log axis cannot show when v <= 1 (its
-// ticks panic on the 0 or below), and which is v itself when v is so large
-// that v+1 rounds to v.
-func widen(lo, hi *float64, log bool) {
-	if *lo != *hi {
-		return
-	}
-	v := *lo
-	if log { // a decade each way, as far as float64 goes
-		*lo, *hi = v/10, v*10
-		if *lo <= 0 {
-			*lo = v
-		}
-		if math.IsInf(*hi, 0) {
-			*hi = v
-		}
-		return
-	}
-	d := max(1, math.Abs(v)/2) // v is within ±maxLinear, so v±d is too, nearly
-	*lo, *hi = v-d, v+d
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// figure is panels in rows and columns on a page of w by h.
-type figure struct {
-	name   string
-	panels [][]*panel
-	w, h   vg.Length
-}
-
-func grid(panels [][]*panel, w, h vg.Length) figure { return figure{panels: panels, w: w, h: h} }
-
-// draw renders the figure as an image.
-func (f figure) draw() *vgimg.Canvas {
-	c := vgimg.New(f.w, f.h)
-	f.render(draw.New(c))
-	return c
-}
-
-// render lays the panels out on dc and draws them.
-func (f figure) render(dc draw.Canvas) {
-	plots := make([][]*plot.Plot, len(f.panels))
-	for i, row := range f.panels {
-		for _, p := range row {
-			plots[i] = append(plots[i], p.done())
-		}
-	}
-	tiles := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
-		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
-	canvases := plot.Align(plots, tiles, dc)
-	for i := range plots {
-		for j, p := range plots[i] {
-			p.Draw(canvases[i][j])
-		}
-	}
 }
 
 // steps labels a figure's step axis, saying when Add thinned the run.
@@ -409,35 +209,40 @@ func stat(s batch.Stat) func(batch.LayerRecord) *float64 {
 	return func(l batch.LayerRecord) *float64 { return l.Stats[s] }
 }
 
+// layerName is a layer's legend entry.
+func layerName(l int) string { return fmt.Sprintf("layer %d", l+1) }
+
 // statPanel draws statistic s of every layer over training, on the
 // table's scale and in its unit.
-func statPanel(r Run, s batch.Stat, titleText string) *panel {
-	p := newPanel(titleText, steps(r, "step"), s.Info().Unit, s.Log())
+func statPanel(r Run, s batch.Stat, titleText string) *Panel {
+	p := NewPanel(titleText, steps(r, "step"), s.Info().Unit, s.Log())
 	for l := range r.Snapshots[0].Layers {
-		p.line(series(r, l, stat(s)), layerColor(l), false, fmt.Sprintf("layer %d", l+1))
+		p.Line(series(r, l, stat(s)), LayerStyle(l), layerName(l))
 	}
 	return p
 }
 
+// dashed is st dashed.
+func dashed(st Style) Style { st.Dashed = true; return st }
+
 // activations: mean (solid) and mean +- std (dashed) per layer, and the
 // 98th percentile with the std, as in Figs 2, 3 and 10.
-func activations(r Run) (figure, bool) {
-	mean := newPanel(title(r, "activation mean and ±std"), steps(r, "step"), batch.ActMean.Info().Unit, false)
-	p98 := newPanel(batch.ActP98.Title()+" (solid) and std (dashed)", steps(r, "step"), batch.ActP98.Info().Unit, false)
+func activations(r Run) (Figure, bool) {
+	mean := NewPanel(title(r, "Figs 2, 3, 10", "activation mean (solid) and mean ± std (dashed)"), steps(r, "step"), batch.ActMean.Info().Unit, false)
+	p98 := NewPanel(batch.ActP98.Title()+" (solid) and std (dashed)", steps(r, "step"), batch.ActP98.Info().Unit, false)
 	mStd := func(sign float64) func(batch.LayerRecord) *float64 {
 		return func(x batch.LayerRecord) *float64 { return add(x.Stats[batch.ActMean], x.Stats[batch.ActStd], sign) }
 	}
 	for l := range r.Snapshots[0].Layers {
-		c := layerColor(l)
-		name := fmt.Sprintf("layer %d", l+1)
-		mean.line(series(r, l, stat(batch.ActMean)), c, false, name)
-		mean.line(series(r, l, mStd(1)), c, true, "")
-		mean.line(series(r, l, mStd(-1)), c, true, "")
-		p98.line(series(r, l, stat(batch.ActP98)), c, false, name)
-		p98.line(series(r, l, stat(batch.ActStd)), c, true, "")
+		st := LayerStyle(l)
+		mean.Line(series(r, l, stat(batch.ActMean)), st, layerName(l))
+		mean.Line(series(r, l, mStd(1)), dashed(st), "")
+		mean.Line(series(r, l, mStd(-1)), dashed(st), "")
+		p98.Line(series(r, l, stat(batch.ActP98)), st, layerName(l))
+		p98.Line(series(r, l, stat(batch.ActStd)), dashed(st), "")
 	}
 	sat := statPanel(r, batch.Saturated, "saturated fraction")
-	return grid([][]*panel{{mean}, {p98}, {sat}}, 8*vg.Inch, 12*vg.Inch), true
+	return grid([][]*Panel{{mean}, {p98}, {sat}}, 8*vg.Inch, 12*vg.Inch), true
 }
 
 func add(a, b *float64, sign float64) *float64 {
@@ -449,17 +254,17 @@ func add(a, b *float64, sign float64) *float64 {
 }
 
 // gradients: variances of back-propagated and weight gradients per layer,
-// log scale (Fig 9 plots the weight gradients' std).
-func gradients(r Run) (figure, bool) {
-	g := statPanel(r, batch.GradVar, title(r, "back-propagated gradient variance"))
-	w := statPanel(r, batch.WGradVar, "weight-gradient variance")
-	return grid([][]*panel{{g}, {w}}, 8*vg.Inch, 8*vg.Inch), true
+// log scale (Fig 9 plots the weight gradients' std, the square root).
+func gradients(r Run) (Figure, bool) {
+	g := statPanel(r, batch.GradVar, title(r, "Fig 9", "back-propagated gradient variance"))
+	w := statPanel(r, batch.WGradVar, "weight-gradient variance (Fig 9 plots its square root)")
+	return grid([][]*Panel{{g}, {w}}, 8*vg.Inch, 8*vg.Inch), true
 }
 
 // learning: training loss and test error against examples seen (Fig 11).
-func learning(r Run) (figure, bool) {
-	loss := newPanel(title(r, "training cost"), steps(r, "examples seen"), "mean cost since last snapshot", false)
-	errp := newPanel("test error", steps(r, "examples seen"), "error rate", false)
+func learning(r Run) (Figure, bool) {
+	loss := NewPanel(title(r, "Fig 11", "training cost"), steps(r, "examples seen"), "mean cost since last snapshot", false)
+	errp := NewPanel("test error", steps(r, "examples seen"), "error rate", false)
 	var lxy, exy plotter.XYs
 	for _, s := range r.Snapshots {
 		if s.TrainLoss != nil {
@@ -469,17 +274,20 @@ func learning(r Run) (figure, bool) {
 			exy = append(exy, plotter.XY{X: float64(s.Examples), Y: *s.TestError})
 		}
 	}
-	loss.line(lxy, layerColor(0), false, "")
-	errp.line(exy, layerColor(1), false, "")
-	return grid([][]*panel{{loss}, {errp}}, 8*vg.Inch, 8*vg.Inch), len(exy) > 0
+	loss.Line(lxy, LayerStyle(0), "")
+	errp.Line(exy, LayerStyle(1), "")
+	return grid([][]*Panel{{loss}, {errp}}, 8*vg.Inch, 8*vg.Inch), len(exy) > 0
 }
 
 // theory: measured variances at the first snapshot beside the linear-regime
-// predictions, per layer, log scale.
-func theory(r Run) (figure, bool) {
+// predictions, per layer, log scale, a marker at each layer.
+func theory(r Run) (Figure, bool) {
 	first := r.Snapshots[0]
-	act := newPanel(title(r, "activation variance at step 0"), "layer", "variance", true)
-	grad := newPanel("back-propagated gradient variance at step 0", "layer", "variance", true)
+	act := NewPanel(title(r, "Figs 6-7", "activation variance at step 0"), "layer", "variance", true)
+	grad := NewPanel("back-propagated gradient variance at step 0", "layer", "variance", true)
+	for _, p := range []*Panel{act, grad} {
+		p.X.Tick.Marker = LayerTicks{}
+	}
 	byLayer := func(get func(batch.LayerRecord) *float64) plotter.XYs {
 		var xy plotter.XYs
 		for _, l := range first.Layers {
@@ -497,24 +305,26 @@ func theory(r Run) (figure, bool) {
 		v := *sd * *sd
 		return &v
 	}
+	measured, predicted := LayerStyle(0), dashed(LayerStyle(1))
+	measured.Marker, predicted.Marker = true, true
 	mAct := byLayer(actVar)
-	act.line(mAct, layerColor(0), false, "measured")
-	act.line(byLayer(stat(batch.TheoryActVar)), layerColor(1), true, "theory")
-	grad.line(byLayer(stat(batch.GradVar)), layerColor(0), false, "measured")
-	grad.line(byLayer(stat(batch.TheoryGradVar)), layerColor(1), true, "theory")
-	return grid([][]*panel{{act}, {grad}}, 8*vg.Inch, 8*vg.Inch), len(mAct) > 1
+	act.Line(mAct, measured, "measured")
+	act.Line(byLayer(stat(batch.TheoryActVar)), predicted, "theory")
+	grad.Line(byLayer(stat(batch.GradVar)), measured, "measured")
+	grad.Line(byLayer(stat(batch.TheoryGradVar)), predicted, "theory")
+	return grid([][]*Panel{{act}, {grad}}, 8*vg.Inch, 8*vg.Inch), len(mAct) > 1
 }
 
 // histograms: one row per histogram of the table, one normalized curve per
 // layer, as in Figs 6-8 (at step 0) and Fig 4 (at the end). Only with --hist.
-func histograms(r Run, s batch.SnapshotRecord) (figure, bool) {
-	var rows [][]*panel
+func histograms(r Run, s batch.SnapshotRecord, fig string) (Figure, bool) {
+	var rows [][]*Panel
 	for i, k := range batch.Hists() {
 		name := k.Title() + fmt.Sprintf(" at step %d", s.Step)
 		if i == 0 {
-			name = title(r, name)
+			name = title(r, fig, name)
 		}
-		p := newPanel(name, "value", "fraction", false)
+		p := NewPanel(name, "value", "fraction", false)
 		any := false
 		for l, layer := range s.Layers {
 			h := layer.Hists[k]
@@ -522,14 +332,15 @@ func histograms(r Run, s batch.SnapshotRecord) (figure, bool) {
 				continue
 			}
 			any = true
-			p.line(histCurve(h), layerColor(l), false, fmt.Sprintf("layer %d", l+1))
+			p.Line(histCurve(h), LayerStyle(l), layerName(l))
 		}
 		if !any {
-			return figure{}, false
+			return Figure{}, false
 		}
-		rows = append(rows, []*panel{p})
+		rows = append(rows, []*Panel{p})
 	}
-	return grid(rows, 8*vg.Inch, 12*vg.Inch), true
+	// Each row's values are another quantity: their x ranges differ.
+	return Figure{Panels: rows, W: 8 * vg.Inch, H: 12 * vg.Inch}, true
 }
 
 // histCurve turns counts into the fraction of values per bin, at bin

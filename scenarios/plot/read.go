@@ -59,6 +59,18 @@ func Read(ctx context.Context, name string, r io.Reader) (Run, error) {
 				return run, fmt.Errorf("%s:%d: %s", name, line, oneLine(err.Error()))
 			}
 			run.Add(s)
+		case "surface":
+			if len(run.Surfaces) == MaxSurfaces {
+				return run, fmt.Errorf("%s:%d: more than %d surface lines (a run writes one per cost)", name, line, MaxSurfaces)
+			}
+			var s batch.SurfaceRecord
+			if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+				return run, fmt.Errorf("%s:%d: %s", name, line, oneLine(err.Error()))
+			}
+			if err := checkSurface(s); err != nil {
+				return run, fmt.Errorf("%s:%d: %s", name, line, err)
+			}
+			run.Surfaces = append(run.Surfaces, s)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -68,7 +80,7 @@ func Read(ctx context.Context, name string, r io.Reader) (Run, error) {
 		}
 		return run, fmt.Errorf("%s: after line %d: %s", name, line, oneLine(err.Error()))
 	}
-	if len(run.Snapshots) == 0 {
+	if len(run.Snapshots) == 0 && len(run.Surfaces) == 0 {
 		return run, fmt.Errorf("%s: no snapshot lines (is it a --batch JSON Lines file?)", name)
 	}
 	return run, nil
