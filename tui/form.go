@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"initscope/scenarios"
 	"initscope/scenarios/preset"
@@ -292,7 +294,7 @@ func (p settingsPanel) formLines(w, h int, st Styles) []string {
 			}
 		}
 	}
-	keys := hintLine(w, "e or 0-9: type a value", "w: save as scenario file", "y: copy the command line")
+	keys := p.browseKeys(w)
 	switch p.form.mode {
 	case formValue, formPath:
 		keys = hintLine(w, "enter: apply", "esc: cancel", "←→ home end: move", "ctrl+u: clear")
@@ -306,6 +308,41 @@ func (p settingsPanel) formLines(w, h int, st Styles) []string {
 		lines = lines[len(lines)-h:]
 	}
 	return lines
+}
+
+// browseKeys is the form's key line while browsing, in w cells. On a
+// line whose arrows offer fewer values than it takes (the data set's:
+// those that need no files), it names the others, which only typing
+// gives; shorter words when the long ones do not fit.
+func (p settingsPanel) browseKeys(w int) string {
+	edit := "e or 0-9: type a value"
+	if more := typedOnly(settingsFields()[p.field].setting); len(more) > 0 {
+		edit = "e: type " + strings.Join(more, " ")
+	}
+	for _, words := range [][]string{
+		{edit, "w: save as scenario file", "y: copy the command line"},
+		{edit, "w: save file", "y: copy cmd"},
+	} {
+		if line := strings.Join(words, " · "); lipgloss.Width(line) <= w {
+			return line
+		}
+	}
+	return hintLine(w, edit, "w: save file", "y: copy cmd")
+}
+
+// typedOnly are the values of a setting that its arrows do not offer:
+// its choices outside the panel's Names (mnist:DIR, csv:FILE...).
+func typedOnly(st scenarios.Setting) []string {
+	if st.Choices == nil || st.Panel == nil || st.Panel.Names == nil {
+		return nil
+	}
+	var more []string
+	for _, c := range st.Choices() {
+		if !slices.Contains(st.Panel.Names(), c) {
+			more = append(more, c)
+		}
+	}
+	return more
 }
 
 // inputView draws a text field in w cells: the part around the cursor,

@@ -298,3 +298,13 @@ func FuzzFormTyping(f *testing.F) {
 		}
 	})
 }
+
+// On the data set line the key line names the specs only typing gives
+// (dataset.List's, through the table), in 80 columns with w and y.
+func TestFormDatasetKeys(t *testing.T) {
+	m, _ := formModel(t, "data set")
+	line := "e: type mnist:DIR fashion:DIR cifar10:DIR csv:FILE · w: save file · y: copy cmd"
+	if !strings.Contains(m.View(), line) {
+		t.Errorf("the data set line's keys are not %q:\n%s", line, m.View())
+	}
+}
