@@ -194,6 +194,22 @@ func runOne(ctx context.Context, dir string, r Run, p *progress) (claimState, *s
 		p.set(id, runner.StepCount())
 	}
 	p.end(id)
+	// A finished run (not a diverged one: its network is NaN) is scored on
+	// held-out examples, on a line before the summary; the records before
+	// it are flushed, so the order in the file is the order written.
+	if done, _ := runner.Diverged(); e.Err() == nil && !done {
+		v, ok, err := validate(ctx, runner)
+		if err == nil && ok {
+			err = writeLine(c.f, v)
+		}
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		if err != nil {
+			c.abandon()
+			return state, nil, err
+		}
+	}
 	sum, err := e.End()
 	if err != nil {
 		c.abandon()

@@ -254,3 +254,50 @@ func FuzzReadRun(f *testing.F) {
 		}
 	})
 }
+
+// A finished run's file has a validation line just before its summary;
+// the report chooses the rate on it, not on the test error.
+func TestValidationChoosesTheRate(t *testing.T) {
+	s := mustParse(t, tinySweep)
+	dir := t.TempDir()
+	execute(t, s, dir)
+	data, err := os.ReadFile(filepath.Join(dir, s.Runs()[0].Stem+".jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if !strings.HasPrefix(lines[len(lines)-2], `{"type":"validation","examples":`) {
+		t.Fatalf("the line before the summary is %.100s", lines[len(lines)-2])
+	}
+	rep, err := ReadReport(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rep.Configs[0]
+	if !c.OnValidation || len(c.Rates) != 2 || math.IsNaN(c.Rates[0].ValMean) {
+		t.Fatalf("config %+v", c)
+	}
+	// Make the rate with the worse validation error the better on test:
+	// the choice must follow validation.
+	worse := 1 - c.Selected
+	for _, i := range c.Rates[worse].Runs {
+		zero := 0.0
+		rep.Files[i].Summary.TestError = &zero
+	}
+	rep.Configs = nil
+	rep.group()
+	if got := rep.Configs[0].Selected; got != c.Selected {
+		t.Errorf("the choice moved to rate %d with the test error; validation chose %d", got, c.Selected)
+	}
+	// Without validation lines, the test error chooses, and says so.
+	for _, f := range rep.Files {
+		f.Validation = nil
+	}
+	rep.Configs = nil
+	rep.group()
+	var out strings.Builder
+	rep.Write(&out)
+	if c := rep.Configs[0]; c.OnValidation || c.Selected != worse || !strings.Contains(out.String(), " *") {
+		t.Errorf("without validation: %+v\n%s", c, out.String())
+	}
+}

@@ -34,8 +34,12 @@ type RunFile struct {
 	LR       float64
 	Points   []Point
 	Summary  batch.SummaryRecord
-	stride   int // keep every stride-th snapshot (Points is thinned when full)
-	seen     int
+	// Validation is the final error on held-out examples (ValidationRecord);
+	// nil when the file has none (a diverged run, or a data set without a
+	// held-out split).
+	Validation *float64
+	stride     int // keep every stride-th snapshot (Points is thinned when full)
+	seen       int
 }
 
 func (f *RunFile) add(p Point) {
@@ -93,6 +97,12 @@ func readRun(ctx context.Context, name string, r io.Reader) (*RunFile, error) {
 				p.TestError = *rec.TestError
 			}
 			f.add(p)
+		case "validation":
+			var v ValidationRecord
+			if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+				return nil, fmt.Errorf("%s:%d: %s", name, line, oneLine(err.Error()))
+			}
+			f.Validation = v.Error
 		case "summary":
 			if err := json.Unmarshal(sc.Bytes(), &f.Summary); err != nil {
 				return nil, fmt.Errorf("%s:%d: %s", name, line, oneLine(err.Error()))

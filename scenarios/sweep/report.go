@@ -33,17 +33,23 @@ type ConfigResult struct {
 	Kind     string // the data set's kind: shapeset, mnist, ...
 	Row      *table1Entry
 	Rates    []RateResult // in the sweep's order of learning rates
-	Selected int          // index in Rates of the lowest mean final test error, -1 if none finished
+	Selected int          // index in Rates chosen (see group), -1 if none finished
+	// OnValidation says the rate was chosen on validation error; false:
+	// on the final test error, for runs without a validation line.
+	OnValidation bool
 }
 
 // RateResult is one configuration at one learning rate, over seeds.
 type RateResult struct {
-	LR             float64
-	Runs           []int // run indices
-	Finished       int
-	Diverged       int
-	Mean, Std      float64 // of the final test error over finished runs (fraction); NaN if none
-	Examples       int64   // the least examples any finished run reached
+	LR        float64
+	Runs      []int // run indices
+	Finished  int
+	Diverged  int
+	Mean, Std float64 // of the final test error over finished runs (fraction); NaN if none
+	// ValMean is the mean validation error over the finished runs, NaN
+	// unless every one has it (diverged runs count as 1, as for Mean).
+	ValMean        float64
+	Examples       int64 // the least examples any finished run reached
 	Steps          int64
 	BatchSize      int
 	MinExamplesSet bool
@@ -115,11 +121,29 @@ func (rep *Report) group() {
 			}
 			cr.Rates[k].Runs = append(cr.Rates[k].Runs, i)
 		}
+		// The rate is chosen on the mean validation error when every rate
+		// that finished a run has one, as the paper chose on validation
+		// error; else on the final test error, and the report says which.
+		cr.OnValidation = true
 		for k := range cr.Rates {
 			rep.summarize(&cr.Rates[k])
-			if m := cr.Rates[k].Mean; !math.IsNaN(m) && (cr.Selected < 0 || m < cr.Rates[cr.Selected].Mean) {
+			if rr := cr.Rates[k]; rr.Finished > 0 && math.IsNaN(rr.ValMean) {
+				cr.OnValidation = false
+			}
+		}
+		score := func(rr RateResult) float64 {
+			if cr.OnValidation {
+				return rr.ValMean
+			}
+			return rr.Mean
+		}
+		for k := range cr.Rates {
+			if m := score(cr.Rates[k]); !math.IsNaN(m) && (cr.Selected < 0 || m < score(cr.Rates[cr.Selected])) {
 				cr.Selected = k
 			}
+		}
+		if cr.Selected < 0 {
+			cr.OnValidation = false
 		}
 		rep.Configs = append(rep.Configs, cr)
 	}
@@ -129,25 +153,30 @@ func (rep *Report) group() {
 // final test error over its finished runs; a diverged run counts as 100%
 // error (it learnt nothing usable) and is counted apart.
 func (rep *Report) summarize(rr *RateResult) {
-	var errs []float64
+	var errs, vals []float64
 	for _, i := range rr.Runs {
 		f := rep.Files[i]
 		if f == nil {
 			continue
 		}
 		rr.Finished++
-		e := 1.0
+		e, v := 1.0, math.NaN()
 		if f.Summary.Diverged {
 			rr.Diverged++
+			v = 1
 		} else if f.Summary.TestError != nil {
 			e = *f.Summary.TestError
 		}
-		errs = append(errs, e)
+		if f.Validation != nil {
+			v = *f.Validation
+		}
+		errs, vals = append(errs, e), append(vals, v)
 		if !rr.MinExamplesSet || f.Summary.Examples < rr.Examples {
 			rr.Examples, rr.Steps, rr.MinExamplesSet = f.Summary.Examples, f.Summary.Steps, true
 		}
 	}
 	rr.Mean, rr.Std = meanStd(errs)
+	rr.ValMean, _ = meanStd(vals) // NaN when any run lacks it
 }
 
 // meanStd is the mean and the sample standard deviation (n-1; NaN for
@@ -197,7 +226,7 @@ func (rep *Report) Write(w io.Writer) error {
 	fmt.Fprintf(w, "sweep in %s: %d of %d runs finished\n", rep.Dir, rep.Finished(), len(s.runs))
 	lrNote := ""
 	if s.Varies("lr") {
-		lrNote = "; lr: the learning rate with the lowest mean final test error (chosen on the test set: there is no validation split yet), others in brackets"
+		lrNote = fmt.Sprintf("; lr: the learning rate with the lowest mean validation error (%d examples held out from training, never the test set; its error in parentheses; * where a run lacks it and the final test error chose), the other rates' in brackets", ValidationExamples)
 	}
 	fmt.Fprintf(w, "final test error %%, mean ± sample std over seeds (n finished of the seeds); budget: examples seen (updates x batch)%s\n\n", lrNote)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -211,7 +240,13 @@ func (rep *Report) Write(w io.Writer) error {
 		sel := c.Rates[c.Selected]
 		lr := "-"
 		if s.Varies("lr") {
-			lr = fmtG(sel.LR) + otherRates(c)
+			lr = fmtG(sel.LR)
+			if c.OnValidation {
+				lr += fmt.Sprintf(" (val %.1f)", 100*sel.ValMean)
+			} else {
+				lr += " *"
+			}
+			lr += otherRates(c)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\t%s\t%d\n", c.Name, first.Dataset, meanPM(sel.Mean, sel.Std), sel.Finished, len(sel.Runs),
 			budget(sel), lr, sel.Diverged)
@@ -240,9 +275,12 @@ func otherRates(c ConfigResult) string {
 		if k == c.Selected {
 			continue
 		}
-		v := "-"
-		if !math.IsNaN(r.Mean) {
-			v = strconv.FormatFloat(100*r.Mean, 'f', 1, 64)
+		v, m := "-", r.ValMean
+		if !c.OnValidation {
+			m = r.Mean
+		}
+		if !math.IsNaN(m) {
+			v = strconv.FormatFloat(100*m, 'f', 1, 64)
 		}
 		parts = append(parts, fmtG(r.LR)+": "+v)
 	}
