@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"bytes"
+	"encoding/base64"
 	"flag"
 	"io"
 	"os"
@@ -10,6 +12,8 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"initscope/scenarios"
 	"initscope/scenarios/preset"
@@ -306,5 +310,21 @@ func TestFormDatasetKeys(t *testing.T) {
 	line := "e: type mnist:DIR fashion:DIR cifar10:DIR csv:FILE · w: save file · y: copy cmd"
 	if !strings.Contains(m.View(), line) {
 		t.Errorf("the data set line's keys are not %q:\n%s", line, m.View())
+	}
+}
+
+// y writes the OSC 52 escape to the app's renderer's output, which is the
+// user's terminal: over SSH the session's, not the server's stdout.
+func TestFormCopyGoesToTheRenderer(t *testing.T) {
+	var out bytes.Buffer
+	r := lipgloss.NewRenderer(&out, termenv.WithProfile(termenv.Ascii))
+	m := newModel(Options{Scenario: goldenScenario(t), Renderer: r}, false)
+	m.Close()
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(press("c"))
+	m.Update(press("y"))
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("initscope --depth 5")) + "\x07"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("the renderer's output has %q, want the OSC 52 of the command line %q", out.String(), want)
 	}
 }
