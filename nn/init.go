@@ -31,6 +31,10 @@ const (
 	Orthogonal
 	// Zeros sets every weight to 0: the symmetric start that cannot learn.
 	Zeros
+	// Pretrained starts from Standard's draw, then each hidden layer is
+	// trained as a denoising autoencoder before supervised training
+	// (Network.Pretrain, which the runner calls; Fill draws the start).
+	Pretrained
 	numInits
 )
 
@@ -43,6 +47,7 @@ var initInfo = [numInits]struct{ name, desc string }{
 	LecunNormal:  {"lecun-normal", "N(0, 1/fan_in)"},
 	Orthogonal:   {"orthogonal", "random orthogonal matrix times a gain (Saxe et al.)"},
 	Zeros:        {"zeros", "all weights 0: every unit stays identical"},
+	Pretrained:   {"pretrained", "standard, then layer-wise denoising-autoencoder pre-training (the paper's Fig 11 reference)"},
 }
 
 // InitKinds lists every initializer.
@@ -103,13 +108,14 @@ func (in Init) gain() float64 {
 }
 
 // Variance is Var[W] of one entry of a fanOut x fanIn matrix drawn by in,
-// multiplier included. For orthogonal W the entries are not independent, but
+// multiplier included (for Pretrained: of the draw before pre-training).
+// For orthogonal W the entries are not independent, but
 // their mean square is exact: sum W_ij^2 = gain^2 min(fanIn, fanOut).
 func (in Init) Variance(fanIn, fanOut int) float64 {
 	nin, nout := float64(fanIn), float64(fanOut)
 	var v float64
 	switch in.Kind {
-	case Standard:
+	case Standard, Pretrained:
 		v = 1 / (3 * nin)
 	case Normalized, GlorotNormal:
 		v = 2 / (nin + nout)
@@ -137,7 +143,7 @@ func (in Init) Fill(w []float32, fanOut, fanIn int, rng *rand.Rand) {
 	s := in.scale()
 	v := in.Variance(fanIn, fanOut) / (s * s)
 	switch in.Kind {
-	case Standard, Normalized, HeUniform:
+	case Standard, Normalized, HeUniform, Pretrained:
 		// U[-a, a] has variance a^2/3.
 		a := math.Sqrt(3 * v)
 		for i := range w {

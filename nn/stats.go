@@ -179,17 +179,29 @@ func (s *Stats) predict(ctx context.Context) ([]LayerStats, error) {
 	m2 := secondMoment(s.x) // E[(z^{l-1})^2], starting with E[x^2]
 	for l := range net.Depth {
 		layer := net.Layers[l]
-		pre := float64(layer.In) * net.Init.Variance(layer.In, layer.Out) * m2
+		pre := float64(layer.In) * net.weightVariance(l) * m2
 		th[l].TheoryActVar = slope * slope * pre
 		m2 = f0*f0 + th[l].TheoryActVar
 	}
 	grad := secondMoment(s.pass.Delta[net.Depth][:s.n*net.Classes])
 	for l := net.Depth - 1; l >= 0; l-- {
 		above := net.Layers[l+1]
-		grad *= slope * slope * float64(above.Out) * net.Init.Variance(above.In, above.Out)
+		grad *= slope * slope * float64(above.Out) * net.weightVariance(l+1)
 		th[l].TheoryGradVar = grad
 	}
 	return th, nil
+}
+
+// weightVariance is Var[W] of layer l for the formulas: the initializer's
+// formula, or for a pre-trained network the mean square of the weights it
+// has (pre-training leaves them neither independent of the data nor of one
+// law, so the columns are then a reference, not a prediction).
+func (net *Network) weightVariance(l int) float64 {
+	layer := net.Layers[l]
+	if net.Init.Kind == Pretrained {
+		return secondMoment(layer.W)
+	}
+	return net.Init.Variance(layer.In, layer.Out)
 }
 
 // linearRegime returns f(0) and f'(0), the constants of the linear regime

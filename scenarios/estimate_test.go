@@ -19,11 +19,13 @@ func TestEstimateMatchesAllocations(t *testing.T) {
 	cases := []struct {
 		name                             string
 		width, depth, probe, test, batch int
+		init                             string
 	}{
-		{"probe passes", 256, 2, 20000, 100, 10},
-		{"test set", 64, 2, 300, 200000, 10},
-		{"training pass", 128, 2, 300, 100, 10000},
-		{"Jacobian workspaces", 512, 2, 100, 100, 10},
+		{"probe passes", 256, 2, 20000, 100, 10, ""},
+		{"test set", 64, 2, 300, 200000, 10, ""},
+		{"training pass", 128, 2, 300, 100, 10000, ""},
+		{"Jacobian workspaces", 512, 2, 100, 100, 10, ""},
+		{"pre-training buffers", 128, 2, 300, 100, 10000, "pretrained"},
 	}
 	// The matrix multiply keeps packing buffers for the life of the
 	// process, a few MiB per core whatever the configuration: a first run
@@ -38,6 +40,9 @@ func TestEstimateMatchesAllocations(t *testing.T) {
 	for _, c := range cases {
 		sc, _ := preset.Lookup("tiny")
 		sc.Width, sc.Depth, sc.Probe, sc.Test, sc.BatchSize, sc.Steps = c.width, c.depth, c.probe, c.test, c.batch, 0
+		if c.init != "" {
+			sc.Init, sc.PretrainUpdates = c.init, 2
+		}
 		est := scenarios.Estimate(sc, 16, 4)
 		if est.Parts[0].Name != c.name {
 			t.Errorf("%s: largest part is %s (%d bytes)", c.name, est.Parts[0].Name, est.Parts[0].Bytes)

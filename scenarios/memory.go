@@ -49,6 +49,13 @@ func Estimate(sc Scenario, dim, classes int) MemoryEstimate {
 	if !sc.Hist {
 		hist = 0
 	}
+	// --init pretrained's autoencoder buffers (nn.PretrainBytes), freed
+	// before the probe statistics are built but counted with them: the
+	// estimate is a bound, not a timeline.
+	var pretrain int64
+	if kind, err := nn.ParseInit(sc.Init); err == nil && kind == nn.Pretrained {
+		pretrain = nn.PretrainBytes(cfg, sc.BatchSize)
+	}
 	parts := []Part{
 		{"weights", "--width/--depth", nn.WeightBytes(cfg)},
 		{"training pass", "--batch-size/--width", nn.PassBytes(cfg, sc.BatchSize) + set(sc.BatchSize)},
@@ -58,6 +65,7 @@ func Estimate(sc Scenario, dim, classes int) MemoryEstimate {
 		{"test set", "--test", set(sc.Test)},
 		{"Jacobian workspaces", "--width", stats.Jacobian},
 		{"histograms", "--hist", hist},
+		{"pre-training buffers", "--batch-size/--width", pretrain},
 	}
 	slices.SortStableFunc(parts, func(a, b Part) int {
 		switch {

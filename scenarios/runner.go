@@ -20,6 +20,9 @@ type Runner struct {
 	Resolved Resolved
 	Net      *nn.Network
 	Data     dataset.Source
+	// Pretraining is what --init pretrained's autoencoders did to each
+	// hidden layer (nil for other inits).
+	Pretraining []nn.PretrainLayer
 
 	stream      dataset.Stream
 	test, probe *dataset.Set
@@ -80,10 +83,42 @@ func NewRunner(ctx context.Context, sc Scenario) (*Runner, error) {
 		x:    make([]float32, sc.BatchSize*src.Dim()),
 		y:    make([]int32, sc.BatchSize),
 	}
+	if res.Init.Kind == nn.Pretrained {
+		if r.Pretraining, err = r.pretrain(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if r.stats, err = nn.NewStats(ctx, net, probe.X, probe.Y, probe.N, res.Cost, sc.statsOptions()); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// pretrain trains the hidden layers as denoising autoencoders (nn.Pretrain)
+// on the first examples of the training stream, before the statistics
+// record the network's state at "initialization": the supervised run
+// starts from the pre-trained network. The masks come from stream 2 of
+// the seed's PCG (the weights use stream 1). The first layer's decoder is
+// a sigmoid with the cross-entropy when the probe set's inputs all lie in
+// [0, 1] (MNIST), else linear with the squared error (Shapeset's [-1, 1]).
+func (r *Runner) pretrain(ctx context.Context) ([]nn.PretrainLayer, error) {
+	sc := r.Scenario
+	unit := true
+	for _, v := range r.probe.X {
+		if !(v >= 0 && v <= 1) {
+			unit = false
+			break
+		}
+	}
+	opt := nn.PretrainOptions{Corruption: sc.PretrainCorruption, Updates: sc.PretrainUpdates, BatchSize: sc.BatchSize,
+		LR: float32(sc.LR), UnitInputs: unit}
+	next := func(x []float32) { r.stream.Fill(x, r.y) }
+	res, err := r.Net.Pretrain(ctx, opt, next, r.probe.X, rand.New(rand.NewPCG(sc.Seed, 2)))
+	var pe *nn.PretrainError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("%w; lower --lr (%s) or --pretrain-updates", err, plain(sc.LR))
+	}
+	return res, err
 }
 
 // statsOptions are the probe statistics' options for s; the memory

@@ -2,9 +2,12 @@ package scenarios_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"initscope/nn"
 	"initscope/scenarios"
@@ -104,5 +107,85 @@ func TestRunnerThreads(t *testing.T) {
 	}
 	if j1, j4 := part(1, "Jacobian workspaces"), part(4, "Jacobian workspaces"); j1 <= 0 || j4 != 3*j1 {
 		t.Errorf("Jacobian workspaces: %d bytes on 1 thread, %d on 4, want 3 times as many", j1, j4)
+	}
+}
+
+// --init pretrained: NewRunner trains each hidden layer as a denoising
+// autoencoder before the step-0 statistics, lowering every layer's
+// reconstruction cost on the probe set; the same seed gives the same
+// network and the same step-0 snapshot, another seed another network;
+// the run then trains as any other.
+func TestRunnerPretrained(t *testing.T) {
+	sc, _ := preset.Lookup("tiny")
+	sc.Init, sc.PretrainUpdates, sc.Steps = "pretrained", 300, 20
+	build := func(sc scenarios.Scenario) (*scenarios.Runner, nn.Snapshot) {
+		r, err := scenarios.NewRunner(context.Background(), sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap, err := r.Snapshot(context.Background(), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r, snap
+	}
+	a, snapA := build(sc)
+	if len(a.Pretraining) != sc.Depth {
+		t.Fatalf("%d layers pre-trained, want %d", len(a.Pretraining), sc.Depth)
+	}
+	for _, p := range a.Pretraining {
+		if !(p.CostAfter < p.CostBefore) || p.Updates != 300 || p.CrossEntropy {
+			t.Errorf("layer %d: %+v; want a lower squared-error cost after 300 updates (tiny's inputs are not in [0, 1])", p.Layer, p)
+		}
+	}
+	b, snapB := build(sc)
+	for l := range a.Net.Layers {
+		if !slices.Equal(a.Net.Layers[l].W, b.Net.Layers[l].W) {
+			t.Fatalf("layer %d: the same seed pre-trained different weights", l+1)
+		}
+	}
+	if snapA.ProbeLoss != snapB.ProbeLoss || snapA.Layers[0].ActStd != snapB.Layers[0].ActStd {
+		t.Errorf("the same seed gave different step-0 snapshots")
+	}
+	sc2 := sc
+	sc2.Seed = 2
+	if c, _ := build(sc2); slices.Equal(a.Net.Layers[0].W, c.Net.Layers[0].W) {
+		t.Errorf("another seed pre-trained the same weights")
+	}
+	// Without pre-training the same seed starts from the draw pre-training
+	// started from (standard init), which pre-training moved.
+	sc3 := sc
+	sc3.Init = "standard"
+	if d, _ := build(sc3); slices.Equal(a.Net.Layers[0].W, d.Net.Layers[0].W) || d.Pretraining != nil {
+		t.Errorf("standard init: pre-training left the weights alone or ran")
+	}
+	for !a.Done() {
+		if loss := a.Step(); math.IsNaN(loss) {
+			t.Fatalf("step %d: NaN loss after pre-training", a.StepCount())
+		}
+	}
+}
+
+// A cancelled pre-training returns the context's error from NewRunner
+// (checked before every update: a test that hangs here has lost it).
+func TestRunnerPretrainCancel(t *testing.T) {
+	sc, _ := preset.Lookup("tiny")
+	sc.Init, sc.PretrainUpdates = "pretrained", 1<<40
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := scenarios.NewRunner(ctx, sc); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("NewRunner = %v, want the deadline's error", err)
+	}
+}
+
+// A learning rate that blows the autoencoders up is one line naming the
+// layer and what to lower.
+func TestRunnerPretrainDiverges(t *testing.T) {
+	sc, _ := preset.Lookup("tiny")
+	sc.Init, sc.PretrainUpdates, sc.LR = "pretrained", 200, 90
+	_, err := scenarios.NewRunner(context.Background(), sc)
+	if err == nil || !strings.Contains(err.Error(), "pre-training layer 1 diverged at update") ||
+		!strings.Contains(err.Error(), "lower --lr (90) or --pretrain-updates") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("NewRunner = %v, want one line about layer 1's divergence", err)
 	}
 }

@@ -33,6 +33,11 @@ type Scenario struct {
 	Seed        uint64  `json:"seed"`
 	Hist        bool    `json:"hist"`
 	Jacobian    bool    `json:"jacobian"`
+	// PretrainCorruption and PretrainUpdates configure --init pretrained's
+	// denoising autoencoders (nn.PretrainOptions): the fraction of each
+	// layer's inputs masked to 0, and the SGD updates per hidden layer.
+	PretrainCorruption float64 `json:"pretrain_corruption"`
+	PretrainUpdates    int64   `json:"pretrain_updates"`
 	// Surface is the points per axis of the cost surfaces (Fig 5) a
 	// --batch run writes after its step-0 snapshot; 0 for none.
 	Surface int `json:"surface"`

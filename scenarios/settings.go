@@ -65,6 +65,9 @@ const (
 	MaxTest      = 1000000
 	// MaxThreads is sgemm's own bound on one product's goroutines.
 	MaxThreads = 64
+	// MaxCorruption bounds the masking noise of pre-training: masking
+	// every input would leave nothing to reconstruct from.
+	MaxCorruption = 0.99
 )
 
 // settings is the table. Its order is the order of Keys, of the README's
@@ -172,6 +175,17 @@ var settings = []Setting{
 	// the run starts), with the network's size.
 	{Flag: "surface", Usage: fmt.Sprintf("cost surfaces (Fig 5) in --batch: both costs over N x N values (%d..%d) of one first-layer and one output-layer weight at step 0, on --probe random examples; 0 for none", surface.MinGrid, surface.MaxGrid),
 		field: func(s *Scenario) any { return &s.Surface }},
+	// --init pretrained's layer-wise denoising autoencoders (nn.Pretrain).
+	// Vincent et al. (2008) mask a fraction of the inputs and find 25%
+	// among the best; the updates per layer are ours (the paper does not
+	// give them): 10,000 minibatches per layer, a tenth of a
+	// 100,000-update supervised run.
+	{Key: "pretrain_corruption", Flag: "pretrain-corruption", Usage: "with --init pretrained: fraction of each layer's inputs masked to 0 (denoising autoencoder)", Default: 0.25,
+		Range: &Range{Lo: 0, Hi: MaxCorruption},
+		field: func(s *Scenario) any { return &s.PretrainCorruption }},
+	{Key: "pretrain_updates", Flag: "pretrain-updates", Usage: "with --init pretrained: SGD updates per hidden layer, at --batch-size and --lr", Default: int64(10000),
+		Range: &Range{Lo: 0, Hi: MaxSteps},
+		field: func(s *Scenario) any { return &s.PretrainUpdates }},
 }
 
 // Settings returns the table of settings (a fresh copy).
