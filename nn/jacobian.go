@@ -8,7 +8,8 @@ import (
 
 // jacobianMeanSV returns the mean singular value of J = dz^{l+1}/dz^l for
 // hidden layer l (1-based, l < Depth), averaged over the first few probe
-// examples of the last forward pass.
+// examples of the last forward pass: exact up to JacobianExactWidth, and
+// estimated above it (jacobianSLQ).
 //
 // J = diag(f'(s^{l+1})) W^{l+1}, so J J^T = D (W W^T) D with D diagonal:
 // W W^T is formed once and each example only rescales it before a symmetric
@@ -27,6 +28,17 @@ import (
 // with its own workspace, and its result is dropped; no new one starts.
 func (s *Stats) jacobianMeanSV(ctx context.Context, l int, works *eigenWorks) (float64, error) {
 	layer := s.net.Layers[l] // maps hidden layer l to hidden layer l+1
+	out := layer.Out
+	if JacobianEstimated(out) {
+		mean, _, err := s.jacobianSLQ(ctx, l, &works.slq)
+		return mean, err
+	}
+	return s.jacobianExact(ctx, l, works)
+}
+
+// jacobianExact is jacobianMeanSV from the eigenvalues.
+func (s *Stats) jacobianExact(ctx context.Context, l int, works *eigenWorks) (float64, error) {
+	layer := s.net.Layers[l]
 	out := layer.Out
 	wwt := s.dw[:out*out]
 	in := layer.In
@@ -116,7 +128,8 @@ const gramRows = 128
 // collector's work showed in its profile. A measurement cancelled drops
 // them with itself (a solve in flight may still be writing one).
 type eigenWorks struct {
-	ws []*eigenWork
+	ws  []*eigenWork
+	slq slqWork // the estimator's, for layers wider than JacobianExactWidth
 }
 
 // get is worker w's workspace for problems of order up to n. Only the
