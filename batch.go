@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"initscope/scenarios"
 	"initscope/scenarios/batch"
+	"initscope/scenarios/sweep"
 )
 
 // errInterrupted carries the exit status of a run stopped by a signal
@@ -65,6 +67,9 @@ func batchMode(ctx context.Context, o Options, env Env) error {
 	if err != nil {
 		return UsageError{err}
 	}
+	if o.lrChoice != nil {
+		w = lrRunLine{Writer: w, out: out, choice: o.lrChoice}
+	}
 	var plots *collector
 	if o.Plots != "" {
 		plots = &collector{Writer: w}
@@ -109,4 +114,26 @@ func build(ctx context.Context, sc scenarios.Scenario) (*scenarios.Runner, error
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// lrRunLine writes the run line with the --lr-search choice added
+// ("lr_search": the grid, each try's budget and validation error, the rate
+// chosen); the other records go to the JSON Lines writer underneath, which
+// flushes each line, so the order in out is the order written.
+type lrRunLine struct {
+	batch.Writer
+	out    io.Writer
+	choice *sweep.Choice
+}
+
+func (l lrRunLine) Run(r batch.RunRecord) error {
+	data, err := json.Marshal(struct {
+		batch.RunRecord
+		LRSearch *sweep.Choice `json:"lr_search"`
+	}{r, l.choice})
+	if err != nil {
+		return err
+	}
+	_, err = l.out.Write(append(data, '\n'))
+	return err
 }

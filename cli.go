@@ -13,6 +13,7 @@ import (
 	"initscope/scenarios"
 	"initscope/scenarios/dataset"
 	"initscope/scenarios/preset"
+	"initscope/scenarios/sweep"
 	"initscope/tui/serve"
 )
 
@@ -58,6 +59,7 @@ type Options struct {
 	From       string
 	ServeOpts  serve.Options
 	Sweep      SweepOptions
+	lrChoice   *sweep.Choice // set by --lr-search for the run line
 }
 
 // Parse reads the command line. It returns flag.ErrHelp for -h.
@@ -164,7 +166,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 
 func dispatch(ctx context.Context, o Options, env Env) error {
 	switch {
-	case o.Sweep.File != "" || o.Sweep.Report != "":
+	case o.Sweep.File != "" || o.Sweep.Report != "" || o.Sweep.LRSearch:
 		return sweepMode(ctx, o, env)
 	case o.List:
 		return list(env.Stdout)
@@ -242,6 +244,8 @@ Usage:
   initscope --batch --sweep FILE|NAME --out-dir DIR [--shard K/N] [--parallel N]
                                     run a sweep (or one shard of it), a file per run
   initscope --report DIR [--plots DIR]    tables (and figures) of a sweep's finished runs
+  initscope --batch --lr-search --out-dir DIR [flags]
+                                    choose --lr on validation error, then train with it
 
 Flags (training flags override the scenario; defaults shown are the quick scenario's):
 `)

@@ -267,3 +267,59 @@ func TestSweepUsage(t *testing.T) {
 		}
 	}
 }
+
+// --lr-search: the tries are a sweep in --out-dir, the rate with the
+// lowest validation error is chosen and recorded in the run line, and the
+// run trains with it; a rerun trains no try again.
+func TestLRSearch(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "search")
+	args := []string{"--batch", "--scenario", "tiny", "--steps", "200", "--lr-search", "--lr-grid", "0.001,0.03,0.3", "--lr-search-steps", "100", "--out-dir", dir}
+	stdout, stderr, code := runMain(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	recs := parseLines(t, stdout)
+	run := recs[0]
+	ls, ok := run["lr_search"].(map[string]any)
+	if !ok {
+		t.Fatalf("run line without lr_search: %v", run)
+	}
+	errs := ls["validation_errors"].([]any)
+	grid := ls["grid"].([]any)
+	best := 0
+	for i := range errs {
+		if errs[i].(float64) < errs[best].(float64) {
+			best = i
+		}
+	}
+	if run["lr"] != grid[best] || ls["lr"] != grid[best] || ls["steps"] != 100.0 || run["steps"] != 200.0 {
+		t.Errorf("chose %v (run lr %v) of %v with validation errors %v at %v steps", ls["lr"], run["lr"], grid, errs, ls["steps"])
+	}
+	if last := recs[len(recs)-1]; last["type"] != "summary" || last["steps"] != 200.0 {
+		t.Errorf("last line %v", last)
+	}
+	if !strings.Contains(stderr, "lr-search: lr ") || !strings.Contains(stderr, "held-out examples after 100 steps") {
+		t.Errorf("stderr: %s", stderr)
+	}
+	_, stderr, code = runMain(t, args...)
+	if code != 0 || !strings.Contains(stderr, "0 trained, 3 finished before") {
+		t.Errorf("rerun: exit %d: %s", code, stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--lr-search", "--out-dir", dir}, "--lr-search goes with --batch"},
+		{[]string{"--batch", "--lr-search"}, "--lr-search needs --out-dir DIR"},
+		{[]string{"--batch", "--lr-search", "--out-dir", dir, "--lr", "0.1"}, "--lr-search chooses --lr"},
+		{[]string{"--batch", "--lr-search", "--out-dir", dir, "--lr-grid", "0.1,x"}, `"x" is not a learning rate`},
+		{[]string{"--batch", "--lr-grid", "0.1"}, "--lr-grid goes with --lr-search"},
+		{[]string{"--batch", "--lr-search", "--out-dir", dir, "--steps", "100", "--lr-search-steps", "101"}, "--lr-search-steps 101 out of range (0..100"},
+		{[]string{"--batch", "--lr-search", "--out-dir", dir, "--format", "csv"}, "JSON Lines only"},
+	} {
+		_, stderr, code := runMain(t, c.args...)
+		if code != ExitUsage || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, %q; want exit 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+}

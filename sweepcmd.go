@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
+	"strings"
 
 	"initscope/scenarios"
 	"initscope/scenarios/sweep"
@@ -18,6 +20,11 @@ type SweepOptions struct {
 	Shard    string // --shard K/N, "" for the engine's variables or the whole sweep
 	Parallel int
 	Report   string // --report DIR
+	// --lr-search: choose the scenario's learning rate on validation error
+	// over LRGrid at LRSteps steps each (a sweep into OutDir), then train.
+	LRSearch bool
+	LRGrid   string
+	LRSteps  int64
 
 	plan    *sweep.Sweep
 	threads bool // --threads was given: it overrides every run's
@@ -28,6 +35,9 @@ func (s *SweepOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.OutDir, "out-dir", "", "with --batch --sweep: write one JSON Lines file per run into `DIR` (shared by every worker)")
 	fs.StringVar(&s.Shard, "shard", "", "with --sweep: run only shard `K/N`, the runs whose index mod N is K (default: the engine's JOB_COMPLETION_INDEX with INITSCOPE_SHARDS, or SLURM_ARRAY_TASK_ID; else every run)")
 	fs.IntVar(&s.Parallel, "parallel", 0, "with --batch --sweep: `N` runs at once (0: as many as the cores and the memory budget allow)")
+	fs.BoolVar(&s.LRSearch, "lr-search", false, "with --batch --out-dir DIR: first choose --lr on validation error over --lr-grid (a sweep of short runs into DIR), then train the scenario with it")
+	fs.StringVar(&s.LRGrid, "lr-grid", joinGrid(sweep.DefaultLRGrid), "with --lr-search: the learning rates to try, comma-separated `LIST`")
+	fs.Int64Var(&s.LRSteps, "lr-search-steps", 0, "with --lr-search: steps of each try (0: a tenth of --steps, at least 1000)")
 	fs.StringVar(&s.Report, "report", "", "print the tables of the sweep whose finished runs are in `DIR` (with --plots: its figures)")
 }
 
@@ -42,6 +52,14 @@ func (s *SweepOptions) check(fs *flag.FlagSet, o *Options) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	s.threads = set["threads"]
+	if s.LRSearch {
+		return s.checkLRSearch(set, o)
+	}
+	for _, f := range []string{"lr-grid", "lr-search-steps"} {
+		if set[f] {
+			return usagef("--%s goes with --lr-search (see initscope -h)", f)
+		}
+	}
 	if s.File == "" {
 		for _, f := range []string{"out-dir", "shard", "parallel"} {
 			if set[f] {
@@ -92,6 +110,56 @@ func (s *SweepOptions) check(fs *flag.FlagSet, o *Options) error {
 	return nil
 }
 
+func joinGrid(g []float64) string {
+	var parts []string
+	for _, x := range g {
+		parts = append(parts, strconv.FormatFloat(x, 'g', -1, 64))
+	}
+	return strings.Join(parts, ",")
+}
+
+// checkLRSearch validates --lr-search's flags and builds its sweep.
+func (s *SweepOptions) checkLRSearch(set map[string]bool, o *Options) error {
+	switch {
+	case !o.Batch:
+		return usagef("--lr-search goes with --batch --out-dir DIR (the tries are a sweep written there)")
+	case s.File != "" || s.Report != "":
+		return usagef("--lr-search searches the --scenario's rate; it takes no --sweep or --report (vary lr in a sweep file instead)")
+	case s.OutDir == "":
+		return usagef("--lr-search needs --out-dir DIR, where its tries are written (a rerun skips the finished ones)")
+	case set["lr"]:
+		return usagef("--lr-search chooses --lr; give the rates to try with --lr-grid")
+	case s.LRSteps < 0 || s.LRSteps > o.Scenario.Steps:
+		return usagef("--lr-search-steps %d out of range (0..%d, the run's --steps; 0 picks a tenth of them)", s.LRSteps, o.Scenario.Steps)
+	case o.Scenario.Steps == 0:
+		return usagef("--lr-search needs training: --steps is 0")
+	case o.Format != "jsonl":
+		return usagef("--lr-search records the chosen rate in the run line: it writes JSON Lines only")
+	}
+	if s.Parallel < 0 || s.Parallel > scenarios.MaxThreads {
+		return usagef("--parallel %d out of range (0..%d; 0 picks from the cores and the memory budget)", s.Parallel, scenarios.MaxThreads)
+	}
+	if s.Shard != "" {
+		if _, err := sweep.ParseShard(s.Shard); err != nil {
+			return UsageError{err}
+		}
+	}
+	grid, err := sweep.ParseGrid(s.LRGrid)
+	if err != nil {
+		return UsageError{err}
+	}
+	steps := s.LRSteps
+	if steps == 0 {
+		steps = sweep.SearchSteps(o.Scenario)
+	}
+	plan, err := sweep.LRSearch(o.Scenario, grid, steps)
+	if err != nil {
+		return UsageError{err}
+	}
+	s.plan = plan
+	return nil
+}
+
 // shard is --shard, else the engine's variables, else the whole sweep.
 func (s *SweepOptions) shard(getenv func(string) string) (sweep.Shard, error) {
 	if s.Shard != "" {
@@ -115,6 +183,9 @@ func sweepMode(ctx context.Context, o Options, env Env) error {
 	s := o.Sweep
 	if s.Report != "" {
 		return report(ctx, o, env)
+	}
+	if s.LRSearch {
+		return lrSearch(ctx, o, env)
 	}
 	sh, err := s.shard(env.Getenv)
 	if err != nil {
@@ -187,4 +258,43 @@ func report(ctx context.Context, o Options, env Env) error {
 		fmt.Fprintf(env.Stderr, "initscope: wrote %s\n", f)
 	}
 	return nil
+}
+
+// lrSearch runs the search's shard, and when every try has finished
+// (this worker's or others'), chooses the rate with the lowest validation
+// error, says so, and trains the scenario with it, the choice recorded in
+// the run line ("lr_search"). While tries are missing it says how many
+// and exits 0: rerun it (or let the other shards finish) to go on.
+func lrSearch(ctx context.Context, o Options, env Env) error {
+	s := o.Sweep
+	sh, err := s.shard(env.Getenv)
+	if err != nil {
+		return err
+	}
+	if err := runSweep(ctx, o, env, sh, sh.Select(s.plan.Runs())); err != nil {
+		return err
+	}
+	rep, err := sweep.ReadReport(ctx, s.OutDir)
+	if err != nil {
+		return err
+	}
+	choice, ok := sweep.Choose(rep)
+	if !ok {
+		fmt.Fprintf(env.Stderr, "initscope: lr-search: %d of %d tries finished in %s; the rate is chosen when all are (rerun this command, or let the other shards finish)\n",
+			rep.Finished(), len(s.plan.Runs()), s.OutDir)
+		return nil
+	}
+	var tried []string
+	for i, lr := range choice.Grid {
+		v := "diverged"
+		if e := choice.Errors[i]; e != nil {
+			v = fmt.Sprintf("%.1f%%", 100**e)
+		}
+		tried = append(tried, fmt.Sprintf("%s: %s", strconv.FormatFloat(lr, 'g', -1, 64), v))
+	}
+	fmt.Fprintf(env.Stderr, "initscope: lr-search: lr %s, the lowest validation error on %d held-out examples after %d steps (%s); training %s with it\n",
+		strconv.FormatFloat(choice.LR, 'g', -1, 64), choice.Validation, choice.Steps, strings.Join(tried, ", "), o.Scenario.Name)
+	o.Scenario.LR = choice.LR
+	o.lrChoice = &choice
+	return batchMode(ctx, o, env)
 }

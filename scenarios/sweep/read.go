@@ -37,9 +37,10 @@ type RunFile struct {
 	// Validation is the final error on held-out examples (ValidationRecord);
 	// nil when the file has none (a diverged run, or a data set without a
 	// held-out split).
-	Validation *float64
-	stride     int // keep every stride-th snapshot (Points is thinned when full)
-	seen       int
+	Validation  *float64
+	ValidationN int // examples it was scored on
+	stride      int // keep every stride-th snapshot (Points is thinned when full)
+	seen        int
 }
 
 func (f *RunFile) add(p Point) {
@@ -102,7 +103,7 @@ func readRun(ctx context.Context, name string, r io.Reader) (*RunFile, error) {
 			if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
 				return nil, fmt.Errorf("%s:%d: %s", name, line, oneLine(err.Error()))
 			}
-			f.Validation = v.Error
+			f.Validation, f.ValidationN = v.Error, v.Examples
 		case "summary":
 			if err := json.Unmarshal(sc.Bytes(), &f.Summary); err != nil {
 				return nil, fmt.Errorf("%s:%d: %s", name, line, oneLine(err.Error()))

@@ -293,3 +293,41 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// --lr-search's sweep is the scenario with only the rate, the steps and
+// the snapshot interval changed (and the name, from the file).
+func TestLRSearchSweep(t *testing.T) {
+	sc, _ := preset.Lookup("table1-tanh-n")
+	sc.Description = "a \"quoted\"\tdescription\non two lines"
+	sc.Seed = 1<<63 - 1
+	s, err := LRSearch(sc, []float64{0.001, 0.1, 1, 1e-05}, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := s.Runs()
+	if len(runs) != 4 || runs[2].Name != "lr1" || runs[3].Name != "lr1e-05" {
+		t.Fatalf("runs %+v", runs)
+	}
+	for i, r := range runs {
+		want := sc
+		want.LR, want.Steps, want.Every, want.Name = []float64{0.001, 0.1, 1, 1e-05}[i], 300, 60, r.Stem
+		if r.Scenario != want {
+			t.Errorf("run %d: %+v\nwant %+v", i, r.Scenario, want)
+		}
+	}
+	sc.Seed = 1 << 63
+	if _, err := LRSearch(sc, DefaultLRGrid, 300); err == nil {
+		t.Error("a seed above 2^63-1 was accepted")
+	}
+}
+
+func TestParseGrid(t *testing.T) {
+	if g, err := ParseGrid(" 0.01, 0.1,1e-3"); err != nil || len(g) != 3 || g[2] != 0.001 {
+		t.Errorf("ParseGrid = %v, %v", g, err)
+	}
+	for _, bad := range []string{"", "0", "-1", "0.1,0.1", "x", "NaN", "Inf", "101", strings.Repeat("0.1,", MaxGrid) + "0.2"} {
+		if _, err := ParseGrid(bad); err == nil || strings.Contains(err.Error(), "\n") {
+			t.Errorf("ParseGrid(%.30q) = %v", bad, err)
+		}
+	}
+}
