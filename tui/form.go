@@ -2,11 +2,13 @@ package tui
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	osc52pkg "github.com/aymanbagabas/go-osc52/v2"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -55,8 +57,24 @@ type formEnv struct {
 func (m *Model) settingsPanelFor(run int, sc scenarios.Scenario) settingsPanel {
 	p := newSettingsPanel(run, sc, m.opt.Limits)
 	out := m.st.r.Output()
-	p.form.env = formEnv{noFiles: m.opt.NoExport, clip: func(s string) { out.Copy(s) }}
+	// Only a local run can tell GNU screen ($STY) from tmux, which
+	// often sets TERM=screen too; over SSH the escape goes plain.
+	screen := m.opt.Renderer == nil && os.Getenv("STY") != ""
+	p.form.env = formEnv{noFiles: m.opt.NoExport, clip: func(s string) { _, _ = io.WriteString(out, osc52(s, screen)) }}
 	return p
+}
+
+// osc52 is the escape that asks the terminal to put s on its clipboard,
+// wrapped for GNU screen to pass on when screen is set. Not termenv's
+// Copy: it wraps whenever TERM starts with "screen", as tmux's often
+// does, and tmux drops the wrapped form; it takes the plain one when its
+// set-clipboard option is on.
+func osc52(s string, screen bool) string {
+	seq := osc52pkg.New(s)
+	if screen {
+		seq = seq.Screen()
+	}
+	return seq.String()
 }
 
 // typing reports whether keys go to a text field (model.go routes pasted

@@ -328,3 +328,14 @@ func TestFormCopyGoesToTheRenderer(t *testing.T) {
 		t.Errorf("the renderer's output has %q, want the OSC 52 of the command line %q", out.String(), want)
 	}
 }
+
+// The escape is OSC 52 with the text in base64, and for GNU screen the
+// same inside DCS strings.
+func TestOSC52(t *testing.T) {
+	if got, want := osc52("initscope --lr 0.003", false), "\x1b]52;c;aW5pdHNjb3BlIC0tbHIgMC4wMDM=\x07"; got != want {
+		t.Errorf("plain: %q, want %q", got, want)
+	}
+	if got := osc52("x", true); !strings.HasPrefix(got, "\x1bP\x1b]52;c;eA==") || !strings.HasSuffix(got, "\x1b\\") {
+		t.Errorf("for screen: %q", got)
+	}
+}
