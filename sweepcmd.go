@@ -91,22 +91,30 @@ func (s *SweepOptions) check(fs *flag.FlagSet, o *Options) error {
 		if o.Out != "" || o.Plots != "" || set["format"] {
 			return usagef("--batch --sweep writes JSON Lines files into --out-dir; --out, --plots and --format do not apply (draw figures with --report DIR --plots DIR)")
 		}
-		if s.Parallel < 0 || s.Parallel > scenarios.MaxThreads {
-			return usagef("--parallel %d out of range (0..%d; 0 picks from the cores and the memory budget)", s.Parallel, scenarios.MaxThreads)
-		}
 	default:
 		return usagef("--sweep goes with --list (print its runs) or --batch --out-dir DIR (run them)")
 	}
-	if s.Shard != "" {
-		if _, err := sweep.ParseShard(s.Shard); err != nil {
-			return UsageError{err}
-		}
+	if err := s.checkRun(); err != nil {
+		return err
 	}
 	plan, err := sweep.Load(s.File)
 	if err != nil {
 		return UsageError{err}
 	}
 	s.plan = plan
+	return nil
+}
+
+// checkRun checks --parallel and --shard, which any sweep run takes.
+func (s *SweepOptions) checkRun() error {
+	if s.Parallel < 0 || s.Parallel > scenarios.MaxThreads {
+		return usagef("--parallel %d out of range (0..%d; 0 picks from the cores and the memory budget)", s.Parallel, scenarios.MaxThreads)
+	}
+	if s.Shard != "" {
+		if _, err := sweep.ParseShard(s.Shard); err != nil {
+			return UsageError{err}
+		}
+	}
 	return nil
 }
 
@@ -136,13 +144,8 @@ func (s *SweepOptions) checkLRSearch(set map[string]bool, o *Options) error {
 	case o.Format != "jsonl":
 		return usagef("--lr-search records the chosen rate in the run line: it writes JSON Lines only")
 	}
-	if s.Parallel < 0 || s.Parallel > scenarios.MaxThreads {
-		return usagef("--parallel %d out of range (0..%d; 0 picks from the cores and the memory budget)", s.Parallel, scenarios.MaxThreads)
-	}
-	if s.Shard != "" {
-		if _, err := sweep.ParseShard(s.Shard); err != nil {
-			return UsageError{err}
-		}
+	if err := s.checkRun(); err != nil {
+		return err
 	}
 	grid, err := sweep.ParseGrid(s.LRGrid)
 	if err != nil {
