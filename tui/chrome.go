@@ -48,8 +48,12 @@ func (m *Model) headerTabs(w int) (string, [numViews][2]int) {
 	if wide {
 		put(m.st.Title.Render("initscope") + "  ")
 	}
+	bg := m.comparingInBackground()
 	for i, name := range viewNames {
 		label := sprintf("%d %s", i+1, name)
+		if bg != "" && viewID(i) == viewCompare {
+			label += "▶" // its runs train while another view is shown
+		}
 		start := x
 		switch {
 		case viewID(i) == m.view && m.overlay == nil:
@@ -62,13 +66,16 @@ func (m *Model) headerTabs(w int) (string, [numViews][2]int) {
 		spans[i] = [2]int{start, min(x, w)}
 		put(" ")
 	}
+	if text := " ▶ " + bg + " training"; bg != "" && x+lipgloss.Width(text) <= w {
+		put(m.st.Good.Render(text)) // and in words where they fit
+	}
 	return fit(b.String(), w), spans
 }
 
 func (m *Model) configLine(w int) string {
 	sc := m.data[runMain].Scenario
 	if m.view == viewCompare && m.overlay == nil {
-		return m.st.Label.Render(hintLine(w, "compare A and B, trained on the same data and seed", "a/b edit", "space trains both"))
+		return m.st.Label.Render(hintLine(w, sprintf("compare %s in lockstep: trained together, snapshots at the same steps", m.comparedLetters()), "a b c d: edit", "+/-: add/drop a run", "space: train all"))
 	}
 	if w < 100 {
 		return fit(m.st.Value.Render(sc.Name)+m.st.Label.Render(": "+describeAs(sc, true)), w)
@@ -79,7 +86,7 @@ func (m *Model) configLine(w int) string {
 // statusLine is the run's progress: state, step, examples, rate, losses.
 func (m *Model) statusLine(w int) string {
 	if m.view == viewCompare && m.overlay == nil {
-		return fit(m.st.Label.Render("A: ")+m.shortStatus(m.data[runA])+m.st.Label.Render("   B: ")+m.shortStatus(m.data[runB]), w)
+		return m.compareStatus(w)
 	}
 	return fit(renderStatus(m.data[runMain], w >= 110, m.st), w)
 }

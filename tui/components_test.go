@@ -120,21 +120,24 @@ func TestHistViewKind(t *testing.T) {
 // the app, the views and the settings panel.
 func TestHelpListsEveryKey(t *testing.T) {
 	m := goldenModel(t, 160, 48)
-	var shown []string
+	var shown []string // every key a line of the help names (some name several)
 	for _, g := range m.helpGroups() {
 		for _, b := range g {
-			shown = append(shown, b.Help().Key)
+			shown = append(shown, b.Keys()...)
 		}
 	}
 	var want []key.Binding
 	k := m.keys
 	want = append(want, k.Train, k.Step, k.Reset, k.Next, k.Prev, k.Views, k.Settings, k.Scenarios,
-		k.EditA, k.EditB, k.Export, k.Help, k.Quit)
+		k.EditA, k.EditB, k.EditD, k.More, k.Fewer, k.Export, k.Help, k.Quit)
 	want = append(want, newHistView(nil).FullHelp()...)
+	want = append(want, newCompareView(nil).FullHelp()...)
 	want = append(want, defaultSettingsKeys().FullHelp()...)
 	for _, b := range want {
-		if !slices.Contains(shown, b.Help().Key) {
-			t.Errorf("key %q (%s) missing from the help", b.Help().Key, b.Help().Desc)
+		for _, name := range b.Keys() {
+			if !slices.Contains(shown, name) {
+				t.Errorf("key %q (%s) missing from the help", name, b.Help().Desc)
+			}
 		}
 	}
 	m.Update(press("?"))

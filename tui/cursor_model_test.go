@@ -162,8 +162,9 @@ func TestCursorStatusFitsNarrow(t *testing.T) {
 	}
 }
 
-// Compare draws both runs at the cursor: each side says the shown step
-// and gives that snapshot's test error.
+// Compare draws both runs at the cursor: the status line says the shown
+// step of each, each run's line gives that snapshot's test error, and the
+// curves' titles say the step; v's tables say it too.
 func TestCompareAtCursor(t *testing.T) {
 	m := goldenModel(t, 160, 48)
 	m.Update(press("6"))
@@ -171,9 +172,14 @@ func TestCompareAtCursor(t *testing.T) {
 	m.Update(tea.KeyMsg{Type: tea.KeyRight})
 	v := m.View()
 	// fakeRun: test error 0.89 - 0.6 t + 0.02 sin(i) at snapshot i, t = i/59.
-	want := "◀ step 100 shown · run ❚❚ paused  step 5,900  test error " + fmtPct(0.89-0.6/59+0.02*math.Sin(1))
-	if n := strings.Count(v, want); n != 2 {
-		t.Errorf("%q on %d sides, want 2:\n%s", want, n, v)
+	pct := fmtPct(0.89 - 0.6/59 + 0.02*math.Sin(1))
+	for _, c := range []struct {
+		want string
+		n    int
+	}{{"◀ shows 100", 2}, {"│ test error " + pct + " · train loss", 2}, {"test error  A ⣿ " + pct + "  B • " + pct + " at step 100", 1}} {
+		if n := strings.Count(v, c.want); n != c.n {
+			t.Errorf("%q %d times, want %d:\n%s", c.want, n, c.n, v)
+		}
 	}
 }
 

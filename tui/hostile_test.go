@@ -194,8 +194,8 @@ func TestResetFlood(t *testing.T) {
 	for _, c := range []struct {
 		name, view string
 		runs       int64 // runs with a network
-		reset      int64 // runs r resets
-	}{{"main", "1", 1, 1}, {"compare", "6", 3, 2}} {
+		reset      int64 // trainers r launches: the compared runs have one, their crew (compare_train.go)
+	}{{"main", "1", 1, 1}, {"compare", "6", 3, 1}} {
 		t.Run(c.name, func(t *testing.T) {
 			base := liveHeap()
 			m := New(Options{Scenario: sc, Renderer: asciiRenderer()})

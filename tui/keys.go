@@ -13,8 +13,11 @@ type KeyMap struct {
 	Next, Prev, Views   key.Binding
 	Settings, Scenarios key.Binding
 	EditA, EditB        key.Binding
-	Export, Figures     key.Binding
-	Help, Quit          key.Binding
+	// Compare's own: d edits run D (c edits C once there is one), + adds
+	// a run and - drops the last (compare_model.go).
+	EditD, More, Fewer key.Binding
+	Export, Figures    key.Binding
+	Help, Quit         key.Binding
 	// The time cursor (cursor.go): which recorded snapshot every view
 	// draws. Back and Forward move one snapshot; First goes to step 0,
 	// Latest back to following the run.
@@ -34,6 +37,9 @@ func DefaultKeyMap() KeyMap {
 		Scenarios: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "scenarios")),
 		EditA:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "compare: edit A")),
 		EditB:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "compare: edit B")),
+		EditD:     key.NewBinding(key.WithKeys("d"), key.WithHelp("c/d", "compare: edit C / D")),
+		More:      key.NewBinding(key.WithKeys("+"), key.WithHelp("+", sprintf("compare: add a run (up to %d)", maxCompare))),
+		Fewer:     key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "compare: drop the last run")),
 		Export:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
 		Figures:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "PNG figures")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -120,6 +126,15 @@ func hint(bindings []key.Binding, width int, st Styles) string {
 		}
 	}
 	return ""
+}
+
+// compareHelp is the settings keys and Compare's keys that edit its runs,
+// for the help: c with a-d on one line, + and - on another.
+func (k KeyMap) compareHelp() []key.Binding {
+	edit := key.NewBinding(key.WithKeys(append(k.Settings.Keys(), "a", "b", "d")...),
+		key.WithHelp("c a-d", "settings; on Compare of run A-D"))
+	runs := key.NewBinding(key.WithKeys("+", "-"), key.WithHelp("+/-", sprintf("compare: add (up to %d) / drop a run", maxCompare)))
+	return []key.Binding{edit, k.Scenarios, runs}
 }
 
 // timeHelp is the cursor's keys for the help, two to a line.

@@ -15,6 +15,9 @@ func TestDeepNetworkEndToEnd(t *testing.T) {
 	x := startApp(t, 80, 24, "NO_COLOR=1", "--scenario tiny --depth 20 --width 16 --steps 400")
 	for _, v := range []viewID{viewLayers, viewDynamics, viewHist, viewTheory, viewCompare} {
 		x.keys(fmt.Sprint(int(v) + 1))
+		if v == viewCompare {
+			x.keys("v", "v") // its layer tables, after the curves and the profiles
+		}
 		for range 5 { // back to the top: the scroll is shared by the views
 			x.keys("PageUp")
 		}

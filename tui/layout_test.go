@@ -86,6 +86,11 @@ func TestEveryLayerScrolls(t *testing.T) {
 	label := regexp.MustCompile(`^L([0-9]+)$`)
 	for _, v := range []viewID{viewLayers, viewDynamics, viewHist, viewTheory, viewCompare} {
 		views := newViews()
+		if v == viewCompare { // its layer tables, after the curves and the profiles
+			for range 2 {
+				views[v], _ = views[v].(keyedView).Update(press("v"))
+			}
+		}
 		seen := map[string]bool{}
 		for range 20 {
 			out := plainLines(views[v].View(&runs, 80, 19, st))

@@ -34,16 +34,7 @@ func renderLearningAxes(d *runData, w, h int, fixed bool, st Styles) string {
 	xs := examples(d.Snaps)
 	xlo, xhi := xRange(xs)
 	mark := markAt(d, xs)
-	pick := func(f func(nn.Snapshot) float64) []float64 {
-		out := make([]float64, len(d.Snaps))
-		for i, s := range d.Snaps {
-			out[i] = f(s)
-		}
-		return out
-	}
-	train := pick(func(s nn.Snapshot) float64 { return s.TrainLoss })
-	test := pick(func(s nn.Snapshot) float64 { return s.TestLoss })
-	errs := pick(func(s nn.Snapshot) float64 { return s.TestError })
+	train, test, errs := trainLoss(d.Snaps), testLoss(d.Snaps), testError(d.Snaps)
 	i, _ := d.shownIndex()
 	// Without colour the test loss is drawn as marks, apart from the
 	// train loss's line.
@@ -53,8 +44,8 @@ func renderLearningAxes(d *runData, w, h int, fixed bool, st Styles) string {
 	}
 	c1 := []series{{xs, test, st.Grad, testMark}, {xs, train, st.Act, 0}}
 	c2 := []series{{xs, errs, st.Std, 0}}
-	lossAxes := lossAxes(train, test, fixed)
-	errAxes := errorAxes(errs, fixed)
+	lossAxes := lossAxes(fixed, train, test)
+	errAxes := errorAxes(fixed, errs)
 	for _, ax := range []*axes{&lossAxes, &errAxes} {
 		ax.xlo, ax.xhi, ax.xname, ax.mark, ax.markStyle = xlo, xhi, "examples", mark, st.Dim
 	}
@@ -90,33 +81,39 @@ func renderLearningAxes(d *runData, w, h int, fixed bool, st Styles) string {
 }
 
 // lossAxes fits the losses (a nil yfmt asks for log10 values: they span a
-// decade or more), or runs from 0 when fixed.
-func lossAxes(train, test []float64, fixed bool) axes {
-	lo, hi := span(train, test)
+// decade or more), or runs from 0 when fixed. Compare overlays the runs'
+// losses on one such axis.
+func lossAxes(fixed bool, losses ...[]float64) axes {
+	lo, hi := span(losses...)
 	switch {
 	case math.IsNaN(hi):
 		return axes{ylo: 0, yhi: 1, yfmt: fmtNum}
 	case fixed:
 		return axes{ylo: 0, yhi: math.Max(hi*1.05, 1e-3), yfmt: fmtNum}
 	case lo > 0 && hi/lo >= 10:
-		llo, lhi := fitRange(0.1, logs(train), logs(test))
+		ls := make([][]float64, len(losses))
+		for i, l := range losses {
+			ls[i] = logs(l)
+		}
+		llo, lhi := fitRange(0.1, ls...)
 		return axes{ylo: llo, yhi: lhi}
 	}
-	lo, hi = fitRange(1e-3, train, test)
+	lo, hi = fitRange(1e-3, losses...)
 	return axes{ylo: lo, yhi: hi, yfmt: fmtNum}
 }
 
-// errorAxes fits the error rates within [0, 1], or runs from 0 when fixed.
-func errorAxes(errs []float64, fixed bool) axes {
+// errorAxes fits the error rates (of one run or several) within [0, 1],
+// or runs from 0 when fixed.
+func errorAxes(fixed bool, errs ...[]float64) axes {
 	pct := func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
-	_, hi := span(errs)
+	_, hi := span(errs...)
 	if math.IsNaN(hi) {
 		return axes{ylo: 0, yhi: 1, yfmt: pct}
 	}
 	if fixed {
 		return axes{ylo: 0, yhi: math.Min(1, math.Max(0.05, hi*1.05)), yfmt: pct}
 	}
-	lo, hi := fitRange(0.01, errs)
+	lo, hi := fitRange(0.01, errs...)
 	return axes{ylo: math.Max(0, lo), yhi: math.Min(1, hi), yfmt: pct}
 }
 
@@ -138,4 +135,27 @@ func lastFinite(vs []float64) float64 {
 		}
 	}
 	return math.NaN()
+}
+
+// pick is f of each snapshot: a series of the learning curves.
+func pick(snaps []nn.Snapshot, f func(nn.Snapshot) float64) []float64 {
+	out := make([]float64, len(snaps))
+	for i, s := range snaps {
+		out[i] = f(s)
+	}
+	return out
+}
+
+// The learning curves' series: the train loss (the mean cost since the
+// previous snapshot, NaN at step 0), the test loss and the test error.
+func trainLoss(snaps []nn.Snapshot) []float64 {
+	return pick(snaps, func(s nn.Snapshot) float64 { return s.TrainLoss })
+}
+
+func testLoss(snaps []nn.Snapshot) []float64 {
+	return pick(snaps, func(s nn.Snapshot) float64 { return s.TestLoss })
+}
+
+func testError(snaps []nn.Snapshot) []float64 {
+	return pick(snaps, func(s nn.Snapshot) float64 { return s.TestError })
 }

@@ -44,15 +44,18 @@ const (
 
 var viewNames = [numViews]string{"Layers", "Dynamics", "Histograms", "Learning", "Theory", "Compare", "Profile"}
 
-// Runs the model holds: the main one and the two of the Compare view.
+// Runs the model holds: the main one and those of the Compare view, A to
+// D (runA+i is the i-th; compare_train.go's maxCompare counts them).
 const (
 	runMain = iota
 	runA
 	runB
+	runC
+	runD
 	numRuns
 )
 
-var runNames = [numRuns]string{"main run", "compare A", "compare B"}
+var runNames = [numRuns]string{"main run", "compare A", "compare B", "compare C", "compare D"}
 
 // tickMsg asks the model to take the trainers' latest data.
 type tickMsg time.Time
@@ -69,6 +72,9 @@ type exportedMsg struct {
 	Path string
 	N    int
 	Err  error
+	// Compare's export: a file per compared run, in Path's directory
+	// (Path is the first), with N snapshots each.
+	Paths []string
 }
 
 // Model is the app. Update and View follow Bubble Tea; Close ends training.
@@ -86,12 +92,14 @@ type Model struct {
 
 	mu       sync.Mutex // guards trainers and closed against Close from another goroutine
 	trainers [numRuns]*trainer
+	crew     *trainer // the Compare view's runs' leader (compare_train.go), nil before the first visit
 	closed   bool
 	quitting bool           // a quit key was pressed
 	running  sync.WaitGroup // every trainer goroutine, replaced ones too
 
-	data    [numRuns]runData
-	cursors [numRuns]timeCursor // each run's time cursor; draw sets data[run].Cursor from it
+	data     [numRuns]runData
+	compared int                 // how many runs the Compare view holds, from runA (2 by default)
+	cursors  [numRuns]timeCursor // each run's time cursor; draw sets data[run].Cursor from it
 
 	presets []scenarios.Scenario // the built-in scenarios the picker offers
 
@@ -161,6 +169,7 @@ func (m *Model) Close() {
 	m.closed = true
 	ts := m.trainers
 	m.trainers = [numRuns]*trainer{}
+	m.crew = nil
 	m.mu.Unlock()
 	for _, t := range ts {
 		if t != nil {
@@ -182,6 +191,17 @@ func (m *Model) trainer(run int) *trainer {
 // ended, so however often a run is reset it holds one network at a time,
 // and a burst of resets builds once (launch).
 func (m *Model) restart(run int, sc scenarios.Scenario) {
+	if run >= runA {
+		// The compared runs train in lockstep: all start again.
+		scs := m.comparedScenarios()
+		if i := run - runA; i < len(scs) {
+			scs[i] = sc
+		} else {
+			scs = append(scs, sc)
+		}
+		m.restartCompare(scs)
+		return
+	}
 	m.mu.Lock()
 	old := m.trainers[run]
 	m.trainers[run] = nil
@@ -232,6 +252,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.exporting = false
 		if msg.Err != nil {
 			m.say(true, "export failed: %v", msg.Err)
+		} else if len(msg.Paths) > 0 {
+			m.say(false, "%s", msg.compareText())
 		} else {
 			m.say(false, "exported %d snapshots to %s", msg.N, msg.Path)
 		}
@@ -297,7 +319,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 // lost. A terminal too small to show the question quits at once: its
 // message says q quits.
 func (m *Model) requestQuit() tea.Cmd {
-	worth := m.worthKeeping([]int{runMain, runA, runB})
+	worth := m.worthKeeping(append([]int{runMain}, m.comparedRuns()...))
 	if len(worth) == 0 || m.width < MinWidth || m.height < MinHeight {
 		return m.quit()
 	}
@@ -325,9 +347,12 @@ func (m *Model) shortHelp() []key.Binding {
 // pull takes every trainer's latest data; it reports whether anything changed.
 func (m *Model) pull() bool {
 	changed := false
+	if m.pullCrew() {
+		changed = true
+	}
 	for run := range numRuns {
 		t := m.trainer(run)
-		if t == nil {
+		if t == nil || run >= runA { // the compared runs come from their crew
 			continue
 		}
 		// Theory (and Profile) re-measure the state shown when that is the latest:

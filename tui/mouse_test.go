@@ -142,13 +142,22 @@ func TestMouseClickLayer(t *testing.T) {
 		}
 		for _, v := range []viewID{viewLayers, viewDynamics, viewHist, viewTheory, viewCompare} {
 			m.setView(v)
-			if v == viewCompare { // its layer tables, after the curves and the profiles
+			if v == viewCompare { // its layer tables, after the curves and the profiles, down to L3
 				m.Update(press("v"))
 				m.Update(press("v"))
+				for range 3 {
+					if strings.Contains(m.View(), "L3◂") {
+						break
+					}
+					m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+				}
 			}
 			m.draw()
 			if n := strings.Count(m.View(), "L3◂"); n == 0 || strings.Contains(m.View(), "L2◂") {
 				t.Errorf("%v %s: L3 marked %d times (or another layer):\n%s", size, viewNames[v], n, m.View())
+			}
+			for range 3 { // the scroll back at L1 for the views after
+				m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
 			}
 		}
 		m.setView(viewLayers)

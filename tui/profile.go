@@ -346,12 +346,23 @@ func profileChart(q profileQuantity, p profileData, w, h int, st Styles) []strin
 		first, last := q.lines[0].get(shown.Layers[0]), q.lines[0].get(shown.Layers[depth-1])
 		head += st.Label.Render(fmt.Sprintf("  L1 %s … L%d %s", q.fmt(first), depth, q.fmt(last)))
 	}
+	style := q.style(st)
+	return profilePlot(q, head, q.points(p), depth, w, h, st,
+		func(pt profilePoint, cell float64, plotW int) int { return profileCol(pt.layer, pt.glyph, cell, plotW) },
+		func(row []rune) string { return profileCells(row, style, st) })
+}
+
+// profilePlot draws pts on q's y axis under the line head, exactly w x h:
+// each point's glyph at the column place gives it in its layer's cells
+// (cell wide), the shown step's over the others; paint styles a row of
+// the plot; the layers are named below.
+func profilePlot(q profileQuantity, head string, pts []profilePoint, depth, w, h int, st Styles,
+	place func(pt profilePoint, cell float64, plotW int) int, paint func(row []rune) string) []string {
 	out := []string{fit(head, w)}
 	plotW, plotH := w-profileLabelW-1, h-2
 	if plotW < 1 || plotH < 1 || depth == 0 {
 		return fixLines(out, w, h)
 	}
-	pts := q.points(p)
 	lo, hi := q.axis(pts)
 	grid := make([][]rune, plotH)
 	for r := range grid {
@@ -359,7 +370,7 @@ func profileChart(q profileQuantity, p profileData, w, h int, st Styles) []strin
 	}
 	cell := float64(plotW) / float64(depth)
 	for _, pt := range pts {
-		c := profileCol(pt.layer, pt.glyph, cell, plotW)
+		c := place(pt, cell, plotW)
 		r := profileRow(pt.v, lo, hi, plotH)
 		if grid[r][c] == glyphShown && pt.glyph != glyphShown {
 			continue // the shown step is drawn over the others, never under
@@ -372,7 +383,6 @@ func profileChart(q profileQuantity, p profileData, w, h int, st Styles) []strin
 		}
 		return q.fmt(v)
 	}
-	style := q.style(st)
 	for r := range plotH {
 		l := ""
 		switch {
@@ -383,7 +393,7 @@ func profileChart(q profileQuantity, p profileData, w, h int, st Styles) []strin
 		case r == (plotH-1)/2 && plotH >= 5:
 			l = label(lo + (hi-lo)*float64(plotH-1-r)/float64(plotH-1))
 		}
-		out = append(out, st.Dim.Render(fmt.Sprintf("%*s┤", profileLabelW, truncate(l, profileLabelW)))+profileCells(grid[r], style, st))
+		out = append(out, st.Dim.Render(fmt.Sprintf("%*s┤", profileLabelW, truncate(l, profileLabelW)))+paint(grid[r]))
 	}
 	out = append(out, st.Dim.Render(strings.Repeat(" ", profileLabelW)+"└")+st.Label.Render(layerAxis(depth, cell, plotW)))
 	return fixLines(out, w, h)

@@ -82,8 +82,9 @@ const (
 )
 
 type ctlMsg struct {
-	op    control
-	steps int64
+	op     control
+	steps  int64
+	member int // ctlSteps to a crew: the member whose length changes
 }
 
 // rebuildDelay is how long a replacement run waits, once the run it
@@ -131,6 +132,11 @@ type trainer struct {
 	data    runData
 	record  batch.RunRecord
 	summary scenarios.Summary
+
+	// A crew's leader (compare_train.go) trains its members in lockstep
+	// and publishes them in pub; its own data is none of the runs'.
+	crew []*trainer
+	pub  []crewMember
 }
 
 // startTrainer builds sc's runner in the background and waits paused at
@@ -144,11 +150,20 @@ func startTrainer(sc scenarios.Scenario, pool Pool) *trainer {
 // began, the trainer prev was waiting for) has ended and rebuildDelay has
 // passed without a newer launch replacing it.
 func launch(sc scenarios.Scenario, cfg trainerConfig, prev *trainer) *trainer {
+	return launchWith(sc, cfg, prev, nil)
+}
+
+// launchWith is launch with setup called on the trainer before its
+// goroutine starts (nil: none).
+func launchWith(sc scenarios.Scenario, cfg trainerConfig, prev *trainer, setup func(*trainer)) *trainer {
 	ctx, cancel := context.WithCancel(context.Background())
 	t := &trainer{
 		ctl: make(chan ctlMsg, 16), cancel: cancel, done: make(chan struct{}), cfg: cfg,
 		wantJac: make(chan struct{}, 1),
-		data:    runData{Scenario: sc, State: stateBuilding, Rate: math.NaN(), Version: 1},
+		data:    runData{Scenario: sc, State: stateBuilding, Rate: nanRate(), Version: 1},
+	}
+	if setup != nil {
+		setup(t)
 	}
 	if prev != nil {
 		t.after = prev.retire()
@@ -290,15 +305,26 @@ func (t *trainer) loop(ctx context.Context) {
 	// error and the embedding program is told (Options.OnPanic).
 	defer func() {
 		if p := recover(); p != nil {
-			t.fail(recovered(t.cfg.where, p, t.cfg.onPanic))
+			err := recovered(t.cfg.where, p, t.cfg.onPanic)
+			t.fail(err)
+			if t.crew != nil {
+				t.failCrew(err)
+			}
 		}
 	}()
 	if !t.begin(ctx) {
 		return
 	}
 	defer builds.live.Add(-1)
+	if t.crew != nil {
+		t.runCrew(ctx)
+		return
+	}
 	t.run(ctx)
 }
+
+// nanRate is the rate of a run that has trained no example yet.
+func nanRate() float64 { return math.NaN() }
 
 // run builds the network and drives its engine as the controls say until
 // ctx ends. The engine keeps the cadence, the test error, divergence and

@@ -50,7 +50,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Settings):
 		run := runMain
 		if m.view == viewCompare {
-			run = runA
+			run = runA // c edits A, or C once there is one
+			if len(m.comparedRuns()) > 2 {
+				run = runC
+			}
 		}
 		m.openSettings(run)
 	case key.Matches(msg, k.EditA):
@@ -59,6 +62,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.EditB):
 		m.setView(viewCompare)
 		m.openSettings(runB)
+	case m.view == viewCompare && key.Matches(msg, k.EditD):
+		if len(m.comparedRuns()) < 4 {
+			m.say(true, "no run D: + adds runs to the comparison")
+			return nil
+		}
+		m.openSettings(runD)
+	case m.view == viewCompare && key.Matches(msg, k.More):
+		m.addCompared()
+	case m.view == viewCompare && key.Matches(msg, k.Fewer):
+		m.dropCompared()
 	case key.Matches(msg, k.Scenarios):
 		m.overlay = newScenarioPicker(m.presets, m.data[runMain].Scenario.Name, m.opt.Limits)
 	case key.Matches(msg, k.Export):
@@ -81,6 +94,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 // reset starts the shown runs again at step 0.
 func (m *Model) reset() {
+	if m.view == viewCompare {
+		m.restartCompare(m.comparedScenarios()) // in lockstep: together
+		m.say(false, "reset: %s back at step 0", m.activeName())
+		return
+	}
 	for _, run := range m.activeRuns() {
 		m.restart(run, m.data[run].Scenario)
 	}
@@ -135,19 +153,29 @@ func (m *Model) moveCursor(delta int, home, end bool) {
 // activeRuns are the runs the training keys act on in the current view.
 func (m *Model) activeRuns() []int {
 	if m.view == viewCompare {
-		return []int{runA, runB}
+		return m.comparedRuns()
 	}
 	return []int{runMain}
 }
 
 func (m *Model) activeName() string {
 	if m.view == viewCompare {
-		return "both compared runs"
+		return "the compared runs"
 	}
 	return "the run"
 }
 
 func (m *Model) control(c ctlMsg) {
+	if m.view == viewCompare {
+		// One control for the crew: its runs go in lockstep.
+		m.mu.Lock()
+		crew := m.crew
+		m.mu.Unlock()
+		if crew != nil {
+			crew.send(c)
+		}
+		return
+	}
 	for _, run := range m.activeRuns() {
 		if t := m.trainer(run); t != nil {
 			t.send(c)
@@ -165,8 +193,7 @@ func (m *Model) setView(v viewID) {
 	m.view = v
 	if v == viewCompare && m.trainer(runA) == nil && m.data[runA].Scenario.Name == "" {
 		a, b := compareDefaults(m.data[runMain].Scenario)
-		m.restart(runA, a)
-		m.restart(runB, b)
+		m.restartCompare([]scenarios.Scenario{a, b})
 	}
 }
 
@@ -195,7 +222,13 @@ func (m *Model) propose(run int, sc scenarios.Scenario) {
 	cur := m.data[run]
 	if sameNetwork(cur.Scenario, sc) {
 		if sc.Steps != cur.Scenario.Steps {
-			if t := m.trainer(run); t != nil {
+			if run >= runA {
+				m.mu.Lock()
+				if m.crew != nil {
+					m.crew.send(ctlMsg{op: ctlSteps, steps: sc.Steps, member: run - runA})
+				}
+				m.mu.Unlock()
+			} else if t := m.trainer(run); t != nil {
 				t.send(ctlMsg{op: ctlSteps, steps: sc.Steps})
 			}
 			m.say(false, "%s now runs %s steps", runNames[run], fmtCount(sc.Steps))
@@ -226,6 +259,9 @@ func (m *Model) export() tea.Cmd {
 		m.say(true, "export is disabled here (no file access in this session)")
 		return nil
 	}
+	if m.view == viewCompare {
+		return m.exportCompare()
+	}
 	t := m.trainer(runMain)
 	if t == nil {
 		return nil
@@ -254,24 +290,40 @@ func exportRun(t *trainer, dir string, now time.Time, onPanic func(error)) (msg 
 	if !ok {
 		return exportedMsg{Err: errors.New("nothing to export yet: the network is still being built")}
 	}
+	path, err := writeExport(dir, exportName(run.Name, now, ""), run, snaps, sum)
+	return exportedMsg{Path: path, N: len(snaps), Err: err}
+}
+
+// exportName is the file an export writes: initscope-<scenario>-<time>
+// and, for a compared run, its tag ("compare-a").
+func exportName(scenario string, now time.Time, tag string) string {
+	name := fmt.Sprintf("initscope-%s-%s", safeName(scenario), now.Format("20060102-150405"))
+	if tag != "" {
+		name += "-" + tag
+	}
+	return name + ".jsonl"
+}
+
+// writeExport writes a run as --batch JSON Lines to a new file name in
+// dir (the working directory when "") and returns its path.
+func writeExport(dir, name string, run batch.RunRecord, snaps []nn.Snapshot, sum scenarios.Summary) (string, error) {
 	if dir == "" {
 		var err error
 		if dir, err = os.Getwd(); err != nil {
-			return exportedMsg{Err: err}
+			return "", err
 		}
 	}
-	name := fmt.Sprintf("initscope-%s-%s.jsonl", safeName(run.Name), now.Format("20060102-150405"))
 	path := filepath.Join(dir, name)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return exportedMsg{Err: err}
+		return "", err
 	}
 	w, _ := batch.NewWriter("jsonl", f)
 	err = batch.WriteRun(w, run, snaps, sum)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return exportedMsg{Path: path, N: len(snaps), Err: err}
+	return path, err
 }
 
 // safeName keeps a scenario name usable in a file name.
@@ -294,15 +346,18 @@ func safeName(s string) string {
 func (m *Model) helpGroups() [][]key.Binding {
 	k := m.keys
 	views := []key.Binding{k.Views, k.Next, k.Prev}
+	var compare []key.Binding // Compare's keys go with the keys that edit its runs
 	for _, v := range m.views {
-		if kv, ok := v.(keyedView); ok {
+		if cv, ok := v.(compareView); ok {
+			compare = cv.FullHelp()
+		} else if kv, ok := v.(keyedView); ok {
 			views = append(views, kv.FullHelp()...)
 		}
 	}
 	return [][]key.Binding{
 		{k.Train, k.Step, k.Reset, k.Export, k.Figures, k.Quit},
 		append(views, k.Help),
-		append([]key.Binding{k.Settings, k.Scenarios, k.EditA, k.EditB}, k.timeHelp()...),
+		append(append(k.compareHelp(), compare...), k.timeHelp()...),
 		defaultSettingsKeys().FullHelp(),
 	}
 }

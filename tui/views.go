@@ -89,7 +89,7 @@ func newViews() [numViews]viewModel {
 		viewHist:     newHistView(s),
 		viewLearning: learningView{s: s},
 		viewTheory:   theoryView{s: s},
-		viewCompare:  compareView{s: s},
+		viewCompare:  newCompareView(s),
 		viewProfile:  newProfileView(),
 	}
 }
