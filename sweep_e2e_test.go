@@ -209,11 +209,12 @@ func TestSweepInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait for a long run to be under way.
-	deadline := time.Now().Add(30 * time.Second)
+	// Wait for a short run to be finished and a long one under way.
+	deadline := time.Now().Add(60 * time.Second)
 	for {
-		m, _ := filepath.Glob(filepath.Join(dir, "*steps4000000.jsonl.part"))
-		if len(m) > 0 || time.Now().After(deadline) {
+		long, _ := filepath.Glob(filepath.Join(dir, "*steps4000000.jsonl.part"))
+		short, _ := filepath.Glob(filepath.Join(dir, "*steps40.jsonl"))
+		if len(long) > 0 && len(short) > 0 || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
