@@ -448,6 +448,22 @@ type eigenKernels[T float] struct {
 	tile  *rank2kTile[T]
 }
 
+// symv4Kernel is an assembly symv4 (see eigenKernels) and its lanes.
+type symv4Kernel[T float] struct {
+	name  string
+	f     func(n int, c []T, lda int, x, y []T, xj, s *[4]T)
+	lanes int
+}
+
+// kernelsWith are the kernels symv and tile (each nil for Go's).
+func kernelsWith[T float](symv *symv4Kernel[T], tile *rank2kTile[T]) *eigenKernels[T] {
+	k := &eigenKernels[T]{tile: tile}
+	if symv != nil {
+		k.symv4, k.lanes = symv.f, symv.lanes
+	}
+	return k
+}
+
 // bestKernels are T's fastest kernels on this CPU, chosen once at start-up.
 func bestKernels[T float]() *eigenKernels[T] {
 	var k any
@@ -464,11 +480,20 @@ func bestKernels[T float]() *eigenKernels[T] {
 func goKernels[T float]() *eigenKernels[T] { return &eigenKernels[T]{} }
 
 var (
-	bestKernels32 = &eigenKernels[float32]{symv4: symv4F32, lanes: 8, tile: first(rank2kTiles[float32]())}
-	bestKernels64 = &eigenKernels[float64]{symv4: symv4F64, lanes: 4, tile: first(rank2kTiles[float64]())}
+	bestKernels32 = kernelsWith(first(symv4s[float32]()), firstPtr(rank2kTiles[float32]()))
+	bestKernels64 = kernelsWith(first(symv4s[float64]()), firstPtr(rank2kTiles[float64]()))
 )
 
-func first[T any](s []*T) *T {
+// first is a pointer to s's first element, nil when s is empty.
+func first[E any](s []E) *E {
+	if len(s) == 0 {
+		return nil
+	}
+	return &s[0]
+}
+
+// firstPtr is s's first element, nil when s is empty.
+func firstPtr[E any](s []*E) *E {
 	if len(s) == 0 {
 		return nil
 	}

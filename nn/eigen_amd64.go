@@ -90,17 +90,23 @@ func symv4AVX2(n int, c *float64, lda int, x, y *float64, xj, s *[4]float64)
 //go:noescape
 func symv4AVX2F32(n int, c *float32, lda int, x, y *float32, xj, s *[4]float32)
 
-// symv4F64 and symv4F32 are the assembly symv4s with the slice lengths
-// checked (n may be 0), nil without AVX2 and FMA.
-var (
-	symv4F64 = symv4Checked(symv4AVX2)
-	symv4F32 = symv4Checked(symv4AVX2F32)
-)
-
-func symv4Checked[T float](f func(n int, c *T, lda int, x, y *T, xj, s *[4]T)) func(n int, c []T, lda int, x, y []T, xj, s *[4]T) {
+// symv4s are the assembly symv4s in T this CPU runs, fastest first. An
+// AVX-512 one (16 float32 lanes) measured no faster: the symv waits on
+// memory, not on arithmetic.
+func symv4s[T float]() []symv4Kernel[T] {
 	if !useEigenAVX2 {
 		return nil
 	}
+	var k any = symv4Kernel[float64]{"avx2", symv4Checked(symv4AVX2), 4}
+	if _, ok := any(T(0)).(float32); ok {
+		k = symv4Kernel[float32]{"avx2", symv4Checked(symv4AVX2F32), 8}
+	}
+	return []symv4Kernel[T]{k.(symv4Kernel[T])}
+}
+
+// symv4Checked wraps an assembly symv4 so that the slice lengths it relies
+// on are checked first; n may be 0.
+func symv4Checked[T float](f func(n int, c *T, lda int, x, y *T, xj, s *[4]T)) func(n int, c []T, lda int, x, y []T, xj, s *[4]T) {
 	return func(n int, c []T, lda int, x, y []T, xj, s *[4]T) {
 		if n == 0 {
 			*s = [4]T{}

@@ -237,19 +237,19 @@ func testSyr2kTile[T float](t *testing.T, tl *rank2kTile[T], tol float64) {
 // equals the plain product with the symmetric matrix on orders around the
 // block and vector widths, with this CPU's kernels and with Go's.
 func TestSymvLower(t *testing.T) {
-	for _, forceGo := range []bool{false, true} {
-		testSymvLower[float64](t, forceGo, 1e-12)
-		testSymvLower[float32](t, forceGo, 1e-5)
+	testSymvLower(t, "go", goKernels[float64](), 1e-12)
+	testSymvLower(t, "go", goKernels[float32](), 1e-5)
+	for _, sk := range symv4s[float64]() {
+		testSymvLower(t, sk.name, kernelsWith(&sk, nil), 1e-12)
+	}
+	for _, sk := range symv4s[float32]() {
+		testSymvLower(t, sk.name, kernelsWith(&sk, nil), 1e-5)
 	}
 }
 
-func testSymvLower[T float](t *testing.T, forceGo bool, tol float64) {
+func testSymvLower[T float](t *testing.T, name string, k *eigenKernels[T], tol float64) {
 	rng := rand.New(rand.NewPCG(9, 9))
-	k := bestKernels[T]()
-	if forceGo {
-		k = goKernels[T]()
-	}
-	for n := range 40 {
+	for n := range 70 {
 		lda := n + 2
 		a := make([]T, max(n*lda, 1))
 		for i := range a {
@@ -266,7 +266,7 @@ func testSymvLower[T float](t *testing.T, forceGo bool, tol float64) {
 				want += float64(a[min(r, c)*lda+max(r, c)]) * float64(x[c]) // (r, c) of the lower triangle, column-major
 			}
 			if math.Abs(float64(y[r])-want) > tol*float64(n) {
-				t.Fatalf("%T go=%v n=%d: y[%d] = %g, want %g", T(0), forceGo, n, r, y[r], want)
+				t.Fatalf("%T %s n=%d: y[%d] = %g, want %g", T(0), name, n, r, y[r], want)
 			}
 		}
 	}
