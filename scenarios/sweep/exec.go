@@ -110,7 +110,11 @@ func Execute(ctx context.Context, s *Sweep, runs []Run, dir string, opt Options)
 	if threads == 0 && workers > 0 {
 		threads = max(1, runtime.GOMAXPROCS(0)/workers)
 	}
-	p := newProgress(opt.Progress, opt.TTY, len(runs), workers)
+	var total int64
+	for _, r := range runs {
+		total += r.Scenario.Steps
+	}
+	p := newProgress(opt.Progress, opt.TTY, len(runs), workers, total)
 	defer p.stop()
 	jobs := make(chan Run)
 	var mu sync.Mutex
@@ -129,19 +133,19 @@ func Execute(ctx context.Context, s *Sweep, runs []Run, dir string, opt Options)
 				case err != nil:
 					res.Failed++
 					res.Errors = append(res.Errors, fmt.Errorf("run %d (%s): %v", r.Index, r.Name, err))
-					p.event(fmt.Sprintf("run %d (%s) failed: %v", r.Index, r.Name, oneLine(err.Error())), 0)
+					p.event(fmt.Sprintf("run %d (%s) failed: %v", r.Index, r.Name, oneLine(err.Error())), 0, r.Scenario.Steps)
 				case state == finished && sum == nil:
 					res.Skipped++
-					p.event(fmt.Sprintf("run %d (%s) finished before; skipped", r.Index, r.Name), 0)
+					p.event(fmt.Sprintf("run %d (%s) finished before; skipped", r.Index, r.Name), 0, r.Scenario.Steps)
 				case state == busy:
 					res.Busy++
-					p.event(fmt.Sprintf("run %d (%s) is being written by another worker; left to it", r.Index, r.Name), 0)
+					p.event(fmt.Sprintf("run %d (%s) is being written by another worker; left to it", r.Index, r.Name), 0, r.Scenario.Steps)
 				case sum != nil && sum.Interrupted:
 					res.Interrupted = true
 				default:
 					res.Done++
 					p.event(fmt.Sprintf("run %d (%s) done: test error %s after %d examples in %s",
-						r.Index, r.Name, percent(sum.TestError), sum.Examples, sum.Elapsed.Round(time.Second)), sum.Steps)
+						r.Index, r.Name, percent(sum.TestError), sum.Examples, sum.Elapsed.Round(time.Second)), sum.Steps, r.Scenario.Steps)
 				}
 				mu.Unlock()
 			}
@@ -246,6 +250,8 @@ type progress struct {
 	began      time.Time
 	mu         sync.Mutex
 	handled    int
+	totalSteps int64 // of the shard's runs
+	leftSteps  int64 // of the runs not yet handled
 	steps      int64 // steps of the runs trained to the end
 	active     map[int]*atomic.Int64
 	activeMax  map[int]int64
@@ -254,8 +260,8 @@ type progress struct {
 	stopped    sync.WaitGroup
 }
 
-func newProgress(w io.Writer, tty bool, total, workers int) *progress {
-	p := &progress{w: w, tty: tty && w != nil, total: total, workers: workers, began: time.Now(),
+func newProgress(w io.Writer, tty bool, total, workers int, steps int64) *progress {
+	p := &progress{w: w, tty: tty && w != nil, total: total, workers: workers, began: time.Now(), totalSteps: steps, leftSteps: steps,
 		active: map[int]*atomic.Int64{}, activeMax: map[int]int64{}, stopTicker: make(chan struct{})}
 	if p.w != nil {
 		fmt.Fprintf(p.w, "initscope: sweep: %d runs in this shard, %d at once\n", total, workers)
@@ -307,11 +313,12 @@ func (p *progress) end(id int) {
 
 // event counts a run handled (finished, skipped, failed, left to another
 // worker) and prints msg, when not empty, as a line of its own.
-func (p *progress) event(msg string, steps int64) {
+func (p *progress) event(msg string, steps, of int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.handled++
 	p.steps += steps
+	p.leftSteps -= of
 	if p.w == nil {
 		return
 	}
@@ -319,6 +326,9 @@ func (p *progress) event(msg string, steps int64) {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 	if msg != "" {
+		if _, eta, ok := p.rate(); ok && p.handled < p.total {
+			msg += "; sweep ETA " + eta.Round(time.Second).String()
+		}
 		fmt.Fprintf(p.w, "initscope: sweep %d/%d: %s\n", p.handled, p.total, msg)
 	}
 	p.draw()
@@ -329,19 +339,37 @@ func (p *progress) draw() {
 	if !p.tty {
 		return
 	}
-	var done, of int64
-	for id, c := range p.active {
-		done += c.Load()
-		of += p.activeMax[id]
-	}
+	done, of := p.activeSteps()
 	line := fmt.Sprintf("sweep: %d/%d runs handled, %d training", p.handled, p.total, len(p.active))
 	if of > 0 {
 		line += fmt.Sprintf(" (%d%% of their steps)", 100*done/of)
 	}
-	if el := time.Since(p.began); p.steps+done > 0 {
-		line += fmt.Sprintf(", %.0f steps/s", float64(p.steps+done)/el.Seconds())
+	if rate, eta, ok := p.rate(); ok {
+		line += fmt.Sprintf(", %.0f steps/s, ETA %s", rate, eta.Round(time.Second))
 	}
 	fmt.Fprintf(p.w, "\r%s\033[K", line)
+}
+
+// activeSteps sums the training runs' steps done and planned; p.mu is held.
+func (p *progress) activeSteps() (done, of int64) {
+	for id, c := range p.active {
+		done += c.Load()
+		of += p.activeMax[id]
+	}
+	return done, of
+}
+
+// rate is the sweep's steps per second so far and the time left: the
+// steps of the runs not handled yet, less those the training runs did, at
+// that rate (skipped runs cost none); ok is false before any step. p.mu
+// is held.
+func (p *progress) rate() (perSecond float64, eta time.Duration, ok bool) {
+	done, _ := p.activeSteps()
+	if p.steps+done == 0 {
+		return 0, 0, false
+	}
+	perSecond = float64(p.steps+done) / time.Since(p.began).Seconds()
+	return perSecond, time.Duration(float64(max(p.leftSteps-done, 0)) / perSecond * float64(time.Second)), true
 }
 
 func (p *progress) stop() {

@@ -301,3 +301,22 @@ func TestValidationChoosesTheRate(t *testing.T) {
 		t.Errorf("without validation: %+v\n%s", c, out.String())
 	}
 }
+
+// The progress lines: one per run handled, with the sweep's ETA while
+// runs are left; a skipped run costs no time.
+func TestProgressLines(t *testing.T) {
+	var out strings.Builder
+	p := newProgress(&out, false, 3, 1, 300)
+	id := p.start(100)
+	p.set(id, 100)
+	p.end(id)
+	p.event("run 0 done", 100, 100)
+	p.event("run 1 finished before; skipped", 0, 100)
+	p.event("run 2 done", 100, 100)
+	p.stop()
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 4 || !strings.Contains(lines[1], "sweep 1/3: run 0 done; sweep ETA ") ||
+		!strings.Contains(lines[2], "sweep 2/3: run 1 finished before; skipped; sweep ETA") || strings.Contains(lines[3], "ETA") {
+		t.Errorf("progress:\n%s", out.String())
+	}
+}
