@@ -26,6 +26,21 @@ type RunRecord struct {
 	Kernel  string `json:"kernel"`
 	GoArch  string `json:"goarch"`
 	Cores   int    `json:"cores"`
+	// Pretraining is --init pretrained's autoencoders, one per hidden
+	// layer; null for other inits.
+	Pretraining []PretrainRecord `json:"pretraining"`
+}
+
+// PretrainRecord is what pre-training did to one hidden layer: the mean
+// reconstruction cost per example on the probe set (same corruption masks)
+// before and after its updates, and which cost it is.
+type PretrainRecord struct {
+	Layer      int      `json:"layer"`
+	Cost       string   `json:"cost"` // "cross-entropy" or "squared-error"
+	CostBefore *float64 `json:"cost_before"`
+	CostAfter  *float64 `json:"cost_after"`
+	Updates    int64    `json:"updates"`
+	Examples   int64    `json:"examples"`
 }
 
 // SnapshotRecord is one snapshot.
@@ -195,8 +210,17 @@ func num(x float64) *float64 {
 // NewRunRecord describes r's run: the run line of the contract. Take it
 // in the goroutine that drives r.
 func NewRunRecord(r *scenarios.Runner) RunRecord {
-	return RunRecord{Type: "run", Scenario: r.Scenario, Inputs: r.Net.Inputs, Classes: r.Net.Classes,
+	rec := RunRecord{Type: "run", Scenario: r.Scenario, Inputs: r.Net.Inputs, Classes: r.Net.Classes,
 		Params: r.Net.Params(), Kernel: r.Net.Kernel(), GoArch: runtime.GOARCH, Cores: runtime.GOMAXPROCS(0)}
+	for _, p := range r.Pretraining {
+		cost := "squared-error"
+		if p.CrossEntropy {
+			cost = "cross-entropy"
+		}
+		rec.Pretraining = append(rec.Pretraining, PretrainRecord{Layer: p.Layer, Cost: cost,
+			CostBefore: num(p.CostBefore), CostAfter: num(p.CostAfter), Updates: p.Updates, Examples: p.Examples})
+	}
+	return rec
 }
 
 // NewSnapshotRecord converts a snapshot to its JSON form.
