@@ -31,13 +31,13 @@ type SweepOptions struct {
 }
 
 func (s *SweepOptions) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.File, "sweep", "", "with --list or --batch: a sweep, the `NAME` of a built-in one (table1, table1-local, table1-mnist, table1-fashion) or a .toml file")
+	fs.StringVar(&s.File, "sweep", "", "with --list or --batch: a sweep, the `NAME` of a built-in one ("+strings.Join(sweep.Names(), ", ")+") or a .toml file")
 	fs.StringVar(&s.OutDir, "out-dir", "", "with --batch --sweep: write one JSON Lines file per run into `DIR` (shared by every worker)")
 	fs.StringVar(&s.Shard, "shard", "", "with --sweep: run only shard `K/N`, the runs whose index mod N is K (default: the engine's JOB_COMPLETION_INDEX with INITSCOPE_SHARDS, or SLURM_ARRAY_TASK_ID; else every run)")
 	fs.IntVar(&s.Parallel, "parallel", 0, "with --batch --sweep: `N` runs at once (0: as many as the cores and the memory budget allow)")
 	fs.BoolVar(&s.LRSearch, "lr-search", false, "with --batch --out-dir DIR: first choose --lr on validation error over --lr-grid (a sweep of short runs into DIR), then train the scenario with it")
 	fs.StringVar(&s.LRGrid, "lr-grid", joinGrid(sweep.DefaultLRGrid), "with --lr-search: the learning rates to try, comma-separated `LIST`")
-	fs.Int64Var(&s.LRSteps, "lr-search-steps", 0, "with --lr-search: steps of each try (0: a tenth of --steps, at least 1000)")
+	fs.Int64Var(&s.LRSteps, "lr-search-steps", 0, "with --lr-search: `N` steps for each try (0: a tenth of --steps, at least 1000)")
 	fs.StringVar(&s.Report, "report", "", "print the tables of the sweep whose finished runs are in `DIR` (with --plots: its figures)")
 }
 
