@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -318,5 +319,30 @@ func TestProgressLines(t *testing.T) {
 	if len(lines) != 4 || !strings.Contains(lines[1], "sweep 1/3: run 0 done; sweep ETA ") ||
 		!strings.Contains(lines[2], "sweep 2/3: run 1 finished before; skipped; sweep ETA") || strings.Contains(lines[3], "ETA") {
 		t.Errorf("progress:\n%s", out.String())
+	}
+}
+
+// A hostile output directory: a FIFO or a directory where a run's file or
+// sweep.toml should be is reported, not waited on.
+func TestReportHostileFiles(t *testing.T) {
+	s := mustParse(t, tinySweep)
+	dir := t.TempDir()
+	execute(t, s, dir)
+	runs := s.Runs()
+	os.Remove(filepath.Join(dir, runs[0].Stem+".jsonl"))
+	if err := syscall.Mkfifo(filepath.Join(dir, runs[0].Stem+".jsonl"), 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	os.Remove(filepath.Join(dir, runs[1].Stem+".jsonl"))
+	os.Mkdir(filepath.Join(dir, runs[1].Stem+".jsonl"), 0o755)
+	os.WriteFile(filepath.Join(dir, runs[2].Stem+".jsonl"), []byte(strings.Repeat("x", MaxLineBytes+1)), 0o644)
+	rep, err := ReadReport(context.Background(), dir)
+	if err != nil || rep.Finished() != 1 || len(rep.Errors) != 3 {
+		t.Fatalf("%v: %d finished, errors %v", err, rep.Finished(), rep.Errors)
+	}
+	os.Remove(filepath.Join(dir, SweepFile))
+	syscall.Mkfifo(filepath.Join(dir, SweepFile), 0o644)
+	if _, err := ReadReport(context.Background(), dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("a FIFO sweep.toml: %v", err)
 	}
 }

@@ -48,6 +48,9 @@ func Load(nameOrFile string) (*Sweep, error) {
 // readBounded reads at most limit+1 bytes of file (Parse refuses what is
 // over the limit), so a device or a huge file costs no more.
 func readBounded(file string, limit int64) ([]byte, error) {
+	if err := regular(file); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
@@ -57,4 +60,18 @@ func readBounded(file string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %d bytes is over the limit of %d", file, st.Size(), limit)
 	}
 	return io.ReadAll(io.LimitReader(f, limit+1))
+}
+
+// regular refuses a path that is not a regular file before it is opened:
+// opening a FIFO for reading would wait for a writer forever, and a device
+// never ends.
+func regular(file string) error {
+	st, err := os.Stat(file)
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file (%s)", file, st.Mode().Type())
+	}
+	return nil
 }

@@ -76,11 +76,19 @@ func ReadReport(ctx context.Context, dir string) (*Report, error) {
 			return nil, ctx.Err()
 		}
 		path := filepath.Join(dir, r.Stem+".jsonl")
-		f, err := os.Open(path)
-		if err != nil {
-			if _, perr := os.Stat(path + partSuffix); perr == nil {
+		if _, err := os.Lstat(path); err != nil {
+			if _, perr := os.Lstat(path + partSuffix); perr == nil {
 				rep.Partial = append(rep.Partial, r.Index)
 			}
+			continue
+		}
+		var f *os.File
+		err := regular(path) // before opening: a FIFO would block the open
+		if err == nil {
+			f, err = os.Open(path)
+		}
+		if err != nil {
+			rep.Errors = append(rep.Errors, err)
 			continue
 		}
 		rf, err := readRun(ctx, path, f)
