@@ -214,16 +214,15 @@ func compareConfig(ds []runData, w int, st Styles) []string {
 			units = append(units, st.Dim.Render("(the shared settings)"))
 		}
 		units = append(units, own[i]...)
-		units = append(units, st.Dim.Render("│"))
 		if s, ok := d.shown(); ok {
+			// Test error and train loss at the shown step, and their
+			// difference from A's at the same step: units that wrap whole.
 			cost := shownTrainLoss(d)
-			units = append(units, st.Label.Render("test error ")+st.Value.Render(fmtPct(s.TestError)),
-				st.Dim.Render("·"), st.Label.Render("train loss ")+st.Value.Render(fmtNum(cost)))
+			units = append(units, st.Dim.Render("│ ")+st.Label.Render("error ")+st.Value.Render(fmtPct(s.TestError)),
+				st.Dim.Render("· ")+st.Label.Render("loss ")+st.Value.Render(fmtNum(cost)))
 			if i > 0 && okA {
-				// The difference from A at the same step, one unit so
-				// that it wraps whole.
-				units = append(units, st.Dim.Render("│ ")+st.Label.Render(runLetter(runA+i)+"−A ")+
-					st.Value.Render(fmtPoints(s.TestError-a.TestError)+", "+fmtSigned(cost-shownTrainLoss(ds[0]))))
+				units = append(units, st.Dim.Render("│ ")+st.Value.Render(fmtPoints(s.TestError-a.TestError)+", "+fmtSigned(cost-shownTrainLoss(ds[0])))+
+					st.Label.Render(" vs A"))
 			}
 		} else {
 			units = append(units, stateBadge(d, st))
@@ -303,14 +302,18 @@ func compareCurves(ds []runData, w, h int, fixed bool, st Styles) []string {
 		cw = w / 2
 	}
 	title := func(name string, value func(runData) string) string {
-		t := st.Title.Render(name)
+		t, keys := st.Title.Render(name), st.Title.Render(name)
 		for i, d := range ds {
 			t += "  " + runKey(i, st) + " " + st.Value.Render(value(d))
+			keys += "  " + runKey(i, st)
 		}
-		if lipgloss.Width(t+at) > cw {
+		switch {
+		case lipgloss.Width(t+at) <= cw:
+			return t + st.Label.Render(at)
+		case lipgloss.Width(t) <= cw:
 			return t // the status line says the step
 		}
-		return t + st.Label.Render(at)
+		return keys // and the run lines the values
 	}
 	errTitle := title("test error", func(d runData) string {
 		if s, ok := d.shown(); ok {

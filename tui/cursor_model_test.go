@@ -176,7 +176,7 @@ func TestCompareAtCursor(t *testing.T) {
 	for _, c := range []struct {
 		want string
 		n    int
-	}{{"◀ shows 100", 2}, {"│ test error " + pct + " · train loss", 2}, {"test error  A ⣿ " + pct + "  B • " + pct + " at step 100", 1}} {
+	}{{"◀ shows 100", 2}, {"│ error " + pct + " · loss", 2}, {"test error  A ⣿ " + pct + "  B • " + pct + " at step 100", 1}} {
 		if n := strings.Count(v, c.want); n != c.n {
 			t.Errorf("%q %d times, want %d:\n%s", c.want, n, c.n, v)
 		}
