@@ -7,9 +7,23 @@
 # examples in parallel instead). Then the step-0 snapshot of the paper's
 # network (tanh 5x1000, 300 probe examples): nn's Jacobian part (the snapshot
 # with it minus without) against LAPACK's 12 solves of order 1000.
-#   [ROUNDS=3] benchmarks/jacobian.sh [ORDERS... | snapshot]    default orders: 500 1000 2048 (4096 takes minutes)
+# With "wide": the statistic of one layer of widths 1024, 2048 and 4096,
+# solved exactly and estimated (stochastic Lanczos quadrature, what layers
+# wider than 1024 get), with the estimate's stated error.
+#   [ROUNDS=3] benchmarks/jacobian.sh [ORDERS... | snapshot | wide]    default orders: 500 1000 2048 (4096 takes minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = wide ]; then
+  go test -c -o /tmp/initscope-nn.test ./nn >/dev/null
+  echo "one layer of a tanh network, 3 examples (seconds; the estimate's stated error in % of the mean):"
+  /tmp/initscope-nn.test -test.run '^$' -test.bench 'JacobianLayer' -test.benchtime 1x |
+    awk '/^BenchmarkJacobianLayer/ {split($1, p, "/"); sub(/-[0-9]+$/, "", p[3]); w = p[2]; s = $3 / 1e9
+           if (p[3] == "exact") ex[w] = s; else { sl[w] = s; bias[w] = $5; se[w] = $7 }; ws[w] = 1 }
+         END { printf "%-11s %9s %9s %12s %7s %9s %22s\n", "width", "exact_s", "slq_s", "exact/slq", "bias%", "stderr%", "20 layers (19 x slq)"
+               for (w in ws) printf "%-11s %9s %9.3f %12s %7.3f %9.3f %21.1fs\n", w, (w in ex) ? sprintf("%.3f", ex[w]) : "-", sl[w],
+                 (w in ex) ? sprintf("%.1f", ex[w] / sl[w]) : "-", bias[w], se[w], 19 * sl[w] }' | sort -t= -k2 -n
+  exit
+fi
 orders=("${@:-500}")
 [ $# -gt 0 ] || orders=(500 1000 2048)
 [ "${1:-}" != snapshot ] || orders=() # the snapshot comparison alone

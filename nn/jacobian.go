@@ -9,7 +9,8 @@ import (
 // jacobianMeanSV returns the mean singular value of J = dz^{l+1}/dz^l for
 // hidden layer l (1-based, l < Depth), averaged over the first few probe
 // examples of the last forward pass: exact up to JacobianExactWidth, and
-// estimated above it (jacobianSLQ).
+// estimated above it (jacobianSLQ), with relErr the estimate's stated
+// relative error (0 when exact).
 //
 // J = diag(f'(s^{l+1})) W^{l+1}, so J J^T = D (W W^T) D with D diagonal:
 // W W^T is formed once and each example only rescales it before a symmetric
@@ -26,14 +27,17 @@ import (
 // them reads or writes shared state again. A solve in flight (at most one
 // per worker, jacobianWorkers of them) stops at its next panel
 // with its own workspace, and its result is dropped; no new one starts.
-func (s *Stats) jacobianMeanSV(ctx context.Context, l int, works *eigenWorks) (float64, error) {
+func (s *Stats) jacobianMeanSV(ctx context.Context, l int, works *eigenWorks) (mean, relErr float64, err error) {
 	layer := s.net.Layers[l] // maps hidden layer l to hidden layer l+1
-	out := layer.Out
-	if JacobianEstimated(out) {
-		mean, _, err := s.jacobianSLQ(ctx, l, &works.slq)
-		return mean, err
+	if JacobianEstimated(layer.Out) {
+		mean, stated, err := s.jacobianSLQ(ctx, l, &works.slq)
+		return mean, stated.bias + 2*stated.stdErr, err
 	}
-	return s.jacobianExact(ctx, l, works)
+	mean, err = s.jacobianExact(ctx, l, works)
+	if math.IsNaN(mean) {
+		return mean, math.NaN(), err
+	}
+	return mean, 0, err
 }
 
 // jacobianExact is jacobianMeanSV from the eigenvalues.

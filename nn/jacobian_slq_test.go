@@ -180,3 +180,24 @@ func BenchmarkJacobianLayer(b *testing.B) {
 		}
 	}
 }
+
+// Measure solves layers up to JacobianExactWidth exactly (JacSVErr 0) and
+// estimates wider ones, saying so: JacSVErr is then the stated error,
+// above 0 and under 1% (about 0.5% at this width).
+func TestMeasureEstimatesAboveExactWidth(t *testing.T) {
+	for _, width := range []int{JacobianExactWidth, JacobianExactWidth + 1} {
+		cfg := Config{Inputs: 8, Classes: 3, Depth: 2, Width: width, Activation: Tanh, Init: Init{Kind: Normalized}}
+		net := New(cfg, rand.New(rand.NewPCG(1, 1)))
+		x, y := randomBatch(rand.New(rand.NewPCG(2, 2)), 3, 8, 3)
+		st := mustStats(t, net, x, y, 3, CrossEntropy, StatsOptions{})
+		layers, _ := st.measure(t, true)
+		l := layers[0]
+		if estimated := JacobianEstimated(width); estimated != (width > JacobianExactWidth) ||
+			estimated && !(l.JacSVErr > 0 && l.JacSVErr < 0.01) || !estimated && l.JacSVErr != 0 || !(l.JacSVMean > 0) {
+			t.Errorf("width %d: JacobianEstimated %v, JacSVMean %g, JacSVErr %g", width, estimated, l.JacSVMean, l.JacSVErr)
+		}
+		if top := layers[1]; !math.IsNaN(top.JacSVMean) || !math.IsNaN(top.JacSVErr) {
+			t.Errorf("width %d: top layer's JacSVMean %g, JacSVErr %g; want NaN", width, top.JacSVMean, top.JacSVErr)
+		}
+	}
+}

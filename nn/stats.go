@@ -48,6 +48,10 @@ type LayerStats struct {
 	// once one direction is shared by the examples.
 	WGradVarEx float64
 	JacSVMean  float64 // mean singular value of dz^{l+1}/dz^l; NaN for the top layer or when not measured
+	// JacSVErr is JacSVMean's stated relative error: 0 when it is solved
+	// exactly (width up to JacobianExactWidth), else the estimate's
+	// quadrature bias bound plus two standard errors; NaN when JacSVMean is.
+	JacSVErr float64
 
 	// What the linear-regime formulas predict at initialization (PAPER.md),
 	// anchored on second moments (Stats.predict): for tanh and softsign,
@@ -265,9 +269,9 @@ func (s *Stats) Measure(ctx context.Context, jacobian bool) ([]LayerStats, float
 	}
 	var works eigenWorks
 	for l := range out {
-		out[l].JacSVMean = math.NaN()
+		out[l].JacSVMean, out[l].JacSVErr = math.NaN(), math.NaN()
 		if jacobian && l+1 < net.Depth {
-			if out[l].JacSVMean, err = s.jacobianMeanSV(ctx, l+1, &works); err != nil {
+			if out[l].JacSVMean, out[l].JacSVErr, err = s.jacobianMeanSV(ctx, l+1, &works); err != nil {
 				return nil, math.NaN(), err
 			}
 		}
