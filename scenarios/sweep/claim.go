@@ -66,6 +66,7 @@ func tryClaim(dir, stem string) (*claim, claimState, error) {
 		return nil, finished, nil
 	}
 	f, err := os.OpenFile(part, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	created := err == nil
 	if errors.Is(err, fs.ErrExist) {
 		f, err = os.OpenFile(part, os.O_RDWR, 0)
 		if errors.Is(err, fs.ErrNotExist) { // renamed or removed meanwhile: look again later
@@ -76,7 +77,7 @@ func tryClaim(dir, stem string) (*claim, claimState, error) {
 		return nil, 0, err
 	}
 	c := &claim{f: f, part: part, final: final}
-	if ok, err := lock(f); err != nil || !ok {
+	if ok, err := lock(f, created); err != nil || !ok {
 		f.Close()
 		return nil, busy, err
 	}
@@ -104,10 +105,15 @@ func tryClaim(dir, stem string) (*claim, claimState, error) {
 	return c, claimed, nil
 }
 
+// flock is syscall.Flock; tests replace it to play a file system without
+// locks.
+var flock = syscall.Flock
+
 // lock takes an exclusive flock on f without waiting. Where the file
-// system has none, a file not written for StaleAfter counts as unlocked.
-func lock(f *os.File) (bool, error) {
-	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+// system has none, the file is ours if we created it, and another's
+// unless it was not written for StaleAfter.
+func lock(f *os.File, created bool) (bool, error) {
+	err := flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 	switch {
 	case err == nil:
 		return true, nil
@@ -118,8 +124,7 @@ func lock(f *os.File) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		// A new file (size 0, just created) is ours; an old one only when stale.
-		return st.Size() == 0 || time.Since(st.ModTime()) > StaleAfter, nil
+		return created || time.Since(st.ModTime()) > StaleAfter, nil
 	}
 	return false, fmt.Errorf("locking %s: %v", f.Name(), err)
 }

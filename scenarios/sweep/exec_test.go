@@ -346,3 +346,27 @@ func TestReportHostileFiles(t *testing.T) {
 		t.Errorf("a FIFO sweep.toml: %v", err)
 	}
 }
+
+// Where the file system has no flock (ENOLCK), a .part is another
+// worker's until it has not been written for StaleAfter.
+func TestClaimsWithoutLocks(t *testing.T) {
+	defer func(f func(int, int) error) { flock = f }(flock)
+	flock = func(int, int) error { return syscall.ENOLCK }
+	dir := t.TempDir()
+	c, state, err := tryClaim(dir, "0-x")
+	if err != nil || state != claimed {
+		t.Fatalf("a new run: %v %v", state, err)
+	}
+	if _, state, _ := tryClaim(dir, "0-x"); state != busy {
+		t.Errorf("a fresh .part of another worker: %v, want busy", state)
+	}
+	old := time.Now().Add(-StaleAfter - time.Minute)
+	os.Chtimes(c.part, old, old)
+	c2, state, err := tryClaim(dir, "0-x")
+	if err != nil || state != claimed {
+		t.Errorf("a stale .part: %v %v, want it taken over", state, err)
+	} else {
+		c2.abandon()
+	}
+	c.f.Close()
+}
