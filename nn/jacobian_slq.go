@@ -56,10 +56,10 @@ func JacobianEstimated(out int) bool { return out > JacobianExactWidth }
 const (
 	slqSteps  = 30 // Lanczos steps per probe: quadrature nodes
 	slqProbes = 3  // probes per example
-	// slqBlock is the most probes multiplied together: sgemm streams W
-	// in place for up to 10 rows of A (its AVX-512 and NEON tile height,
-	// and its dot-product kernel's), and 3 examples x 3 probes fit.
-	slqBlock = 10
+	// slqGroup is how many examples' probes are multiplied together:
+	// sgemm streams W in place for up to 10 rows of A (its AVX-512 and
+	// NEON tile height, and its dot-product kernel's), and 3 x 3 fit.
+	slqGroup = 3
 )
 
 // slqWork holds the estimator's buffers, kept across the layers of a
@@ -95,23 +95,48 @@ type slqError struct {
 }
 
 // jacobianSLQ estimates jacobianMeanSV of hidden layer l by stochastic
-// Lanczos quadrature. It checks ctx before every Lanczos step (two
-// products with W of slqProbes columns per example).
+// Lanczos quadrature, slqGroup examples at a time (so its buffers and the
+// time between two looks at ctx stay bounded whatever JacobianExamples
+// is). It checks ctx before every Lanczos step: two products with W of
+// slqGroup x slqProbes columns.
 func (s *Stats) jacobianSLQ(ctx context.Context, l int, w *slqWork) (float64, slqError, error) {
 	layer := s.net.Layers[l]
-	n, in := layer.Out, layer.In
-	rank := min(n, in)
+	rank := min(layer.Out, layer.In)
 	examples := min(s.opt.JacobianExamples, s.n)
+	// The probes: random signs on the active units, drawn from a source
+	// seeded by the layer, so a measurement is repeatable.
+	rng := rand.New(rand.NewPCG(uint64(l), 0x51a))
+	var sum, bias, variance float64
+	for e0 := 0; e0 < examples; e0 += slqGroup {
+		est, err := s.slqExamples(ctx, l, w, e0, min(slqGroup, examples-e0), rng)
+		if err != nil {
+			return math.NaN(), slqError{}, err
+		}
+		sum, bias, variance = sum+est.sum, bias+est.bias, variance+est.variance
+	}
+	mean := sum / float64(examples) / float64(rank)
+	if sum <= 0 {
+		return mean, slqError{}, nil
+	}
+	return mean, slqError{bias: bias / sum, stdErr: math.Sqrt(variance) / sum}, nil
+}
+
+// slqSums are a group of examples' estimates of tr(A^{1/2}) summed, with
+// the sum of their quadrature bounds and of their sampling variances.
+type slqSums struct{ sum, bias, variance float64 }
+
+// slqExamples estimates tr(A^{1/2}) for the examples e0 to e0+examples-1
+// of layer l, running the Lanczos of all their probes together.
+func (s *Stats) slqExamples(ctx context.Context, l int, w *slqWork, e0, examples int, rng *rand.Rand) (slqSums, error) {
+	layer := s.net.Layers[l]
+	n, in := layer.Out, layer.In
 	cols := examples * slqProbes
 	w.size(n, in, cols, examples)
 
-	// The probes: random signs on the active units, unit length, drawn
-	// from a source seeded by the layer, so a measurement is repeatable.
-	rng := rand.New(rand.NewPCG(uint64(l), 0x51a))
 	active := make([]int, examples)
 	for e := range examples {
 		d := w.d[e*n : (e+1)*n]
-		pre := s.pass.Pre[l][e*n : (e+1)*n]
+		pre := s.pass.Pre[l][(e0+e)*n : (e0+e+1)*n]
 		for i, v := range pre {
 			d[i] = s.net.Activation.Deriv(float64(v))
 			if d[i] != 0 {
@@ -144,11 +169,11 @@ func (s *Stats) jacobianSLQ(ctx context.Context, l int, w *slqWork) (float64, sl
 	}
 	for j := range slqSteps {
 		if err := ctx.Err(); err != nil {
-			return math.NaN(), slqError{}, err
+			return slqSums{}, err
 		}
-		// Y^T = Q_j^T D W W^T D for every column at once, in blocks of
-		// slqBlock columns: products with so few rows stream W from
-		// memory as it is, where more rows would first copy all of W.
+		// Y^T = Q_j^T D W W^T D for every column at once: products with
+		// so few rows stream W from memory as it is, where more rows
+		// would first copy all of W.
 		for c := range cols {
 			d, q, x := w.d[c/slqProbes*n:][:n], vec(j, c), w.x[c*n:(c+1)*n]
 			for i := range n {
@@ -158,11 +183,8 @@ func (s *Stats) jacobianSLQ(ctx context.Context, l int, w *slqWork) (float64, sl
 				}
 			}
 		}
-		for c0 := 0; c0 < cols; c0 += slqBlock {
-			cc := min(slqBlock, cols-c0)
-			s.net.gemm(false, false, cc, in, n, 1, w.x[c0*n:], n, layer.W, in, 0, w.u[c0*in:], in)
-			s.net.gemm(false, true, cc, n, in, 1, w.u[c0*in:], in, layer.W, in, 0, w.y[c0*n:], n)
-		}
+		s.net.gemm(false, false, cols, in, n, 1, w.x, n, layer.W, in, 0, w.u, in)
+		s.net.gemm(false, true, cols, n, in, 1, w.u, in, layer.W, in, 0, w.y, n)
 		for c := range cols {
 			if !live[c] {
 				continue
@@ -199,7 +221,7 @@ func (s *Stats) jacobianSLQ(ctx context.Context, l int, w *slqWork) (float64, sl
 
 	// Quadrature per column, then the control variate and the bounds per
 	// example.
-	var sum, bias, variance float64
+	var sums slqSums
 	for e := range examples {
 		if active[e] == 0 {
 			continue // D = 0: J = 0, every singular value 0
@@ -250,16 +272,11 @@ func (s *Stats) jacobianSLQ(ctx context.Context, l int, w *slqWork) (float64, sl
 		for p := range slqProbes {
 			est += mids[p] - bCV*first[p]
 		}
-		est = est/slqProbes + bCV*trA
-		sum += est
-		bias += half / slqProbes
-		variance += 2 * k * varG / slqProbes
+		sums.sum += est/slqProbes + bCV*trA
+		sums.bias += half / slqProbes
+		sums.variance += 2 * k * varG / slqProbes
 	}
-	mean := sum / float64(examples) / float64(rank)
-	if sum <= 0 {
-		return mean, slqError{}, nil
-	}
-	return mean, slqError{bias: bias / sum, stdErr: math.Sqrt(variance) / sum}, nil
+	return sums, nil
 }
 
 // gaussRule returns the nodes (eigenvalues) and weights (squared first
