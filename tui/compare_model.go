@@ -61,6 +61,10 @@ func (m *Model) restartCompare(scs []scenarios.Scenario) {
 		m.cursors[run] = timeCursor{}
 	}
 	for i, sc := range scs {
+		if sc.Every != scs[0].Every {
+			m.say(false, "%s snapshots every %s steps, as A: the compared runs are measured at the same steps",
+				runLetter(runA+i), fmtCount(scs[0].Every))
+		}
 		sc.Every = scs[0].Every // as launchCrew: one cadence
 		m.data[runA+i] = runData{Scenario: sc, State: stateBuilding}
 	}
@@ -98,8 +102,7 @@ func (m *Model) addCompared() {
 	last := m.data[runs[len(runs)-1]].Scenario
 	last.Name = runLetter(runA + len(runs))
 	last.Description = fmt.Sprintf("compare %s: a copy of %s", last.Name, runLetter(runs[len(runs)-1]))
-	m.proposeCompare(append(m.comparedScenarios(), last), fmt.Sprintf("run %s added (a copy of %s): set what differs", last.Name, runLetter(runs[len(runs)-1])))
-	if m.overlay == nil {
+	if m.proposeCompare(append(m.comparedScenarios(), last), fmt.Sprintf("run %s added (a copy of %s): set what differs", last.Name, runLetter(runs[len(runs)-1]))) {
 		m.openSettings(runA + len(runs))
 	}
 }
@@ -114,15 +117,17 @@ func (m *Model) dropCompared() {
 	m.proposeCompare(m.comparedScenarios()[:len(runs)-1], fmt.Sprintf("run %s dropped", runLetter(runs[len(runs)-1])))
 }
 
-// proposeCompare restarts the comparison on scs, after a question when a
-// compared run trained long enough to be worth keeping.
-func (m *Model) proposeCompare(scs []scenarios.Scenario, done string) {
+// proposeCompare restarts the comparison on scs and says done, unless a
+// compared run trained long enough to be worth keeping: then it says how
+// to go on and reports false.
+func (m *Model) proposeCompare(scs []scenarios.Scenario, done string) bool {
 	if worth := m.worthKeeping(m.comparedRuns()); len(worth) > 0 {
 		m.say(true, "the compared runs trained a while: r resets them first, then + or - (nothing was changed)")
-		return
+		return false
 	}
 	m.restartCompare(scs)
 	m.say(false, "%s", done)
+	return true
 }
 
 // runLetter is a compared run's letter: "A" for runA.
