@@ -111,12 +111,12 @@ func (r *Runner) pretrain(ctx context.Context) ([]nn.PretrainLayer, error) {
 		}
 	}
 	opt := nn.PretrainOptions{Corruption: sc.PretrainCorruption, Updates: sc.PretrainUpdates, BatchSize: sc.BatchSize,
-		LR: float32(sc.LR), UnitInputs: unit}
+		LR: float32(sc.PretrainLR), UnitInputs: unit}
 	next := func(x []float32) { r.stream.Fill(x, r.y) }
 	res, err := r.Net.Pretrain(ctx, opt, next, r.probe.X, rand.New(rand.NewPCG(sc.Seed, 2)))
 	var pe *nn.PretrainError
 	if errors.As(err, &pe) {
-		return nil, fmt.Errorf("%w; lower --lr (%s) or --pretrain-updates", err, plain(sc.LR))
+		return nil, fmt.Errorf("%w; lower --pretrain-lr (%s)", err, plain(sc.PretrainLR))
 	}
 	return res, err
 }

@@ -182,10 +182,10 @@ func TestRunnerPretrainCancel(t *testing.T) {
 // layer and what to lower.
 func TestRunnerPretrainDiverges(t *testing.T) {
 	sc, _ := preset.Lookup("tiny")
-	sc.Init, sc.PretrainUpdates, sc.LR = "pretrained", 200, 90
+	sc.Init, sc.PretrainUpdates, sc.PretrainLR = "pretrained", 200, 90
 	_, err := scenarios.NewRunner(context.Background(), sc)
 	if err == nil || !strings.Contains(err.Error(), "pre-training layer 1 diverged at update") ||
-		!strings.Contains(err.Error(), "lower --lr (90) or --pretrain-updates") || strings.Contains(err.Error(), "\n") {
+		!strings.Contains(err.Error(), "lower --pretrain-lr (90)") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("NewRunner = %v, want one line about layer 1's divergence", err)
 	}
 }

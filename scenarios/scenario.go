@@ -33,11 +33,13 @@ type Scenario struct {
 	Seed        uint64  `json:"seed"`
 	Hist        bool    `json:"hist"`
 	Jacobian    bool    `json:"jacobian"`
-	// PretrainCorruption and PretrainUpdates configure --init pretrained's
-	// denoising autoencoders (nn.PretrainOptions): the fraction of each
-	// layer's inputs masked to 0, and the SGD updates per hidden layer.
+	// PretrainCorruption, PretrainUpdates and PretrainLR configure --init
+	// pretrained's denoising autoencoders (nn.PretrainOptions): the
+	// fraction of each layer's inputs masked to 0, the SGD updates per
+	// hidden layer, and their learning rate.
 	PretrainCorruption float64 `json:"pretrain_corruption"`
 	PretrainUpdates    int64   `json:"pretrain_updates"`
+	PretrainLR         float64 `json:"pretrain_lr"`
 	// Surface is the points per axis of the cost surfaces (Fig 5) a
 	// --batch run writes after its step-0 snapshot; 0 for none.
 	Surface int `json:"surface"`
