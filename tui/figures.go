@@ -71,7 +71,7 @@ func (m *Model) figuresDone(msg figuresMsg) {
 
 // figureTags tell the compared runs' directories apart: both are written
 // at the same moment, often of the same scenario.
-var figureTags = [numRuns]string{runMain: "", runA: "compare-a", runB: "compare-b"}
+var figureTags = [numRuns]string{runMain: "", runA: "compare-a", runB: "compare-b", runC: "compare-c", runD: "compare-d"}
 
 // figureRun is one run to draw; tag tells two runs of one moment apart in
 // the directory name ("" for the main run).
