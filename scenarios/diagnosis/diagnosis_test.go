@@ -1,7 +1,9 @@
 package diagnosis
 
 import (
+	"context"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -156,4 +158,40 @@ func FuzzDiagnose(f *testing.F) {
 			t.Fatalf("no finding for %+v", shown)
 		}
 	})
+}
+
+// PredictedJacSV against the Jacobian nn measures at initialization, for
+// tanh and for sigmoid, whose f'(0) = 1/4 makes its Jacobian four times
+// smaller than its weights' (the activations' variance ratio would not
+// say so: sigmoid's E[z²] includes f(0)² = 1/4). Within 10%: the quarter
+// circle is the large-width law, and f' varies around f'(0).
+func TestPredictedJacSVMatchesMeasured(t *testing.T) {
+	for _, tt := range []struct {
+		act  nn.Activation
+		init nn.InitKind
+	}{{nn.Tanh, nn.Standard}, {nn.Tanh, nn.Normalized}, {nn.Sigmoid, nn.Normalized}, {nn.Sigmoid, nn.Standard}} {
+		cfg := nn.Config{Inputs: 200, Classes: 10, Depth: 3, Width: 300, Activation: tt.act, Init: nn.Init{Kind: tt.init, Scale: 0.5}}
+		rng := rand.New(rand.NewPCG(3, 3))
+		net := nn.New(cfg, rng)
+		const n = 50
+		x := make([]float32, n*cfg.Inputs)
+		for i := range x {
+			x[i] = float32(rng.Float64()) // pixels in [0, 1]
+		}
+		y := make([]int32, n)
+		st, err := nn.NewStats(context.Background(), net, x, y, n, nn.CrossEntropy, nn.StatsOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers, _, err := st.Measure(context.Background(), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for l := range cfg.Depth - 1 {
+			got, want := layers[l].JacSVMean, PredictedJacSV(layers, l)
+			if math.Abs(got/want-1) > 0.10 {
+				t.Errorf("%v %v layer %d: measured mean singular value %.4f, predicted %.4f", tt.act, tt.init, l+1, got, want)
+			}
+		}
+	}
 }
