@@ -297,3 +297,15 @@ func TestReadSurfaceHostile(t *testing.T) {
 		t.Errorf("9 surfaces: %v", err)
 	}
 }
+
+// A series of zeros (a saturated fraction that never saturates) is drawn
+// on [0, 1], not [-1, 1]; another constant on a range around it.
+func TestWidenConstant(t *testing.T) {
+	for _, c := range []struct{ v, lo, hi float64 }{{0, 0, 1}, {3, 1.5, 4.5}, {0.5, -0.5, 1.5}, {-10, -15, -5}} {
+		p := NewPanel("c", "step", "x", false)
+		p.Line(ys(c.v, c.v), LayerStyle(0), "")
+		if q := p.done(); q.Y.Min != c.lo || q.Y.Max != c.hi {
+			t.Errorf("constant %v: y [%v, %v], want [%v, %v]", c.v, q.Y.Min, q.Y.Max, c.lo, c.hi)
+		}
+	}
+}

@@ -164,6 +164,10 @@ func widen(lo, hi *float64, log bool) {
 		}
 		return
 	}
+	if v == 0 { // a series of zeros (a saturated fraction, --init zeros): [0, 1], not [-1, 1]
+		*lo, *hi = 0, 1
+		return
+	}
 	d := max(1, math.Abs(v)/2) // v is within ±maxLinear, so v±d is too, nearly
 	*lo, *hi = v-d, v+d
 }
