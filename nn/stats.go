@@ -58,6 +58,12 @@ type LayerStats struct {
 	// Var[z^l] = E[x^2] prod_{j<=l} n_in^j Var[W^j] and
 	// Var[dC/ds^l] = E[(dC/ds^out)^2] prod_{j>l} n_out^j Var[W^j].
 	TheoryActVar, TheoryGradVar float64
+	// TheoryWGradVar is what the same regime predicts for WGradVarEx: an
+	// example's weight gradient delta_i z_j is a product of a zero-mean
+	// back-propagated gradient and the layer's input, so its variance is
+	// E[(z^{l-1})^2] Var[dC/ds^l] (the paper's Var[dC/dw], with the
+	// input's second moment: E[x^2] for the first layer).
+	TheoryWGradVar float64
 
 	// Histograms of activations, back-propagated gradients and weight
 	// gradients; nil unless asked for. Ranges are fixed at the first
@@ -184,6 +190,7 @@ func (s *Stats) predict(ctx context.Context) ([]LayerStats, error) {
 	for l := range net.Depth {
 		layer := net.Layers[l]
 		pre := float64(layer.In) * net.weightVariance(l) * m2
+		th[l].TheoryWGradVar = m2 // times Var[dC/ds^l] below
 		th[l].TheoryActVar = slope * slope * pre
 		m2 = f0*f0 + th[l].TheoryActVar
 	}
@@ -192,6 +199,7 @@ func (s *Stats) predict(ctx context.Context) ([]LayerStats, error) {
 		above := net.Layers[l+1]
 		grad *= slope * slope * float64(above.Out) * net.weightVariance(l+1)
 		th[l].TheoryGradVar = grad
+		th[l].TheoryWGradVar *= grad
 	}
 	return th, nil
 }
@@ -358,7 +366,8 @@ func (s *Stats) unitStats(st *LayerStats, l int, scratch []float32) {
 	p, n := s.pass, s.n
 	width := s.net.Layers[l].Out
 	z := p.Post[l][:n*width]
-	*st = LayerStats{Layer: l + 1, TheoryActVar: s.theory[l].TheoryActVar, TheoryGradVar: s.theory[l].TheoryGradVar}
+	th := s.theory[l]
+	*st = LayerStats{Layer: l + 1, TheoryActVar: th.TheoryActVar, TheoryGradVar: th.TheoryGradVar, TheoryWGradVar: th.TheoryWGradVar}
 	mean, v := moments(z)
 	st.ActMean, st.ActStd = mean, math.Sqrt(v)
 	vals := scratch[:len(z)]

@@ -346,10 +346,11 @@ func TestTheoryNonCentredInputs(t *testing.T) {
 		for _, st := range layers {
 			act := st.ActStd * st.ActStd / st.TheoryActVar
 			grad := st.GradVar / st.TheoryGradVar
-			t.Logf("%v %v mnist-like=%v layer %d: %.3f %.3f", tt.act, tt.init.Kind, tt.mnistLike, st.Layer, act, grad)
-			if math.Abs(act-1) > tol || math.Abs(grad-1) > tol {
-				t.Errorf("%v %v scale %v mnist-like=%v layer %d: measured/predicted Var[z] %.3f, Var[dC/ds] %.3f; want 1 ± %v",
-					tt.act, tt.init.Kind, tt.init.Scale, tt.mnistLike, st.Layer, act, grad, tol)
+			wgrad := st.WGradVarEx / st.TheoryWGradVar
+			t.Logf("%v %v mnist-like=%v layer %d: %.3f %.3f %.3f", tt.act, tt.init.Kind, tt.mnistLike, st.Layer, act, grad, wgrad)
+			if math.Abs(act-1) > tol || math.Abs(grad-1) > tol || math.Abs(wgrad-1) > tol {
+				t.Errorf("%v %v scale %v mnist-like=%v layer %d: measured/predicted Var[z] %.3f, Var[dC/ds] %.3f, Var[dC/dW] per example %.3f; want 1 ± %v",
+					tt.act, tt.init.Kind, tt.init.Scale, tt.mnistLike, st.Layer, act, grad, wgrad, tol)
 			}
 		}
 	}

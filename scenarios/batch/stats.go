@@ -27,6 +27,7 @@ const (
 	TheoryActVar
 	TheoryGradVar
 	WGradVarEx
+	TheoryWGradVar
 	NumStats // the number of statistics, not one
 )
 
@@ -77,6 +78,9 @@ var stats = [NumStats]StatInfo{
 	WGradVarEx: {Key: "wgrad_var_ex", Title: "Var ∂C/∂W per example", Short: "Var ∂C/∂W ex", Unit: "Var[dC/dW]", Log: true,
 		Description: "variance over the weights of one example's weight gradient dC/dW, averaged over the probe examples (the paper's Var[dC/dw])",
 		Get:         func(l nn.LayerStats) float64 { return l.WGradVarEx }},
+	TheoryWGradVar: {Key: "theory_wgrad_var", Title: "predicted weight-gradient variance", Short: "pred Var ∂C/∂W", Unit: "Var[dC/dW]", Log: true,
+		Description: "per-example Var[dC/dW] the linear-regime formula predicts at initialization: E[z_in^2] Var[dC/ds]",
+		Get:         func(l nn.LayerStats) float64 { return l.TheoryWGradVar }},
 }
 
 // Info is s's row of the table.
