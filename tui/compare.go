@@ -104,7 +104,7 @@ func renderCompare(ds []runData, w, h, panel int, fixed bool, first int, st Styl
 		return "", first, 0
 	}
 	if len(ds) == 0 {
-		return st.Dim.Render("preparing the compared runs…"), first, 0
+		return truncate(st.Dim.Render("preparing the compared runs…"), w), first, 0
 	}
 	lines := compareConfig(ds, w, st)
 	if len(lines) > h/2 && h >= 4 {
@@ -133,7 +133,8 @@ func renderCompare(ds []runData, w, h, panel int, fixed bool, first int, st Styl
 		next = "profiles / tables"
 	}
 	lines = append(lines, st.Hint.Render(hintLine(w, "lockstep: every run at the same step", "v: "+next, "+/-: add/drop a run", "a b c d: edit", "▲ shown step")))
-	return strings.Join(lines, "\n"), scrolled, shown
+	// Exactly h lines of at most w cells, however small the screen.
+	return strings.Join(fixHeight(strings.Join(lines, "\n"), w, h), "\n"), scrolled, shown
 }
 
 // comparePanel draws one panel in w x h.
