@@ -117,4 +117,13 @@ func TestCompareModel(t *testing.T) {
 	if m.data[runB].Scenario.Every != 10 || !strings.Contains(m.View(), "B snapshots every 10 steps, as A") {
 		t.Errorf("B's cadence %d:\n%s", m.data[runB].Scenario.Every, m.View())
 	}
+	// A change from the settings (its yes, or no question) says that all
+	// the runs start again.
+	sc := m.data[runB].Scenario
+	sc.Width, sc.Every = 8, 5
+	m.apply(pendingChange{runB, sc})
+	if want := "compare B: new network"; !strings.HasPrefix(m.message, want) ||
+		!strings.HasSuffix(m.message, "; A and B start again at step 0, in lockstep, snapshots every 10 steps as A's") {
+		t.Errorf("the message after B's change: %q", m.message)
+	}
 }

@@ -244,7 +244,16 @@ func (m *Model) propose(run int, sc scenarios.Scenario) {
 
 func (m *Model) apply(p pendingChange) {
 	m.restart(p.run, p.sc)
-	m.say(false, "%s: new network %s", runNames[p.run], describe(p.sc))
+	msg := sprintf("%s: new network %s", runNames[p.run], describe(p.sc))
+	if p.run >= runA {
+		// The compared runs go in lockstep: all of them start again, on
+		// A's snapshot cadence.
+		msg += sprintf("; %s start again at step 0, in lockstep", m.comparedLetters())
+		if every := m.data[runA].Scenario.Every; p.sc.Every != every {
+			msg += sprintf(", snapshots every %s steps as A's", fmtCount(every))
+		}
+	}
+	m.say(false, "%s", msg)
 }
 
 // sameNetwork reports whether a and b differ at most in their length.
