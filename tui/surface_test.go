@@ -130,3 +130,51 @@ func TestSurfaceViewComputes(t *testing.T) {
 		t.Errorf("file data set:\n%s", out)
 	}
 }
+
+// FuzzSurfaceRender: surfaces of any values (NaN, infinities, flat, huge)
+// on any grid from 2 x 2, drawn at any size, fit the size and do not
+// panic.
+func FuzzSurfaceRender(f *testing.F) {
+	f.Add(uint8(2), uint8(80), uint8(24), []byte{0, 1, 2, 3})
+	f.Add(uint8(41), uint8(220), uint8(60), []byte{255, 0, 128})
+	f.Add(uint8(3), uint8(1), uint8(1), []byte{})
+	f.Add(uint8(5), uint8(20), uint8(5), []byte{7, 7, 7, 7})
+	special := []float64{0, -1, math.NaN(), math.Inf(1), math.Inf(-1), math.MaxFloat64, 5e-324, -math.MaxFloat64}
+	st := NewStyles(asciiRenderer())
+	f.Fuzz(func(t *testing.T, grid, w, h uint8, data []byte) {
+		g := int(grid%40) + 2
+		next := func() float64 {
+			if len(data) == 0 {
+				return 1
+			}
+			b := data[0]
+			data = data[1:]
+			if int(b) < len(special) {
+				return special[b]
+			}
+			return float64(b) - 128
+		}
+		var surfs []surface.Surface
+		for _, c := range nn.Costs() {
+			s := surface.Surface{Cost: c, X: surface.Axis(g), Y: surface.Axis(g), At: [2]float64{next(), next()}}
+			for range g {
+				row := make([]float64, g)
+				for j := range row {
+					row[j] = next()
+				}
+				s.Z = append(s.Z, row)
+			}
+			surfs = append(surfs, s)
+		}
+		out := renderSurfaces(surfs, 10, int(w), int(h), st)
+		lines := strings.Split(out, "\n")
+		if len(lines) > max(int(h), 1) {
+			t.Errorf("%dx%d: %d lines", w, h, len(lines))
+		}
+		for _, l := range lines {
+			if lipgloss.Width(l) > int(w) {
+				t.Errorf("%dx%d: a line of %d cells", w, h, lipgloss.Width(l))
+			}
+		}
+	})
+}

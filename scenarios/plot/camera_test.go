@@ -309,3 +309,25 @@ func TestWidenConstant(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTicks: any finite range a panel can have (within ±maxLinear, min <
+// max) gets readable ticks from Ticks, and from LogTicks when min > 0.
+func FuzzTicks(f *testing.F) {
+	f.Add(2.1, 2.1003)
+	f.Add(0.0, 5e-324)
+	f.Add(-1e100, 1e100)
+	f.Add(1e15, 1e15+1)
+	f.Add(0.002, 0.009)
+	f.Add(5e-324, 1e-323)
+	f.Add(1e-300, 1e100)
+	f.Add(0.1, 0.10000000000000002)
+	f.Fuzz(func(t *testing.T, min, max float64) {
+		if math.IsNaN(min) || math.IsNaN(max) || !(min < max) || math.Abs(min) > maxLinear || math.Abs(max) > maxLinear {
+			return
+		}
+		readable(t, "Ticks", Ticks{}.Ticks(min, max), min, max)
+		if min > 0 {
+			readable(t, "LogTicks", LogTicks{}.Ticks(min, max), min, max)
+		}
+	})
+}
