@@ -21,8 +21,11 @@ import (
 // cross-entropy and quadratic costs over a grid of one first-layer and
 // one output-layer weight (scenarios/surface, as --batch --surface
 // writes them), drawn as shaded character cells. The surfaces are
-// computed once per network, in the background (the view shows that it
-// is computing), and only for networks small enough to take a moment.
+// computed once per network, when the view is first drawn for it, and
+// only for networks small enough to take a moment (the fig5 preset's
+// take about 0.2 s here): the app does not redraw when it is idle, so a
+// computation in the background would leave "computing" on the screen
+// of a finished run until the next key.
 type surfaceView struct{ c *surfaceCache }
 
 func newSurfaceView() surfaceView { return surfaceView{c: &surfaceCache{}} }
@@ -31,9 +34,9 @@ func newSurfaceView() surfaceView { return surfaceView{c: &surfaceCache{}} }
 const surfaceGrid = 41
 
 // maxAppSurfaceWork bounds the multiply-adds the app spends on a surface
-// (the fig5 preset's 41 x 41 x 300 is 1.6e8, a fraction of a second);
-// larger networks are --batch --surface's.
-const maxAppSurfaceWork = 5e8
+// (the fig5 preset's 41 x 41 x 300 is 1.6e8); larger networks are
+// --batch --surface's.
+const maxAppSurfaceWork = 3e8
 
 // surfaceKey is what a run's step-0 surfaces depend on.
 type surfaceKey struct {
@@ -51,40 +54,29 @@ func surfaceKeyOf(sc scenarios.Scenario) surfaceKey {
 	return surfaceKey{sc.Dataset, sc.Activation, sc.Init, sc.InitScale, sc.Gain, sc.Depth, sc.Width, sc.Probe, grid, sc.Seed}
 }
 
-// surfaceCache holds the surfaces of one network, computed by a goroutine
-// that View starts for a new network; an older computation's result is
-// dropped.
+// surfaceCache holds the surfaces of the last network drawn. The views
+// of one model are drawn by one goroutine; the mutex keeps a shared
+// cache safe anyway.
 type surfaceCache struct {
 	mu    sync.Mutex
+	ok    bool
 	key   surfaceKey
-	busy  bool
 	surfs []surface.Surface
 	n     int // examples
 	err   error
-	done  chan struct{} // closed when the computation for key ends (tests wait on it)
 }
 
-// get returns the surfaces of sc's network, starting their computation
-// if they are not those of sc: busy while it runs.
-func (c *surfaceCache) get(sc scenarios.Scenario) (surfs []surface.Surface, n int, busy bool, err error) {
+// get returns the surfaces of sc's network, computing them if they are
+// not those of sc.
+func (c *surfaceCache) get(sc scenarios.Scenario) (surfs []surface.Surface, n int, err error) {
 	k := surfaceKeyOf(sc)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.done == nil || c.key != k {
-		c.key, c.busy, c.surfs, c.err, c.done = k, true, nil, nil, make(chan struct{})
-		go c.compute(k, sc, c.done)
+	if !c.ok || c.key != k {
+		c.surfs, c.n, c.err = computeSurfaces(sc, k.grid)
+		c.ok, c.key = true, k
 	}
-	return c.surfs, c.n, c.busy, c.err
-}
-
-func (c *surfaceCache) compute(k surfaceKey, sc scenarios.Scenario, done chan struct{}) {
-	surfs, n, err := computeSurfaces(sc, k.grid)
-	c.mu.Lock()
-	if c.key == k && c.done == done {
-		c.surfs, c.n, c.err, c.busy = surfs, n, err, false
-	}
-	c.mu.Unlock()
-	close(done)
+	return c.surfs, c.n, c.err
 }
 
 // computeSurfaces builds sc's network at step 0 as the run does (the
@@ -141,11 +133,8 @@ func (v surfaceView) View(runs *[numRuns]runData, w, h int, st Styles) string {
 	if d.Scenario.Name == "" && len(d.Snaps) == 0 {
 		return st.Dim.Render(waitingText(*d))
 	}
-	surfs, n, busy, err := v.c.get(d.Scenario)
-	switch {
-	case busy:
-		return fitLines([]string{st.Title.Render("Fig 5 · cost surfaces"), st.Dim.Render("computing the costs over the two weights…")}, w, h)
-	case err != nil:
+	surfs, n, err := v.c.get(d.Scenario)
+	if err != nil {
 		return fitLines([]string{st.Title.Render("Fig 5 · cost surfaces"), st.Warn.Render(oneLine(err.Error()))}, w, h)
 	}
 	return renderSurfaces(surfs, n, w, h, st)
