@@ -75,7 +75,7 @@ func (m *Model) headerTabs(w int) (string, [numViews][2]int) {
 func (m *Model) configLine(w int) string {
 	sc := m.data[runMain].Scenario
 	if m.view == viewCompare && m.overlay == nil {
-		return m.st.Label.Render(hintLine(w, sprintf("compare %s in lockstep: trained together, snapshots at the same steps", m.comparedLetters()), "a b c d: edit", "+/-: add/drop a run", "space: train all"))
+		return m.st.Label.Render(hintLine(w, sprintf("compare %s in lockstep (same steps, same snapshots)", m.comparedLetters()), "a b c d: edit", "+/-: add/drop a run", "space: train all"))
 	}
 	if w < 100 {
 		return fit(m.st.Value.Render(sc.Name)+m.st.Label.Render(": "+describeAs(sc, true)), w)

@@ -132,7 +132,7 @@ func renderCompare(ds []runData, w, h, panel int, fixed bool, first int, st Styl
 	if rest >= compareTallH {
 		next = "profiles / tables"
 	}
-	lines = append(lines, st.Hint.Render(hintLine(w, "lockstep: every run at the same step", "v: "+next, "+/-: add/drop a run", "a b c d: edit", "▲ shown step")))
+	lines = append(lines, st.Hint.Render(hintLine(w, "v: "+next, "+/-: add/drop a run", "▲ shown step", "a b c d: edit", "lockstep: every run at the same step")))
 	// Exactly h lines of at most w cells, however small the screen.
 	return strings.Join(fixHeight(strings.Join(lines, "\n"), w, h), "\n"), scrolled, shown
 }
