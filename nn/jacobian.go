@@ -6,18 +6,69 @@ import (
 	"sync"
 )
 
-// jacobianMeanSV returns the mean singular value of J = dz^{l+1}/dz^l for
-// hidden layer l (1-based, l < Depth), averaged over the first few probe
-// examples of the last forward pass: exact up to JacobianExactWidth, and
-// estimated above it (jacobianSLQ), with relErr the estimate's stated
-// relative error (0 when exact).
+// jacobianMeanSV returns jacobianMeans's values for hidden layer l
+// (1-based, l < Depth). The first call of a measurement (works empty)
+// computes every layer's, so that the eigenproblems of all the layers
+// share one queue, and keeps them in works for the calls that follow.
+func (s *Stats) jacobianMeanSV(ctx context.Context, l int, works *eigenWorks) (mean, relErr float64, err error) {
+	if works.means == nil {
+		means, relErrs, err := s.jacobianMeans(ctx, works)
+		if err != nil {
+			return math.NaN(), math.NaN(), err
+		}
+		works.means, works.relErrs = means, relErrs
+	}
+	return works.means[l-1], works.relErrs[l-1], nil
+}
+
+// jacobianMeans returns, for each hidden layer l below the top (1-based,
+// at index l-1), the mean singular value of J = dz^{l+1}/dz^l averaged
+// over the first few probe examples of the last forward pass, and its
+// stated relative error: exact up to JacobianExactWidth (error 0), and
+// estimated above it (jacobianSLQ).
 //
 // J = diag(f'(s^{l+1})) W^{l+1}, so J J^T = D (W W^T) D with D diagonal:
-// W W^T is formed once and each example only rescales it before a symmetric
-// eigendecomposition; the singular values are the square roots of the
-// min(In, Out) largest eigenvalues. The solve runs in float32 and again in
-// float64 when float32's error bound on the mean exceeds 1e-4 (see
-// eigenWork.meanSV).
+// W W^T is formed once per layer and each example only rescales it before
+// a symmetric eigendecomposition; the singular values are the square roots
+// of the min(In, Out) largest eigenvalues. The solve runs in float32 and
+// again in float64 when float32's error bound on the mean exceeds 1e-4
+// (see eigenWork.meanSV).
+func (s *Stats) jacobianMeans(ctx context.Context, works *eigenWorks) (means, relErrs []float64, err error) {
+	means, relErrs = make([]float64, s.net.Depth-1), make([]float64, s.net.Depth-1)
+	var exact []int
+	for l := 1; l < s.net.Depth; l++ {
+		if !JacobianEstimated(s.net.Layers[l].Out) {
+			exact = append(exact, l)
+			continue
+		}
+		mean, stated, err := s.jacobianSLQ(ctx, l, &works.slq)
+		if err != nil {
+			return nil, nil, err
+		}
+		means[l-1], relErrs[l-1] = mean, stated.bias+2*stated.stdErr
+	}
+	exactMeans, err := s.jacobianExact(ctx, exact, works)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, l := range exact {
+		means[l-1] = exactMeans[i]
+		if math.IsNaN(means[l-1]) {
+			relErrs[l-1] = math.NaN()
+		}
+	}
+	return means, relErrs, nil
+}
+
+// jacobianExact is jacobianMeans's exact value for each of the layers.
+//
+// The eigenproblems of every layer and example are independent: workers
+// (jacobianWorkers of them, one workspace each) take them in turn from one
+// queue across the layers, so none idles at the end of a layer while
+// another finishes its last problem (3 examples on 2 cores left one core
+// idle a third of the time). One buffer, s.dw, holds W W^T: the next
+// layer's is formed once every example of the current one has been copied
+// out of it.
 //
 // Cancellation: W W^T is formed in chunks of rows with ctx checked between
 // them, and each eigenvalue solve (symEigenvalues) checks ctx between its
@@ -25,100 +76,120 @@ import (
 // at once: each worker copies what it needs from the shared buffers (s.dw,
 // the pass) into its own workspace under a lock, and after return none of
 // them reads or writes shared state again. A solve in flight (at most one
-// per worker, jacobianWorkers of them) stops at its next panel
-// with its own workspace, and its result is dropped; no new one starts.
-func (s *Stats) jacobianMeanSV(ctx context.Context, l int, works *eigenWorks) (mean, relErr float64, err error) {
-	layer := s.net.Layers[l] // maps hidden layer l to hidden layer l+1
-	if JacobianEstimated(layer.Out) {
-		mean, stated, err := s.jacobianSLQ(ctx, l, &works.slq)
-		return mean, stated.bias + 2*stated.stdErr, err
+// per worker) stops at its next panel with its own workspace, and its
+// result is dropped; no new one starts.
+func (s *Stats) jacobianExact(ctx context.Context, layers []int, works *eigenWorks) ([]float64, error) {
+	if len(layers) == 0 {
+		return nil, nil
 	}
-	mean, err = s.jacobianExact(ctx, l, works)
-	if math.IsNaN(mean) {
-		return mean, math.NaN(), err
-	}
-	return mean, 0, err
-}
-
-// jacobianExact is jacobianMeanSV from the eigenvalues.
-func (s *Stats) jacobianExact(ctx context.Context, l int, works *eigenWorks) (float64, error) {
-	layer := s.net.Layers[l]
-	out := layer.Out
-	wwt := s.dw[:out*out]
-	in := layer.In
-	// Only W W^T's upper triangle (diagonal included) is read, so each
-	// block of gramRows rows is formed from its diagonal on: about half
-	// the products of the whole matrix.
-	err := s.net.eachChunk(ctx, out, out*in, func(lo, hi int) {
-		for r := lo; r < hi; r += gramRows {
-			e := min(hi, r+gramRows)
-			s.net.gemm(false, true, e-r, out-r, in, 1, layer.W[r*in:e*in], in, layer.W[r*in:], in, 0, wwt[r*out+r:], out)
-		}
-	})
-	if err != nil {
-		return math.NaN(), err
-	}
-	rank := min(out, layer.In)
 	examples := min(s.opt.JacobianExamples, s.n)
-	// Each example's eigendecomposition is independent: spread them over
-	// the cores (they dominate a step-0 snapshot of a wide network), one
-	// workspace per worker so memory stays bounded, kept in works for the
-	// next layer of the same measurement.
-	next := make(chan int, examples)
-	for r := range examples {
-		next <- r
-	}
-	close(next)
-	// Buffered for every example, so a worker whose result is no longer
+	type job struct{ i, r int } // layers[i], example r
+	jobs := make(chan job, len(layers)*examples)
+	// Buffered for every problem, so a worker whose result is no longer
 	// wanted never blocks.
 	type result struct {
-		r    int
+		job
 		mean float64
 	}
-	results := make(chan result, examples)
-	var shared sync.Mutex // held while a worker reads s.dw and s.pass
-	abandoned := false    // set under shared when the call returns early
+	results := make(chan result, len(layers)*examples)
+	loaded := make(chan struct{}, len(layers)*examples) // one per problem copied out of s.dw
+	var shared sync.Mutex                               // held while a worker reads s.dw and s.pass
+	abandoned := false                                  // set under shared when the call returns early
+	abandon := func() {
+		shared.Lock()
+		abandoned = true
+		shared.Unlock()
+	}
+	order := 0
+	for _, l := range layers {
+		order = max(order, s.net.Layers[l].Out)
+	}
 	for w := range jacobianWorkers(s.opt, s.n) {
-		// Taken here, not in the worker: a worker of the previous layer
-		// that found no example left may start only now, and it must
-		// not touch works.
-		ws := works.get(w, out)
+		// Taken here, not in the worker: a worker of a previous
+		// measurement that found no problem left may start only now,
+		// and it must not touch works.
+		ws := works.get(w, order)
 		go func() {
-			for r := range next {
+			for jb := range jobs {
 				shared.Lock()
 				if abandoned || ctx.Err() != nil {
 					shared.Unlock()
 					return
 				}
-				s.loadExample(l, r, wwt, ws)
+				l := layers[jb.i]
+				s.loadExample(l, jb.r, s.dw[:s.net.Layers[l].Out*s.net.Layers[l].Out], ws)
 				shared.Unlock()
-				mean, err := ws.meanSV(ctx, rank)
+				loaded <- struct{}{}
+				mean, err := ws.meanSV(ctx, min(s.net.Layers[l].Out, s.net.Layers[l].In))
 				if err != nil {
-					return // cancelled: the loop below returns ctx's error
+					return // cancelled: the caller returns ctx's error
 				}
-				results <- result{r, mean}
+				results <- result{jb, mean}
 			}
 		}()
 	}
-	means := make([]float64, examples)
-	for range examples {
+	defer close(jobs)
+	means := make([][]float64, len(layers))
+	for i := range means {
+		means[i] = make([]float64, examples)
+	}
+	// Layer i's W W^T is formed once every example of layer i-1 is
+	// copied out of s.dw and a worker is free: with one thread the
+	// products and the solves still take turns, and with more the
+	// product (whose threads the network's Gemm bounds) overlaps with at
+	// most workers-1 solves.
+	workers := jacobianWorkers(s.opt, s.n)
+	next, copied, done := 0, 0, 0
+	for done < len(layers)*examples {
+		if next < len(layers) && copied == next*examples && copied-done < workers {
+			if err := s.gram(ctx, layers[next]); err != nil {
+				abandon()
+				return nil, err
+			}
+			for r := range examples {
+				jobs <- job{next, r}
+			}
+			next++
+			continue
+		}
 		select {
+		case <-loaded:
+			copied++
 		case res := <-results:
-			means[res.r] = res.mean
+			means[res.i][res.r] = res.mean
+			done++
 		case <-ctx.Done():
-			shared.Lock()
-			abandoned = true
-			shared.Unlock()
-			return math.NaN(), ctx.Err()
+			abandon()
+			return nil, ctx.Err()
 		}
 	}
 	// Summed in example order, so the result does not depend on which
 	// worker finished first.
-	var total float64
-	for _, m := range means {
-		total += m
+	out := make([]float64, len(layers))
+	for i, m := range means {
+		var total float64
+		for _, v := range m {
+			total += v
+		}
+		out[i] = total / float64(examples)
 	}
-	return total / float64(examples), nil
+	return out, nil
+}
+
+// gram sets s.dw to the upper triangle of W W^T (row-major) for the
+// weights W of layer l. Only the upper triangle (diagonal included) is
+// read, so each block of gramRows rows is formed from its diagonal on:
+// about half the products of the whole matrix.
+func (s *Stats) gram(ctx context.Context, l int) error {
+	layer := s.net.Layers[l]
+	out, in := layer.Out, layer.In
+	wwt := s.dw[:out*out]
+	return s.net.eachChunk(ctx, out, out*in, func(lo, hi int) {
+		for r := lo; r < hi; r += gramRows {
+			e := min(hi, r+gramRows)
+			s.net.gemm(false, true, e-r, out-r, in, 1, layer.W[r*in:e*in], in, layer.W[r*in:], in, 0, wwt[r*out+r:], out)
+		}
+	})
 }
 
 // gramRows is the height of the row blocks in which W W^T's upper
@@ -134,6 +205,8 @@ const gramRows = 128
 type eigenWorks struct {
 	ws  []*eigenWork
 	slq slqWork // the estimator's, for layers wider than JacobianExactWidth
+	// means and relErrs are the measurement's results (jacobianMeanSV).
+	means, relErrs []float64
 }
 
 // get is worker w's workspace for problems of order up to n. Only the

@@ -165,7 +165,7 @@ func BenchmarkJacobianLayer(b *testing.B) {
 				for b.Loop() {
 					var err error
 					if method == "exact" {
-						_, err = st.jacobianExact(context.Background(), 1, &works)
+						_, err = st.jacobianExact(context.Background(), []int{1}, &works)
 					} else {
 						_, stated, err = st.jacobianSLQ(context.Background(), 1, &works.slq)
 					}
