@@ -231,6 +231,9 @@ func TestWriteFormats(t *testing.T) {
 			if err := wellFormed(data); err != nil || !bytes.Contains(data, []byte("<svg")) {
 				t.Errorf("%s: not SVG: %v", path, err)
 			}
+			if strings.HasSuffix(path, "surface.svg") && (!bytes.Contains(data, []byte("data:image/png;base64,")) || bytes.Contains(data, []byte("image/jpg"))) {
+				t.Errorf("%s: the heat maps are not PNG images declared as such", path)
+			}
 		case ".pdf":
 			if !bytes.HasPrefix(data, []byte("%PDF-")) || !bytes.Contains(data[max(0, len(data)-32):], []byte("%%EOF")) {
 				t.Errorf("%s: not a PDF (%q...)", path, data[:min(len(data), 8)])
@@ -330,4 +333,20 @@ func FuzzTicks(f *testing.F) {
 			readable(t, "LogTicks", LogTicks{}.Ticks(min, max), min, max)
 		}
 	})
+}
+
+// PDF text is ASCII (vgpdf's fonts are code page 1252 and it passes
+// UTF-8 bytes through): the figures' characters get ASCII spellings.
+func TestASCIIText(t *testing.T) {
+	for in, want := range map[string]string{
+		"Fig 5 · fig5: tanh — x":           "Fig 5 - fig5: tanh - x",
+		"w1: layer 1, unit 1 ← input 1":    "w1: layer 1, unit 1 <- input 1",
+		"back-prop gradients ∂C/∂s ± std":  "back-prop gradients dC/ds +/- std",
+		"plain ASCII stays (1e-5, [0, 1])": "plain ASCII stays (1e-5, [0, 1])",
+		"日本":                               "??",
+	} {
+		if got := asciiText(in); got != want {
+			t.Errorf("asciiText(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

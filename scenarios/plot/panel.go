@@ -1,14 +1,17 @@
 package plot
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image/color"
 	"io"
 	"math"
 	"os"
+	"strings"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
@@ -188,7 +191,8 @@ type Figure struct {
 	// that compare the same steps or layers line up.
 	SharedX bool
 
-	name string // the file's name without extension, for this package's figures
+	name     string             // the file's name without extension, for this package's figures
+	heatmaps []*plotter.HeatMap // drawn as an image or as cells, by format
 }
 
 // grid is a figure of the panels on a page of w by h whose panels share
@@ -239,20 +243,25 @@ func (f Figure) saveAs(path string, format Format) error {
 	case SVG:
 		c = vgsvg.New(f.W, f.H)
 	case PDF:
-		c = vgpdf.New(f.W, f.H)
+		c = pdfCanvas{vgpdf.New(f.W, f.H)}
 	default:
 		return fmt.Errorf("unknown figure format %q (valid: png, svg, pdf)", format)
 	}
+	for _, h := range f.heatmaps {
+		h.Rasterized = true // an image: cells as rectangles show seams between them
+	}
 	f.render(draw.New(c))
-	out, err := os.Create(path)
-	if err != nil {
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
 		return err
 	}
-	if _, err := c.WriteTo(out); err != nil {
-		out.Close()
-		return err
+	data := buf.Bytes()
+	if format == SVG {
+		// vgsvg declares its embedded PNG images image/jpg, which
+		// viewers such as rsvg refuse to draw.
+		data = bytes.ReplaceAll(data, []byte("data:image/jpg;base64,iVBOR"), []byte("data:image/png;base64,iVBOR"))
 	}
-	return out.Close()
+	return os.WriteFile(path, data, 0o644)
 }
 
 // legendWidth is the widest legend's width (0 when no panel has one).
@@ -287,7 +296,7 @@ func (f Figure) render(dc draw.Canvas) {
 		room = lw + gap
 	}
 	tiles := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Millimeter*6 + room, PadY: vg.Millimeter * 5,
-		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter*2 + room}
+		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter*6 + room} // right: an SVG viewer's substitute font may be wider
 	canvases := plot.Align(plots, tiles, dc)
 	for i := range plots {
 		for j, p := range plots[i] {
@@ -331,3 +340,34 @@ var (
 	contourColor = color.Gray{Y: 235}
 	markColor    = color.RGBA{R: 0, G: 160, B: 255, A: 255}
 )
+
+// pdfCanvas is vgpdf's canvas with its text in ASCII: vgpdf hands a
+// string's UTF-8 bytes to a font encoded in code page 1252, so "·" came
+// out "Â·" and "←" as three wrong glyphs.
+type pdfCanvas struct{ *vgpdf.Canvas }
+
+func (c pdfCanvas) FillString(f font.Face, pt vg.Point, s string) {
+	c.Canvas.FillString(f, pt, asciiText(s))
+}
+
+// asciiText writes s in ASCII: the figures' few other characters as
+// their usual ASCII spellings, anything else as "?".
+func asciiText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			b.WriteRune(r)
+		case asciiFor[r] != "":
+			b.WriteString(asciiFor[r])
+		default:
+			b.WriteByte('?')
+		}
+	}
+	return b.String()
+}
+
+var asciiFor = map[rune]string{
+	'·': "-", '—': "-", '–': "-", '±': "+/-", '←': "<-", '→': "->", '×': "x", '∂': "d", '²': "^2",
+	'…': "...", '≤': "<=", '≥': ">=", 'σ': "sigma", '̄': "", '√': "sqrt",
+}

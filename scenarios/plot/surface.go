@@ -113,6 +113,7 @@ func surfaces(r Run) (Figure, bool) {
 		}
 	}
 	var maps []*Panel
+	var heatmaps []*plotter.HeatMap
 	for i, s := range ok {
 		what := fmt.Sprintf("%s cost\n%s", s.Cost, scale)
 		if i == 0 {
@@ -123,8 +124,8 @@ func surfaces(r Run) (Figure, bool) {
 			h := plotter.NewHeatMap(gridXYZ{s}, pal)
 			h.Min, h.Max = lo, hi
 			h.NaN = grey
-			h.Rasterized = true // cells without seams; SVG and PDF embed it as an image
 			p.Add(h)
+			heatmaps = append(heatmaps, h)
 			if len(levels) > 0 {
 				c := plotter.NewContour(gridXYZ{s}, levels, palette.Palette(nil))
 				c.Min, c.Max = lo, hi
@@ -168,7 +169,7 @@ func surfaces(r Run) (Figure, bool) {
 		}
 		rows = append(rows, []*Panel{along1}, []*Panel{along2})
 	}
-	return Figure{Panels: rows, W: 12 * vg.Inch, H: 9 * vg.Inch}, true
+	return Figure{Panels: rows, W: 12 * vg.Inch, H: 9 * vg.Inch, heatmaps: heatmaps}, true
 }
 
 // contourLevels are about 12 evenly spaced levels strictly inside
