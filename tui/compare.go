@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -107,8 +108,14 @@ func renderCompare(ds []runData, w, h, panel int, fixed bool, first int, st Styl
 		return truncate(st.Dim.Render("preparing the compared runs…"), w), first, 0
 	}
 	lines := compareConfig(ds, w, st)
-	if len(lines) > h/2 && h >= 4 {
-		lines = append(lines[:h/2-1], st.Hint.Render(fit("… (the configuration goes on: a wider terminal shows it whole)", w)))
+	// The configurations take at most half the height, all but the
+	// panel's line and the hint while no run has a snapshot to draw.
+	most := h / 2
+	if !slices.ContainsFunc(ds, func(d runData) bool { return len(d.Snaps) > 0 }) {
+		most = h - 2
+	}
+	if len(lines) > most && most >= 2 {
+		lines = append(lines[:most-1], st.Hint.Render(fit("… (the configuration goes on: a wider terminal shows it whole)", w)))
 	}
 	rest := max(0, h-len(lines)-1)
 	shown, scrolled := 0, first
@@ -225,6 +232,10 @@ func compareConfig(ds []runData, w int, st Styles) []string {
 				units = append(units, st.Dim.Render("│ ")+st.Value.Render(fmtPoints(s.TestError-a.TestError)+", "+fmtSigned(cost-shownTrainLoss(ds[0])))+
 					st.Label.Render(" vs A"))
 			}
+		} else if d.State == stateFailed {
+			for _, word := range strings.Fields(waitingText(d)) { // why, in full: it wraps
+				units = append(units, st.Bad.Render(word))
+			}
 		} else {
 			units = append(units, stateBadge(d, st))
 		}
@@ -267,8 +278,11 @@ func shownTrainLoss(d runData) float64 {
 // side by side where each has 36 columns, else one above the other, with
 // ▲ at the shown step (A's; the runs are at the same step).
 func compareCurves(ds []runData, w, h int, fixed bool, st Styles) []string {
-	if len(ds[0].Snaps) == 0 {
-		return []string{st.Dim.Render(waitingText(ds[0]))}
+	// The lead gives the shown step: A, or the first run that has
+	// snapshots when A could not be built (its line says why).
+	lead := slices.IndexFunc(ds, func(d runData) bool { return len(d.Snaps) > 0 })
+	if lead < 0 {
+		return compareWaiting(ds, w, st)
 	}
 	var errSeries, lossSeries []series
 	var errs, losses [][]float64
@@ -283,7 +297,7 @@ func compareCurves(ds []runData, w, h int, fixed bool, st Styles) []string {
 		errSeries = append(errSeries, series{xs, e, runStyle(i, st), runMark(i, st)})
 		lossSeries = append(lossSeries, series{xs, l, runStyle(i, st), runMark(i, st)})
 	}
-	mark := markAt(&ds[0], examples(ds[0].Snaps))
+	mark := markAt(&ds[lead], examples(ds[lead].Snaps))
 	errAx, lossAx := errorAxes(fixed, errs...), lossAxes(fixed, losses...)
 	if lossAx.yfmt == nil { // log: the series in log10
 		for i := range lossSeries {
@@ -295,7 +309,7 @@ func compareCurves(ds []runData, w, h int, fixed bool, st Styles) []string {
 		ax.xlo, ax.xhi, ax.xname, ax.mark, ax.markStyle = 0, xhi, "examples", mark, st.Dim
 	}
 	at := ""
-	if s, ok := ds[0].shown(); ok {
+	if s, ok := ds[lead].shown(); ok {
 		at = " at step " + fmtCount(s.Step)
 	}
 	cw := w
@@ -334,6 +348,15 @@ func compareCurves(ds []runData, w, h int, fixed bool, st Styles) []string {
 	return append(out, lineChart(lossSeries, w-1, h-ch-2, lossAx)...)
 }
 
+// compareWaiting is what a panel says before any run has a snapshot.
+func compareWaiting(ds []runData, w int, st Styles) []string {
+	why := "building the networks and measuring step 0…"
+	if !slices.ContainsFunc(ds, func(d runData) bool { return d.State != stateFailed }) {
+		why = "nothing to draw: no run could be built (their lines say why)"
+	}
+	return []string{st.Dim.Render(hintLine(w, why))}
+}
+
 // compareQuantities are the Profile view's charts Compare overlays: those
 // of one statistic measured at every snapshot.
 var compareQuantities = []int{0, 3, 2, 4} // activation std, gradient variance, saturation, weight-gradient variance
@@ -349,7 +372,7 @@ func compareProfiles(ds []runData, w, h int, st Styles) []string {
 		}
 	}
 	if depth == 0 {
-		return []string{st.Dim.Render(waitingText(ds[0]))}
+		return compareWaiting(ds, w, st)
 	}
 	key := st.Label.Render("each run's value per layer at the shown step, as its letter:")
 	for i := range ds {

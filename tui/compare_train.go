@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -115,14 +117,25 @@ func (t *trainer) failCrew(err error) {
 // lockstep as the controls say until ctx ends.
 func (t *trainer) runCrew(ctx context.Context) {
 	engines := make([]*scenarios.Engine, len(t.crew))
+	// The runs share the memory budget one run would have (the first's:
+	// its mem-budget, else half of the machine's memory), so a comparison
+	// plans no more memory than one run may, each refused before it
+	// allocates when its share is too small.
+	budget := t.crew[0].read().Scenario.Budget()
+	share := scenarios.ByteSize(budget.Bytes / int64(len(t.crew)))
 	started := t.withSlot(ctx, func() bool {
 		for i, m := range t.crew {
 			fault("build")
 			sc := m.read().Scenario
 			m.hist, sc.Hist = sc.Hist, true // as trainer.run: the app records histograms
+			m.budget, sc.MemBudget = sc.MemBudget, share
 			r, err := scenarios.NewRunner(ctx, sc)
 			if ctx.Err() != nil {
 				return false
+			}
+			if be := (*scenarios.BudgetError)(nil); errors.As(err, &be) {
+				err = fmt.Errorf("it needs about %s, over its share of the memory budget: %s of %s (%s) for %d compared runs; compare fewer or smaller runs (lower %s), or raise --mem-budget",
+					fmtBytes(be.Estimate.Total), fmtBytes(int64(share)), fmtBytes(budget.Bytes), budget.Source, len(t.crew), be.Estimate.Parts[0].Flags)
 			}
 			if err != nil {
 				m.fail(err)
@@ -219,6 +232,21 @@ func (t *trainer) round(ctx context.Context, engines []*scenarios.Engine, n int6
 		}
 	}
 	return true
+}
+
+// fmtBytes writes a size to a tenth of its unit: 150.0 MiB, 7.8 GiB.
+func fmtBytes(b int64) string {
+	v, unit := float64(b), "B"
+	for _, u := range []string{"KiB", "MiB", "GiB", "TiB"} {
+		if v < 1024 {
+			break
+		}
+		v, unit = v/1024, u
+	}
+	if unit == "B" {
+		return fmt.Sprintf("%d B", b)
+	}
+	return fmt.Sprintf("%.1f %s", v, unit)
 }
 
 // nextRound is the steps of the round after one of k steps that took d.

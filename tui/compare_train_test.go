@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,5 +114,36 @@ func TestCrewRunEndsOthersGoOn(t *testing.T) {
 	msg := exportCrew(c, t.TempDir(), time.Now(), nil)
 	if msg.Err != nil || len(msg.Paths) != 2 {
 		t.Fatalf("export: %+v", msg)
+	}
+}
+
+// The compared runs share one run's memory budget: two runs that each fit
+// a budget of 1.5 times one's estimate, but not half of it, are refused
+// before they allocate, with a message that says why; the scenario shown
+// keeps its own budget (a restart shares it out again, not a share of it).
+func TestCrewSharesBudget(t *testing.T) {
+	sc := tinyScenario(t)
+	sc.MemBudget = 1
+	_, err := scenarios.NewRunner(context.Background(), sc)
+	be := (*scenarios.BudgetError)(nil)
+	if !errors.As(err, &be) {
+		t.Fatalf("a budget of 1 byte: %v", err)
+	}
+	one := be.Estimate.Total
+	sc.MemBudget = scenarios.ByteSize(one * 3 / 2)
+	alone := crewOf(t, sc)
+	if ds := alone.crewData(); ds[0].State != statePaused {
+		t.Fatalf("one run in 1.5 times its estimate: %v %v", ds[0].State, ds[0].Err)
+	}
+	b := sc
+	b.Init = nn.Normalized.String()
+	ds := crewOf(t, sc, b).crewData()
+	for i, d := range ds {
+		if d.State != stateFailed || !strings.Contains(errString(d.Err), "over its share of the memory budget") {
+			t.Errorf("run %s: %v %v", runLetter(runA+i), d.State, d.Err)
+		}
+		if d.Scenario.MemBudget != sc.MemBudget {
+			t.Errorf("run %s shows a budget of %v, want its own %v", runLetter(runA+i), d.Scenario.MemBudget, sc.MemBudget)
+		}
 	}
 }

@@ -122,9 +122,10 @@ type trainer struct {
 	done   chan struct{}
 	cfg    trainerConfig
 
-	wantJac chan struct{} // non-blocking: ask for a Jacobian at the next snapshot
-	lastJac time.Time     // when one was last asked of the engine (trainer goroutine only)
-	hist    bool          // the scenario's own hist setting (the app records histograms whatever it says)
+	wantJac chan struct{}      // non-blocking: ask for a Jacobian at the next snapshot
+	lastJac time.Time          // when one was last asked of the engine (trainer goroutine only)
+	hist    bool               // the scenario's own hist setting (the app records histograms whatever it says)
+	budget  scenarios.ByteSize // the scenario's own mem-budget (a compared run builds on its share, compare_train.go)
 
 	mu      sync.Mutex
 	began   bool     // it started building (then it is the one to wait for)
@@ -339,6 +340,7 @@ func (t *trainer) run(ctx context.Context) {
 	// counts their buffers; maxHistSnaps bounds the history's). The
 	// published scenario keeps its own setting (publish).
 	t.hist, sc.Hist = sc.Hist, true
+	t.budget = sc.MemBudget
 	// NewRunner and the engine return as soon as ctx ends (a reset), and
 	// the network goes with r when run returns.
 	var r *scenarios.Runner
@@ -532,7 +534,7 @@ func (t *trainer) publish(e *scenarios.Engine, state runState) {
 	}
 	rate := sum.ExamplesPerSecond()
 	sc := e.Runner().Scenario
-	sc.Hist = t.hist
+	sc.Hist, sc.MemBudget = t.hist, t.budget
 	t.update(func(d *runData) {
 		d.State, d.Step, d.Examples, d.Rate, d.DivergedStep = state, sum.Steps, sum.Examples, rate, sum.DivergedStep
 		d.Scenario = sc
