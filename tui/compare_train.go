@@ -162,27 +162,18 @@ func (t *trainer) runCrew(ctx context.Context) {
 		if crewDone(engines) {
 			running = false
 		}
-		var m ctlMsg
-		if running {
-			select {
-			case <-ctx.Done():
+		m, next := t.next(ctx, running, nil) // the crew measures no Jacobian on request
+		switch next {
+		case nextEnd:
+			return
+		case nextTrain:
+			begun := time.Now()
+			if !t.withSlot(ctx, func() bool { return t.round(ctx, engines, k) }) {
 				return
-			case m = <-t.ctl:
-			default:
-				begun := time.Now()
-				if !t.withSlot(ctx, func() bool { return t.round(ctx, engines, k) }) {
-					return
-				}
-				k = nextRound(k, time.Since(begun))
-				t.publishEngines(engines, stateRunning)
-				continue
 			}
-		} else {
-			select {
-			case <-ctx.Done():
-				return
-			case m = <-t.ctl:
-			}
+			k = nextRound(k, time.Since(begun))
+			t.publishEngines(engines, stateRunning)
+			continue
 		}
 		switch m.op {
 		case ctlToggle:

@@ -369,32 +369,21 @@ func (t *trainer) run(ctx context.Context) {
 		if e.Done() {
 			running = false
 		}
-		// Wait for a control while paused or finished; glance at them
-		// between chunks while running.
-		var m ctlMsg
-		if running {
-			select {
-			case <-ctx.Done():
+		m, next := t.next(ctx, running, t.wantJac)
+		switch next {
+		case nextEnd:
+			return
+		case nextTrain:
+			if !t.train(ctx, e) {
 				return
-			case m = <-t.ctl:
-			default:
-				if !t.train(ctx, e) {
-					return
-				}
-				t.publish(e, stateRunning)
-				continue
 			}
-		} else {
-			select {
-			case <-ctx.Done():
+			t.publish(e, stateRunning)
+			continue
+		case nextWanted:
+			if !t.withSlot(ctx, func() bool { return t.measureStopped(ctx, e) }) {
 				return
-			case m = <-t.ctl:
-			case <-t.wantJac:
-				if !t.withSlot(ctx, func() bool { return t.measureStopped(ctx, e) }) {
-					return
-				}
-				continue
 			}
+			continue
 		}
 		switch m.op {
 		case ctlToggle:
@@ -418,6 +407,39 @@ func (t *trainer) run(ctx context.Context) {
 		} else {
 			t.publish(e, statePaused)
 		}
+	}
+}
+
+// What a trainer's loop does next (trainer.next).
+const (
+	nextControl = iota // act on the control
+	nextTrain          // no control waiting while running: train a chunk
+	nextWanted         // stopped, and something was asked on wanted
+	nextEnd            // ctx ended: return
+)
+
+// next waits for what the loop does next: while running it glances at the
+// controls between chunks (nextTrain when none waits); stopped (paused or
+// finished) it waits for a control, or for a request on wanted (nil: none).
+func (t *trainer) next(ctx context.Context, running bool, wanted <-chan struct{}) (ctlMsg, int) {
+	var m ctlMsg
+	if running {
+		select {
+		case <-ctx.Done():
+			return m, nextEnd
+		case m = <-t.ctl:
+			return m, nextControl
+		default:
+			return m, nextTrain
+		}
+	}
+	select {
+	case <-ctx.Done():
+		return m, nextEnd
+	case m = <-t.ctl:
+		return m, nextControl
+	case <-wanted:
+		return m, nextWanted
 	}
 }
 
