@@ -138,7 +138,7 @@ func (st Setting) parseNumber(text string) (float64, error) {
 		return 0, fmt.Errorf("%s %s is not a whole number%s", name, quoteTyped(text), st.rangeNote())
 	case math.Abs(f) >= 1<<63:
 		if st.Range != nil { // the range's message, with the value as typed
-			return 0, fmt.Errorf("%s %s out of range (%s..%s)", name, quoteTyped(text), plain(st.Range.Lo), plain(st.Range.Hi))
+			return 0, fmt.Errorf("%s %s out of range (%s)", name, quoteTyped(text), st.Range.bounds())
 		}
 		return 0, fmt.Errorf("%s %s is too large", name, quoteTyped(text))
 	}
@@ -147,11 +147,8 @@ func (st Setting) parseNumber(text string) (float64, error) {
 
 // rangeNote is " (lo..hi)" for a setting with a range, for messages.
 func (st Setting) rangeNote() string {
-	if r := st.Range; r != nil {
-		if r.Above {
-			return fmt.Sprintf(" (above %s, at most %s)", plain(r.Lo), plain(r.Hi))
-		}
-		return fmt.Sprintf(" (%s..%s)", plain(r.Lo), plain(r.Hi))
+	if st.Range != nil {
+		return " (" + st.Range.String() + ")"
 	}
 	return ""
 }

@@ -39,6 +39,28 @@ type Range struct {
 	// ZeroIsAll says that 0 stands for "as many as the machine has"
 	// (threads: every core), so a cap below Hi replaces a 0 too.
 	ZeroIsAll bool
+	// Least, when set, is the smallest valid value above Lo: Lo means
+	// "none" and the values between are refused (a cost surface of one
+	// point per axis is no surface).
+	Least float64
+}
+
+// String is the range as --help writes it: "1..20", "above 0, at most
+// 100", "0, or 2..101".
+func (r *Range) String() string {
+	if r.Above {
+		return fmt.Sprintf("above %s, at most %s", plain(r.Lo), plain(r.Hi))
+	}
+	return r.bounds()
+}
+
+// bounds is the range as an out-of-range message writes it: "0..100",
+// "0, or 2..101".
+func (r *Range) bounds() string {
+	if r.Least > r.Lo {
+		return fmt.Sprintf("%s, or %s..%s", plain(r.Lo), plain(r.Least), plain(r.Hi))
+	}
+	return fmt.Sprintf("%s..%s", plain(r.Lo), plain(r.Hi))
 }
 
 // Panel is how the app's settings panel shows a setting.
@@ -168,12 +190,10 @@ var settings = []Setting{
 	// raise the memory budget; Validate checks its sign.
 	{Flag: "mem-budget", Usage: "memory the run may plan to use, as a `SIZE` such as 8GiB or 512MiB; a larger configuration is refused before anything is allocated (default: half of this machine's memory)",
 		field: func(s *Scenario) any { return &s.MemBudget }},
-	// No TOML key yet: a key needs README.md's scenario-file block and
-	// preset's flat-file test to list it (their owners' edit); until then
-	// the fig5-cost-surface preset's command line gives --surface. Its
-	// range is checked where the surfaces are made (surface.Check, before
+	// Checked again where the surfaces are made (surface.Check, before
 	// the run starts), with the network's size.
-	{Flag: "surface", Usage: fmt.Sprintf("cost surfaces (Fig 5) in --batch: both costs over N x N values (%d..%d) of one first-layer and one output-layer weight at step 0, on --probe random examples; 0 for none", surface.MinGrid, surface.MaxGrid),
+	{Key: "surface", Flag: "surface", Usage: "cost surfaces (Fig 5) in --batch: both costs over N x N values of one first-layer and one output-layer weight at step 0, on --probe random examples; 0 for none",
+		Range: &Range{Lo: 0, Least: surface.MinGrid, Hi: surface.MaxGrid},
 		field: func(s *Scenario) any { return &s.Surface }},
 	// --init pretrained's layer-wise denoising autoencoders (nn.Pretrain).
 	// Vincent et al. (2008) mask a fraction of the inputs and find 25%
@@ -265,21 +285,14 @@ func (st Setting) Help() string {
 	if st.Choices != nil {
 		h += ": " + strings.Join(st.Choices(), ", ")
 	}
-	if r := st.Range; r != nil {
-		if r.Above {
-			h += fmt.Sprintf(" (above %s, at most %s)", plain(r.Lo), plain(r.Hi))
-		} else {
-			h += fmt.Sprintf(" (%s..%s)", plain(r.Lo), plain(r.Hi))
-		}
-	}
-	return h
+	return h + st.rangeNote()
 }
 
 // check returns the range error for v, in the shape users see:
 // "depth 30 out of range (1..20)".
 func (r *Range) check(flag string, v float64) error {
-	if math.IsNaN(v) || v < r.Lo || v > r.Hi {
-		return fmt.Errorf("%s %s out of range (%s..%s)", flag, plain(v), plain(r.Lo), plain(r.Hi))
+	if math.IsNaN(v) || v < r.Lo || v > r.Hi || v != r.Lo && v < r.Least {
+		return fmt.Errorf("%s %s out of range (%s)", flag, plain(v), r.bounds())
 	}
 	if r.Above && v == r.Lo {
 		msg := fmt.Sprintf("%s %v must be above %s", flag, v, plain(r.Lo))

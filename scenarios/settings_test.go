@@ -3,6 +3,7 @@ package scenarios
 import (
 	"flag"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -65,9 +66,14 @@ func TestDefaultAndRanges(t *testing.T) {
 		}{
 			{r.Lo, ""},
 			{r.Hi, ""},
-			{r.Lo - 1, fmt.Sprintf("%s %s out of range (%s..%s)", st.Flag, plain(r.Lo-1), plain(r.Lo), plain(r.Hi))},
-			{r.Hi + 1, fmt.Sprintf("%s %s out of range (%s..%s)", st.Flag, plain(r.Hi+1), plain(r.Lo), plain(r.Hi))},
+			{r.Lo - 1, fmt.Sprintf("%s %s out of range (%s)", st.Flag, plain(r.Lo-1), r.bounds())},
+			{r.Hi + 1, fmt.Sprintf("%s %s out of range (%s)", st.Flag, plain(r.Hi+1), r.bounds())},
+			{math.Max(r.Least, r.Lo), ""},
+			{math.Max(r.Least-1, r.Lo), ""},
 		} {
+			if r.Least > r.Lo+1 && c.v == r.Least-1 { // between "none" and the least
+				c.want = fmt.Sprintf("%s %s out of range (%s, or %s..%s)", st.Flag, plain(c.v), plain(r.Lo), plain(r.Least), plain(r.Hi))
+			}
 			if c.v == r.Lo && r.Above {
 				c.want = fmt.Sprintf("%s %v must be above %s", st.Flag, r.Lo, plain(r.Lo))
 			}

@@ -96,6 +96,7 @@ seed = 18446744073709551
 "hist" = true
 jacobian = false # trailing comment ]]]]
 threads = 3
+surface = 7
 pretrain_corruption = 0.5
 pretrain_updates = 200
 pretrain_lr = 0.003
@@ -106,12 +107,12 @@ pretrain_lr = 0.003
 	}
 	want := scenarios.Scenario{Name: "x [v2] {y}", Description: "multi-line with \"quotes\" and [[[ brackets\n", Dataset: `csv:C:\data\{a}.csv`,
 		Activation: "tanh", Init: "normalized", InitScale: 2, Gain: 1.5, Depth: 3, Width: 64, Loss: "quadratic", LR: 0.01,
-		BatchSize: 20, Steps: 0, Every: 7, Probe: 50, Test: 60, Seed: 18446744073709551, Hist: true, Threads: 3,
+		BatchSize: 20, Steps: 0, Every: 7, Probe: 50, Test: 60, Seed: 18446744073709551, Hist: true, Threads: 3, Surface: 7,
 		PretrainCorruption: 0.5, PretrainUpdates: 200, PretrainLR: 0.003}
 	if sc != want {
 		t.Errorf("got  %+v\nwant %+v", sc, want)
 	}
-	if got := strings.Join(scenarios.Keys(), ","); got != "name,description,activation,init,init_scale,gain,depth,width,loss,dataset,lr,batch_size,steps,every,probe,test,seed,hist,jacobian,threads,pretrain_corruption,pretrain_updates,pretrain_lr" {
+	if got := strings.Join(scenarios.Keys(), ","); got != "name,description,activation,init,init_scale,gain,depth,width,loss,dataset,lr,batch_size,steps,every,probe,test,seed,hist,jacobian,threads,surface,pretrain_corruption,pretrain_updates,pretrain_lr" {
 		t.Errorf("Keys() = %s", got)
 	}
 }
