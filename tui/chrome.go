@@ -35,8 +35,48 @@ func (m *Model) header(w int) string {
 }
 
 // headerTabs is the header and the columns [start, end) of each view's
-// tab in it, where a click selects the view (update.go's mouse).
+// tab in it, where a click selects the view (update.go's mouse). It is
+// the widest form whose tabs fit w (tabLayouts); while compared runs train
+// behind another view, Compare's tab carries ▶, and the words say so
+// after the tabs where they fit.
 func (m *Model) headerTabs(w int) (string, [numViews][2]int) {
+	bg := m.comparingInBackground()
+	var line string
+	var spans [numViews][2]int
+	x := 0
+	for i, l := range tabLayouts {
+		if l.title && w < 100 {
+			continue // below 100 columns the title goes, as it always has
+		}
+		line, spans, x = m.tabRow(l, bg != "")
+		if x <= w || i == len(tabLayouts)-1 {
+			break
+		}
+	}
+	if text := " ▶ " + bg + " training"; bg != "" && lipgloss.Width(line)+lipgloss.Width(text) <= w {
+		line += m.st.Good.Render(text) // and in words where they fit
+	}
+	for i := range spans {
+		spans[i][1] = min(spans[i][1], w)
+	}
+	return fit(line, w), spans
+}
+
+// tabLayouts are the header's forms, widest first: the title and padded
+// tabs (100 columns and more), the tabs alone, then the views' names cut
+// to four letters, then their numbers alone, so that every tab has a place
+// however many views there are. The shown view's tab is in brackets in
+// all of them, so it reads without colour.
+var tabLayouts = []struct {
+	title, pad bool
+	name       int // the letters of a view's name shown; 0: all, -1: none
+}{{true, true, 0}, {false, false, 0}, {false, false, 4}, {false, false, -1}}
+
+// tabRow is the header in layout l, the tabs' columns and its width.
+func (m *Model) tabRow(l struct {
+	title, pad bool
+	name       int
+}, bg bool) (string, [numViews][2]int, int) {
 	var b strings.Builder
 	var spans [numViews][2]int
 	x := 0
@@ -44,32 +84,33 @@ func (m *Model) headerTabs(w int) (string, [numViews][2]int) {
 		b.WriteString(s)
 		x += lipgloss.Width(s)
 	}
-	wide := w >= 100
-	if wide {
+	if l.title {
 		put(m.st.Title.Render("initscope") + "  ")
 	}
-	bg := m.comparingInBackground()
 	for i, name := range viewNames {
-		label := sprintf("%d %s", i+1, name)
-		if bg != "" && viewID(i) == viewCompare {
+		switch r := []rune(name); {
+		case l.name < 0:
+			name = ""
+		case l.name > 0 && len(r) > l.name:
+			name = string(r[:l.name])
+		}
+		label := strings.TrimSpace(sprintf("%d %s", i+1, name))
+		if bg && viewID(i) == viewCompare {
 			label += "▶" // its runs train while another view is shown
 		}
 		start := x
 		switch {
 		case viewID(i) == m.view && m.overlay == nil:
 			put(m.st.TabActive.Render("[" + label + "]"))
-		case wide: // the same width as the brackets, so tabs stay put
+		case l.pad: // the same width as the brackets, so tabs stay put
 			put(m.st.Tab.Render(" " + label + " "))
 		default:
 			put(m.st.Tab.Render(label))
 		}
-		spans[i] = [2]int{start, min(x, w)}
+		spans[i] = [2]int{start, x}
 		put(" ")
 	}
-	if text := " ▶ " + bg + " training"; bg != "" && x+lipgloss.Width(text) <= w {
-		put(m.st.Good.Render(text)) // and in words where they fit
-	}
-	return fit(b.String(), w), spans
+	return b.String(), spans, x - 1
 }
 
 func (m *Model) configLine(w int) string {
