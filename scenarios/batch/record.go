@@ -29,6 +29,11 @@ type RunRecord struct {
 	// Pretraining is --init pretrained's autoencoders, one per hidden
 	// layer; null for other inits.
 	Pretraining []PretrainRecord `json:"pretraining"`
+	// JacobianMethod is how jac_sv_mean is computed at this width:
+	// "exact" (the eigenvalues, to 1e-4) or "estimated" (stochastic
+	// Lanczos quadrature, wider than nn.JacobianExactWidth, to about
+	// 0.3%: nn.LayerStats.JacSVErr); null without two hidden layers.
+	JacobianMethod *string `json:"jacobian_method"`
 }
 
 // PretrainRecord is what pre-training did to one hidden layer: the mean
@@ -212,6 +217,13 @@ func num(x float64) *float64 {
 func NewRunRecord(r *scenarios.Runner) RunRecord {
 	rec := RunRecord{Type: "run", Scenario: r.Scenario, Inputs: r.Net.Inputs, Classes: r.Net.Classes,
 		Params: r.Net.Params(), Kernel: r.Net.Kernel(), GoArch: runtime.GOARCH, Cores: runtime.GOMAXPROCS(0)}
+	if r.Net.Depth > 1 {
+		method := "exact"
+		if nn.JacobianEstimated(r.Net.Width) {
+			method = "estimated"
+		}
+		rec.JacobianMethod = &method
+	}
 	for _, p := range r.Pretraining {
 		cost := "squared-error"
 		if p.CrossEntropy {
