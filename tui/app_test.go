@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -80,7 +81,8 @@ func TestAppendSnapThins(t *testing.T) {
 // confirmation before a run is discarded.
 func TestKeys(t *testing.T) {
 	m := goldenModel(t, 120, 40)
-	for i, k := range []string{"2", "3", "4", "5", "6", "7", "1"} {
+	for i := range int(numViews) {
+		k := fmt.Sprint((i+1)%int(numViews) + 1) // 2, 3, ..., then 1
 		m.Update(press(k))
 		if want := viewID((i + 1) % int(numViews)); m.view != want {
 			t.Errorf("after %q: view %d, want %d", k, m.view, want)
@@ -244,7 +246,7 @@ func TestTeatest(t *testing.T) {
 	// coalesce into one frame).
 	for _, step := range []struct{ key, mark string }{
 		{"2", "2nd / 98th percentile"}, {"3", "one count scale per kind"}, {"4", "(Fig 11)"},
-		{"5", "Jacobian"}, {"6", "compare A and B"}, {"7", "diagnosis: "}, {"tab", "[1 Layers]"}, {"?", "Keys"}, {"esc", "[1 Layers]"},
+		{"5", "Jacobian"}, {"6", "compare A and B"}, {"7", "diagnosis: "}, {"8", "Fig 5"}, {"tab", "[1 Layers]"}, {"?", "Keys"}, {"esc", "[1 Layers]"},
 	} {
 		tm.Send(press(step.key))
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(step.mark)) },

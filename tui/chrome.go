@@ -63,20 +63,21 @@ func (m *Model) headerTabs(w int) (string, [numViews][2]int) {
 }
 
 // tabLayouts are the header's forms, widest first: the title and padded
-// tabs (100 columns and more), the tabs alone, then the views' names cut
-// to four letters, then their numbers alone, so that every tab has a place
+// tabs (100 columns and more), the tabs alone, the short names (all eight
+// tabs in 80 columns), then the views' names cut to four letters, then their numbers alone, so that every tab has a place
 // however many views there are. The shown view's tab is in brackets in
 // all of them, so it reads without colour.
-var tabLayouts = []struct {
+var tabLayouts = []tabLayout{{true, true, false, 0}, {false, false, false, 0}, {false, false, true, 0}, {false, false, false, 4}, {false, false, false, -1}}
+
+// tabLayout is one form of the header.
+type tabLayout struct {
 	title, pad bool
-	name       int // the letters of a view's name shown; 0: all, -1: none
-}{{true, true, 0}, {false, false, 0}, {false, false, 4}, {false, false, -1}}
+	short      bool // the views' short names (viewShortNames)
+	name       int  // the letters of a view's name shown; 0: all, -1: none
+}
 
 // tabRow is the header in layout l, the tabs' columns and its width.
-func (m *Model) tabRow(l struct {
-	title, pad bool
-	name       int
-}, bg bool) (string, [numViews][2]int, int) {
+func (m *Model) tabRow(l tabLayout, bg bool) (string, [numViews][2]int, int) {
 	var b strings.Builder
 	var spans [numViews][2]int
 	x := 0
@@ -88,6 +89,9 @@ func (m *Model) tabRow(l struct {
 		put(m.st.Title.Render("initscope") + "  ")
 	}
 	for i, name := range viewNames {
+		if l.short {
+			name = viewShortNames[i]
+		}
 		switch r := []rune(name); {
 		case l.name < 0:
 			name = ""

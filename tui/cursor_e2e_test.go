@@ -75,7 +75,9 @@ func TestCursorEndToEnd(t *testing.T) {
 					continue // its two runs start at step 0 on the first visit: below
 				}
 				x.keys(fmt.Sprint(v + 1))
-				x.waitScreen("view "+viewNames[v], 15*time.Second, has("["+fmt.Sprint(v+1)+" "+viewNames[v]+"]"))
+				x.waitScreen("view "+viewNames[v], 15*time.Second, func(s string) bool { // the header's full or short name
+					return has("["+fmt.Sprint(v+1)+" "+viewNames[v]+"]")(s) || has("["+fmt.Sprint(v+1)+" "+viewShortNames[v]+"]")(s)
+				})
 				x.keys("Left")
 				x.waitScreen(viewNames[v]+": the status line after left", 15*time.Second, has("◀ showing step", "· run ❚❚ paused"))
 				x.keys("Home")

@@ -71,7 +71,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	for _, v := range []struct{ key, mark string }{
 		{"2", "2nd / 98th percentile"}, {"3", "back-prop gradients"}, {"4", "test error"},
-		{"5", "Jacobian"}, {"6", "compare A and B"}, {"7", "diagnosis: "}, {"Tab", "activation mean"}, {"?", "Keys"}, {"Escape", "activation mean"},
+		{"5", "Jacobian"}, {"6", "compare A and B"}, {"7", "diagnosis: "}, {"8", "Fig 5"}, {"Tab", "activation mean"}, {"?", "Keys"}, {"Escape", "activation mean"},
 	} {
 		x.run("send-keys", "-t", "app", v.key)
 		x.waitScreen("view after "+v.key, 15*time.Second, func(s string) bool { return strings.Contains(s, v.mark) })

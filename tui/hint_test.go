@@ -21,10 +21,10 @@ func TestHintFitsWidth(t *testing.T) {
 		w    int
 		want string
 	}{
-		{160, "? help · q quit · space train/pause · s step · r reset · 1-7 views · ←/→ time · c settings · o scenarios · e export"},
-		{115, "? help · q quit · space train/pause · s step · r reset · 1-7 views · ←/→ time · c settings · o scenarios · e export"},
-		{114, "? help · q quit · space train · s step · r reset · 1-7 views · ←→ time · c set · o scen · e export"},
-		{80, "?:help q:quit space:train s:step r:reset 1-7:views ←→:time c:set o:scen e:export"},
+		{160, "? help · q quit · space train/pause · s step · r reset · 1-8 views · ←/→ time · c settings · o scenarios · e export"},
+		{115, "? help · q quit · space train/pause · s step · r reset · 1-8 views · ←/→ time · c settings · o scenarios · e export"},
+		{114, "? help · q quit · space train · s step · r reset · 1-8 views · ←→ time · c set · o scen · e export"},
+		{80, "?:help q:quit space:train s:step r:reset 1-8:views ←→:time c:set o:scen e:export"},
 	} {
 		m := goldenModel(t, c.w, 30)
 		if got := footer(m); got != c.want {

@@ -39,10 +39,15 @@ const (
 	viewTheory
 	viewCompare
 	viewProfile
+	viewSurface
 	numViews
 )
 
-var viewNames = [numViews]string{"Layers", "Dynamics", "Histograms", "Learning", "Theory", "Compare", "Profile"}
+var viewNames = [numViews]string{"Layers", "Dynamics", "Histograms", "Learning", "Theory", "Compare", "Profile", "Surface"}
+
+// viewShortNames are the names the header uses when the full ones do not
+// fit (80 columns).
+var viewShortNames = [numViews]string{"Layers", "Dynamics", "Hists", "Learning", "Theory", "Compare", "Profile", "Surface"}
 
 // Runs the model holds: the main one and those of the Compare view, A to
 // D (runA+i is the i-th; compare_train.go's maxCompare counts them).

@@ -91,6 +91,7 @@ func newViews() [numViews]viewModel {
 		viewTheory:   theoryView{s: s},
 		viewCompare:  newCompareView(s),
 		viewProfile:  newProfileView(),
+		viewSurface:  newSurfaceView(),
 	}
 }
 
