@@ -127,3 +127,18 @@ func TestCompareModel(t *testing.T) {
 		t.Errorf("the message after B's change: %q", m.message)
 	}
 }
+
+// A change to a trained compared run asks first, and says that every
+// compared run restarts (the crew restarts together), not only the one
+// edited.
+func TestCompareChangeAsksForAll(t *testing.T) {
+	m := compareModel(t, 160, 48)
+	m.Update(press("s"))
+	waitModel(t, m, "a step", func() bool { return m.data[runB].Step > 0 })
+	m.Update(press("b")) // B's settings
+	m.Update(press("right"))
+	m.Update(press("enter"))
+	if !isOverlay[confirmQuestion](m) || !strings.Contains(m.View(), "Restart compared runs A and B at step 0") {
+		t.Fatalf("no question naming both runs:\n%s", m.View())
+	}
+}

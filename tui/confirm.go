@@ -42,7 +42,10 @@ type confirmQuestion struct {
 	action confirmAction
 	change pendingChange // confirmChange
 	runs   []int         // confirmReset and confirmQuit: the runs lost
-	keys   confirmKeyMap
+	// restarts names every run the change restarts when it is a compared
+	// run's ("A, B and C": the crew restarts together); "" for the main run.
+	restarts string
+	keys     confirmKeyMap
 }
 
 // confirmKeyMap are the question's keys.
@@ -97,8 +100,12 @@ func (q confirmQuestion) View(runs *[numRuns]runData, w, h int, st Styles) strin
 	var text []string
 	if q.action == confirmChange {
 		cur := runs[q.change.run]
+		ask := sprintf("Discard %s at step %s?", runNames[q.change.run], fmtCount(cur.Step))
+		if q.restarts != "" {
+			ask = sprintf("Restart compared runs %s at step 0 (now step %s)?", q.restarts, fmtCount(cur.Step))
+		}
 		text = []string{
-			st.Warn.Render(sprintf("Discard %s at step %s?", runNames[q.change.run], fmtCount(cur.Step))),
+			st.Warn.Render(ask),
 			"",
 			st.Label.Render("now: ") + describe(cur.Scenario),
 			st.Label.Render("new: ") + describe(q.change.sc),

@@ -239,7 +239,11 @@ func (m *Model) propose(run int, sc scenarios.Scenario) {
 		m.apply(pendingChange{run, sc})
 		return
 	}
-	m.overlay = newConfirmQuestion(pendingChange{run, sc})
+	q := newConfirmQuestion(pendingChange{run, sc})
+	if run >= runA {
+		q.restarts = m.comparedLetters() // a compared run's change restarts every compared run
+	}
+	m.overlay = q
 }
 
 func (m *Model) apply(p pendingChange) {
