@@ -56,12 +56,12 @@ func (o helpOverlay) View(_ *[numRuns]runData, w, h int, st Styles) string {
 	}
 	notes := []string{
 		"Views: 1 Layers (live per-layer statistics) · 2 Dynamics (Figs 2, 3, 10) · 3 Histograms (Figs 4, 6-8)",
-		"4 Learning (Fig 11) · 5 Theory (predicted vs measured variance, Jacobian) · 6 Compare (two configurations)",
-		"7 Profile (each quantity against the layer: step 0, the shown step, the prediction; Figs 6-8).",
+		"4 Learning (Fig 11) · 5 Theory (predicted vs measured variance, Jacobian) · 6 Compare (2-4 runs in lockstep)",
+		"7 Profile (each quantity against the layer: step 0, the shown step, the prediction; Figs 6-8) · 8 Surface (Fig 5).",
 		"Time: ←/→ move every view through the recorded snapshots, home to step 0, end back to the latest;",
 		"the status line names the step shown. Variances are drawn on log scales: vanishing and exploding both show.",
-		"Export writes the main run as the --batch JSON Lines contract to a file in the current directory.",
-		"Mouse: a click on a tab shows its view; the wheel moves the time cursor (up: earlier, down: later).",
+		"Export writes the main run (in Compare: every run) as the --batch JSON Lines contract to files in the current directory.",
+		"Mouse: a click on a tab shows its view, on a layer marks it (again: unmarks); the wheel moves the time cursor (up: earlier, down: later).",
 	}
 	if w < 120 {
 		// Lines that fit 80 columns, the most useful first: as many as
@@ -69,8 +69,8 @@ func (o helpOverlay) View(_ *[numRuns]runData, w, h int, st Styles) string {
 		notes = []string{
 			"←/→: every view at a recorded snapshot · e: the --batch JSON Lines, to a file",
 			"Views: 1 Layers · 2 Dynamics (Figs 2,3,10) · 3 Histograms (4,6-8) · 4 Learning (11)",
-			"5 Theory (predicted variance, Jacobian) · 6 Compare (two runs) · 7 Profile (6-8)",
-			"mouse: a click on a tab shows its view · the wheel moves the time cursor",
+			"5 Theory (variance, Jacobian) · 6 Compare (2-4 runs) · 7 Profile (6-8) · 8 Surface (5)",
+			"mouse: click a tab: its view · click a layer: mark it · wheel: time cursor",
 		}
 		notes = notes[:max(0, min(len(notes), h-lipgloss.Height(full)-3))]
 	}
