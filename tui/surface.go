@@ -135,7 +135,11 @@ func (v surfaceView) View(runs *[numRuns]runData, w, h int, st Styles) string {
 	}
 	surfs, n, err := v.c.get(d.Scenario)
 	if err != nil {
-		return fitLines([]string{st.Title.Render("Fig 5 · cost surfaces"), st.Warn.Render(oneLine(err.Error()))}, w, h)
+		lines := []string{st.Title.Render("Fig 5 · cost surfaces")}
+		for _, l := range wrapWords(oneLine(err.Error()), w) { // whole, however narrow
+			lines = append(lines, st.Warn.Render(l))
+		}
+		return fitLines(lines, w, h)
 	}
 	return renderSurfaces(surfs, n, w, h, st)
 }
