@@ -254,11 +254,30 @@ func add(a, b *float64, sign float64) *float64 {
 }
 
 // gradients: variances of back-propagated and weight gradients per layer,
-// log scale (Fig 9 plots the weight gradients' std, the square root).
+// log scale. Fig 9 plots the spread of the weight gradient one example's
+// SGD step sees (its std, the square root): wgrad_var_ex, drawn when the
+// run has it (older files do not); below it, the probe-mean gradient's.
 func gradients(r Run) (Figure, bool) {
 	g := statPanel(r, batch.GradVar, title(r, "Fig 9", "back-propagated gradient variance"))
-	w := statPanel(r, batch.WGradVar, "weight-gradient variance (Fig 9 plots its square root)")
-	return grid([][]*Panel{{g}, {w}}, 8*vg.Inch, 8*vg.Inch), true
+	w := statPanel(r, batch.WGradVar, "variance of the probe set's mean weight gradient")
+	rows := [][]*Panel{{g}}
+	if hasStat(r, batch.WGradVarEx) {
+		rows = append(rows, []*Panel{statPanel(r, batch.WGradVarEx, "per-example weight-gradient variance (Fig 9 plots its square root)")})
+	}
+	rows = append(rows, []*Panel{w})
+	return grid(rows, 8*vg.Inch, vg.Length(4*len(rows))*vg.Inch), true
+}
+
+// hasStat says whether any snapshot of r has a value of s.
+func hasStat(r Run, s batch.Stat) bool {
+	for _, snap := range r.Snapshots {
+		for _, l := range snap.Layers {
+			if l.Stats[s] != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // learning: training loss and test error against examples seen (Fig 11).
