@@ -156,41 +156,64 @@ func (net *Network) Forward(p *Pass, x []float32, n int) {
 	net.forwardRows(p, x, 0, n)
 }
 
-// forwardContext is Forward in chunks of rows, checking ctx before each so
-// a pass over a large probe or test set can be abandoned within a chunk's
-// time.
+// forwardContext is Forward layer by layer, each layer in chunks of rows
+// of about chunkFlops, checking ctx before each so a pass over a large
+// probe or test set can be abandoned within a chunk's time.
+//
+// Layer by layer, not a chunk of rows through every layer: a chunk of the
+// whole network at width 4096 is 6 rows, and products of 6 rows stream
+// each 64 MB weight matrix from memory for 6 examples (a 4096 x 20 probe
+// pass was 50 times that); a chunk of one layer is 128 rows, which the
+// blocked kernel runs from cache on every thread. A pass that fits one
+// chunk of the whole network fits one chunk of each layer, so its
+// products, and its values, are the ones Forward computes.
 func (net *Network) forwardContext(ctx context.Context, p *Pass, x []float32, n int) error {
 	if n > p.Cap || len(x) < n*net.Inputs {
 		panic("nn: Forward batch larger than the Pass or x too short")
 	}
 	p.n = n
-	return net.eachChunk(ctx, n, net.rowFlops(), func(lo, hi int) { net.forwardRows(p, x, lo, hi) })
+	for l, layer := range net.Layers {
+		err := net.eachChunk(ctx, n, 2*layer.In*layer.Out, func(lo, hi int) { net.forwardLayer(p, x, l, lo, hi) })
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // forwardRows runs rows [lo, hi) of x through the network. Rows are
 // independent, so any split gives the same values.
 func (net *Network) forwardRows(p *Pass, x []float32, lo, hi int) {
+	for l := range net.Layers {
+		net.forwardLayer(p, x, l, lo, hi)
+	}
+}
+
+// forwardLayer runs rows [lo, hi) through layer l, whose input (x for the
+// first layer, else the layer below's Post) must hold those rows.
+func (net *Network) forwardLayer(p *Pass, x []float32, l, lo, hi int) {
+	layer := net.Layers[l]
 	n := hi - lo
 	in := x[lo*net.Inputs : hi*net.Inputs]
-	for l, layer := range net.Layers {
-		s := p.Pre[l][lo*layer.Out : hi*layer.Out]
-		z := p.Post[l][lo*layer.Out : hi*layer.Out]
-		net.gemm(false, true, n, layer.Out, layer.In, 1, in, layer.In, layer.W, layer.In, 0, s, layer.Out)
+	if l > 0 {
+		in = p.Post[l-1][lo*layer.In : hi*layer.In]
+	}
+	s := p.Pre[l][lo*layer.Out : hi*layer.Out]
+	z := p.Post[l][lo*layer.Out : hi*layer.Out]
+	net.gemm(false, true, n, layer.Out, layer.In, 1, in, layer.In, layer.W, layer.In, 0, s, layer.Out)
+	for r := range n {
+		row := s[r*layer.Out : (r+1)*layer.Out]
+		for j, b := range layer.B {
+			row[j] += b
+		}
+	}
+	if l == net.Depth {
+		copy(z, s)
 		for r := range n {
-			row := s[r*layer.Out : (r+1)*layer.Out]
-			for j, b := range layer.B {
-				row[j] += b
-			}
+			softmax(z[r*layer.Out : (r+1)*layer.Out])
 		}
-		if l == net.Depth {
-			copy(z, s)
-			for r := range n {
-				softmax(z[r*layer.Out : (r+1)*layer.Out])
-			}
-		} else {
-			net.Activation.Apply(z, s)
-		}
-		in = z
+	} else {
+		net.Activation.Apply(z, s)
 	}
 }
 
@@ -233,16 +256,20 @@ func (net *Network) Backward(p *Pass, y []int32, cost Cost, scale float32) float
 	return total
 }
 
-// backward is Backward in chunks of examples, checking ctx before each (a
-// probe set of 100,000 examples takes seconds).
+// backward is Backward layer by layer, each layer in chunks of examples,
+// checking ctx before each (a probe set of 100,000 examples takes
+// seconds). As in forwardContext, a layer's chunk has as many rows as fit
+// chunkFlops of that layer alone, so wide layers multiply blocks of
+// examples rather than a few rows at a time.
 func (net *Network) backward(ctx context.Context, p *Pass, y []int32, cost Cost, scale float32) (float64, error) {
 	total := net.outputGrad(p, y, cost, scale)
-	err := net.eachChunk(ctx, p.n, net.rowFlops(), func(lo, hi int) {
-		for l := net.Depth; l > 0; l-- {
-			net.backpropRows(p, l, lo, hi)
+	for l := net.Depth; l > 0; l-- {
+		layer := net.Layers[l]
+		if err := net.eachChunk(ctx, p.n, 2*layer.In*layer.Out, func(lo, hi int) { net.backpropRows(p, l, lo, hi) }); err != nil {
+			return total, err
 		}
-	})
-	return total, err
+	}
+	return total, nil
 }
 
 // WeightGrad writes dW^l = Delta[l]^T input^l (Out x In) into dst after
@@ -333,13 +360,16 @@ func (p *Pass) Predict(r int) int {
 func (net *Network) evaluate(ctx context.Context, p *Pass, x []float32, y []int32, n int, cost Cost) (errRate, meanCost float64, err error) {
 	wrong := 0
 	var total float64
-	step := min(p.Cap, net.rowsPerChunk(net.rowFlops()))
+	// Blocks of p.Cap examples, each forwarded layer by layer in chunks
+	// (forwardContext): rows are independent, so the block's size changes
+	// only which kernel path a product takes, and a block of a few rows
+	// would stream every weight matrix from memory for those rows alone.
+	step := p.Cap
 	for start := 0; start < n; start += step {
-		if err := ctx.Err(); err != nil {
+		m := min(step, n-start)
+		if err := net.forwardContext(ctx, p, x[start*net.Inputs:], m); err != nil {
 			return math.NaN(), math.NaN(), err
 		}
-		m := min(step, n-start)
-		net.Forward(p, x[start*net.Inputs:], m)
 		for r := range m {
 			if p.Predict(r) != int(y[start+r]) {
 				wrong++
