@@ -83,9 +83,29 @@ func (w *slqWork) size(n, in, cols, examples int) {
 		}
 		return s[:l]
 	}
-	w.q = grow(w.q, (slqSteps+1)*cols*n)
-	w.x, w.u, w.y = grow32(w.x, n*cols), grow32(w.u, in*cols), grow32(w.y, n*cols)
-	w.d = grow(w.d, examples*n)
+	sz := slqLens(n, in, cols, examples)
+	w.q = grow(w.q, sz.q)
+	w.x, w.u, w.y = grow32(w.x, sz.x), grow32(w.u, sz.u), grow32(w.y, sz.y)
+	w.d = grow(w.d, sz.d)
+}
+
+// slqSizes are the lengths of slqWork's buffers.
+type slqSizes struct{ q, x, u, y, d int }
+
+// slqLens is what slqWork.size makes for a layer of n units and in inputs,
+// cols probes of examples examples; StatsBytes counts the same.
+func slqLens(n, in, cols, examples int) slqSizes {
+	return slqSizes{q: (slqSteps + 1) * cols * n, x: n * cols, u: in * cols, y: n * cols, d: examples * n}
+}
+
+// slqBytes is what the estimator's buffers take for a measurement of a
+// layer of n units and in inputs over examples examples: one group of at
+// most slqGroup examples at a time, in one slqWork (layers are estimated
+// one after another).
+func slqBytes(n, in, examples int) int64 {
+	group := min(slqGroup, examples)
+	sz := slqLens(n, in, group*slqProbes, group)
+	return int64(sz.q+sz.d)*bytesF64 + int64(sz.x+sz.u+sz.y)*bytesF32
 }
 
 // slqError is the estimate's stated relative error: bias is the

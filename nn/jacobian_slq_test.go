@@ -123,6 +123,35 @@ func lanczosFull(a, z []float64, m int) (alpha, beta []float64) {
 	return alpha, beta
 }
 
+// StatsBytes counts, above JacobianExactWidth, the estimator's buffers as
+// jacobianSLQ makes them (not the exact solver's Width x Width workspaces,
+// 300 MiB at 4096 for the 3 default examples), for one group of examples
+// and for two.
+func TestStatsBytesEstimatedJacobian(t *testing.T) {
+	width := JacobianExactWidth + 1
+	cfg := Config{Inputs: 8, Classes: 3, Depth: 3, Width: width, Activation: Tanh, Init: Init{Kind: Normalized}}
+	net := New(cfg, rand.New(rand.NewPCG(3, 3)))
+	x, y := randomBatch(rand.New(rand.NewPCG(4, 4)), 5, cfg.Inputs, cfg.Classes)
+	for _, examples := range []int{1, 3, 5} {
+		opt := StatsOptions{JacobianExamples: examples}
+		st := mustStats(t, net, x, y, 5, CrossEntropy, opt)
+		st.measure(t, false)
+		var w slqWork
+		if _, _, err := st.jacobianSLQ(context.Background(), 1, &w); err != nil {
+			t.Fatal(err)
+		}
+		made := int64(cap(w.q)+cap(w.d))*bytesF64 + int64(cap(w.x)+cap(w.u)+cap(w.y))*bytesF32
+		// 31 Lanczos vectors of width float64 per probe, 3 probes per
+		// example, at most slqGroup examples at a time.
+		group := min(examples, slqGroup)
+		lanczos := int64((slqSteps+1)*group*slqProbes*width) * bytesF64
+		got := StatsBytes(cfg, 5, opt).Jacobian
+		if got != made || got < lanczos || got > lanczos+lanczos/8 {
+			t.Errorf("%d examples: StatsBytes counts %d bytes for the Jacobian; the estimator made %d (Lanczos vectors %d)", examples, got, made, lanczos)
+		}
+	}
+}
+
 // A done context stops the estimator before its first Lanczos step, and
 // one that turns done after k checks stops it after k steps.
 func TestJacobianSLQCancel(t *testing.T) {

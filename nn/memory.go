@@ -11,9 +11,11 @@ type StatsMemory struct {
 	Pass    int64 // the probe pass: Pre, Post, Delta of every layer for every probe example
 	Scratch int64 // one percentile buffer per thread (StatsOptions.Threads)
 	Dw      int64 // the weight-gradient buffer, also W W^T for the Jacobian
-	// Jacobian is the eigendecomposition workspaces, one float64
-	// Width x Width matrix (and vectors) per worker, allocated during a
-	// measurement with the Jacobian.
+	// Jacobian is the Jacobian statistic's workspaces, allocated during a
+	// measurement with the Jacobian: up to JacobianExactWidth, the
+	// eigendecompositions', one float64 Width x Width matrix (and
+	// vectors) per worker; wider, the estimator's Lanczos vectors, about
+	// 31 x 9 x Width float64 in all (jacobian_slq.go).
 	Jacobian int64
 }
 
@@ -48,9 +50,15 @@ func PassBytes(cfg Config, capacity int) int64 {
 func StatsBytes(cfg Config, n int, opt StatsOptions) StatsMemory {
 	opt = opt.withDefaults()
 	sz := statsLens(cfg, n, opt)
-	ws := int64(cfg.Width)*int64(cfg.Width) + 2*int64(cfg.Width) + int64(eigenWorkLen(cfg.Width))
 	jac := int64(0)
-	if cfg.Depth > 1 { // a Jacobian needs a hidden layer above
+	switch {
+	case cfg.Depth < 2: // a Jacobian needs a hidden layer above
+	case JacobianEstimated(cfg.Width):
+		// Every layer with a Jacobian is Width x Width, estimated one
+		// after another in one slqWork.
+		jac = slqBytes(cfg.Width, cfg.Width, min(opt.JacobianExamples, n))
+	default:
+		ws := int64(cfg.Width)*int64(cfg.Width) + 2*int64(cfg.Width) + int64(eigenWorkLen(cfg.Width))
 		jac = int64(jacobianWorkers(opt, n)) * ws * bytesF64
 	}
 	return StatsMemory{

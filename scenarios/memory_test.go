@@ -23,7 +23,7 @@ func TestBudgetRefusal(t *testing.T) {
 		t.Fatalf("NewRunner = %v, want a *BudgetError", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"configuration needs about 22.4 GiB (probe passes 21.4 GiB,", "over the memory budget of 12.0 GiB (--mem-budget)", "lower --probe/--width, or raise --mem-budget"} {
+	for _, want := range []string{"configuration needs about 22.0 GiB (probe passes 21.4 GiB,", "over the memory budget of 12.0 GiB (--mem-budget)", "lower --probe/--width, or raise --mem-budget"} {
 		if !strings.Contains(msg, want) || strings.Contains(msg, "\n") {
 			t.Errorf("message %q lacks %q", msg, want)
 		}
