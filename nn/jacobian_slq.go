@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"gonum.org/v1/gonum/lapack"
 	"gonum.org/v1/gonum/lapack/gonum"
@@ -205,9 +206,12 @@ func (s *Stats) slqExamples(ctx context.Context, l int, w *slqWork, e0, examples
 		}
 		s.net.gemm(false, false, cols, in, n, 1, w.x, n, layer.W, in, 0, w.u, in)
 		s.net.gemm(false, true, cols, n, in, 1, w.u, in, layer.W, in, 0, w.y, n)
-		for c := range cols {
+		// The probes' Lanczos steps are independent: up to opt.Threads
+		// columns at once, between the products (which have the threads
+		// to themselves), each column's arithmetic as it is alone.
+		s.eachColumn(cols, func(c int) {
 			if !live[c] {
-				continue
+				return
 			}
 			d, q := w.d[c/slqProbes*n:][:n], vec(j, c)
 			next := vec(j+1, c)
@@ -231,12 +235,12 @@ func (s *Stats) slqExamples(ctx context.Context, l int, w *slqWork, e0, examples
 			steps[c] = j + 1
 			if b <= 1e-10*math.Abs(alpha[c]) {
 				live[c], invariant[c] = false, true
-				continue
+				return
 			}
 			for i := range next {
 				next[i] /= b
 			}
-		}
+		})
 	}
 
 	// Quadrature per column, then the control variate and the bounds per
@@ -297,6 +301,29 @@ func (s *Stats) slqExamples(ctx context.Context, l int, w *slqWork, e0, examples
 		sums.variance += 2 * k * varG / slqProbes
 	}
 	return sums, nil
+}
+
+// eachColumn calls f(c) for c in [0, cols), on up to opt.Threads
+// goroutines, and returns when every call has.
+func (s *Stats) eachColumn(cols int, f func(c int)) {
+	workers := min(s.opt.Threads, cols)
+	if workers <= 1 {
+		for c := range cols {
+			f(c)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := w; c < cols; c += workers {
+				f(c)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // gaussRule returns the nodes (eigenvalues) and weights (squared first

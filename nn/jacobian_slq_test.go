@@ -125,8 +125,7 @@ func lanczosFull(a, z []float64, m int) (alpha, beta []float64) {
 
 // StatsBytes counts, above JacobianExactWidth, the estimator's buffers as
 // jacobianSLQ makes them (not the exact solver's Width x Width workspaces,
-// 300 MiB at 4096 for the 3 default examples), for one group of examples
-// and for two.
+// 199 MiB per worker at 4096), for one group of examples and for two.
 func TestStatsBytesEstimatedJacobian(t *testing.T) {
 	width := JacobianExactWidth + 1
 	cfg := Config{Inputs: 8, Classes: 3, Depth: 3, Width: width, Activation: Tanh, Init: Init{Kind: Normalized}}
@@ -148,6 +147,30 @@ func TestStatsBytesEstimatedJacobian(t *testing.T) {
 		got := StatsBytes(cfg, 5, opt).Jacobian
 		if got != made || got < lanczos || got > lanczos+lanczos/8 {
 			t.Errorf("%d examples: StatsBytes counts %d bytes for the Jacobian; the estimator made %d (Lanczos vectors %d)", examples, got, made, lanczos)
+		}
+	}
+}
+
+// The estimator's value does not depend on StatsOptions.Threads: the
+// probes' Lanczos steps run side by side, each column's arithmetic as it
+// is alone, and the products are the network's.
+func TestJacobianSLQThreads(t *testing.T) {
+	cfg := Config{Inputs: 20, Classes: 4, Depth: 3, Width: 96, Activation: Tanh, Init: Init{Kind: Normalized}}
+	net := New(cfg, rand.New(rand.NewPCG(5, 5)))
+	x, y := randomBatch(rand.New(rand.NewPCG(6, 6)), 6, 20, 4)
+	var want float64
+	for i, threads := range []int{1, 2, 5} {
+		st := mustStats(t, net, x, y, 6, CrossEntropy, StatsOptions{Threads: threads, JacobianExamples: 4})
+		st.measure(t, false)
+		var w slqWork
+		got, _, err := st.jacobianSLQ(context.Background(), 1, &w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			want = got
+		} else if got != want {
+			t.Errorf("%d threads: %v, 1 thread: %v", threads, got, want)
 		}
 	}
 }
