@@ -153,6 +153,15 @@ func (p *settingsPanel) applyTyped(text string) {
 		p.form.note, p.form.bad = err.Error()+" · kept "+fl.show(&p.sc), true
 		return
 	}
+	if p.form.env.noFiles && st.Panel != nil && st.Panel.Names != nil {
+		// Over SSH a spec naming files would make the server read its own
+		// files for a visitor (and a parse error quote them): only the
+		// data sets that need no files are offered.
+		if v := *st.Ptr(&sc).(*string); !slices.Contains(st.Panel.Names(), v) {
+			p.form.note, p.form.bad = sprintf("%s %s reads files, which this session may not (choose %s) · kept %s", st.Name(), quoteShort(v), strings.Join(st.Panel.Names(), " or "), fl.show(&p.sc)), true
+			return
+		}
+	}
 	if c := p.limits.of(st.Key); c > 0 {
 		if v, ok := st.Number(&sc); ok && v > c {
 			p.form.note, p.form.bad = sprintf("%s %s is above this server's limit of %s · kept %s", st.Name(), fl.show(&sc), plainNum(c), fl.show(&p.sc)), true
@@ -380,4 +389,12 @@ func inputView(in textinput.Model, w int, st Styles) string {
 		cur, after = string(r[pos]), string(r[pos+1:to])
 	}
 	return truncate(st.Value.Render(before)+st.Selected.Render(cur)+st.Value.Render(after), w)
+}
+
+// quoteShort quotes a typed value for a one-line message, cut to 40 runes.
+func quoteShort(v string) string {
+	if r := []rune(v); len(r) > 40 {
+		v = string(r[:40]) + "…"
+	}
+	return sprintf("%q", v)
 }

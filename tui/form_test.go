@@ -339,3 +339,35 @@ func TestOSC52(t *testing.T) {
 		t.Errorf("for screen: %q", got)
 	}
 }
+
+// Over SSH (no file access) a typed data set that reads files is refused,
+// whole and in one line, and the old one kept: a visitor must not make the
+// server read its own files (whose parse errors would quote them).
+func TestFormNoFilesRefusesFileDatasets(t *testing.T) {
+	for _, spec := range []string{"csv:/etc/passwd", "mnist:/", "fashion:/usr/share", "cifar10:~/data"} {
+		m, _ := formModel(t, "data set")
+		p := m.overlay.(settingsPanel)
+		p.form.env.noFiles = true
+		m.overlay = p
+		before := panelOf(t, m).sc.Dataset
+		m.Update(press("e"))
+		clearField(m)
+		typeText(m, spec)
+		m.Update(press("enter"))
+		p = panelOf(t, m)
+		if p.sc.Dataset != before || !p.form.bad || !strings.Contains(p.form.note, "reads files") || strings.Contains(p.form.note, "\n") {
+			t.Errorf("%s with no file access: data set %q, note %q", spec, p.sc.Dataset, p.form.note)
+		}
+	}
+	m, _ := formModel(t, "data set")
+	p := m.overlay.(settingsPanel)
+	p.form.env.noFiles = true
+	m.overlay = p
+	m.Update(press("e"))
+	clearField(m)
+	typeText(m, "tiny")
+	m.Update(press("enter"))
+	if p := panelOf(t, m); p.sc.Dataset != "tiny" || p.form.bad {
+		t.Errorf("tiny with no file access: data set %q, note %q", p.sc.Dataset, p.form.note)
+	}
+}
