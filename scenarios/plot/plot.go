@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -166,7 +167,18 @@ func figures(r Run) []Figure {
 // "Fig 3 · fig3-tanh: tanh, standard init, 5 x 256", and what below.
 func title(r Run, fig, what string) string {
 	s := r.Run.Scenario
-	return fmt.Sprintf("%s · %s: %s, %s init, %d x %d\n%s", fig, s.Name, s.Activation, s.Init, s.Depth, s.Width, what)
+	data := ""
+	if k := dataKind(r); k != "shapeset" {
+		data = ", " + k // the paper's own data set goes without saying
+	}
+	return fmt.Sprintf("%s · %s: %s, %s init, %d x %d%s\n%s", fig, s.Name, s.Activation, s.Init, s.Depth, s.Width, data, what)
+}
+
+// dataKind is the run's data set without its files ("mnist" of
+// "mnist:/data/mnist").
+func dataKind(r Run) string {
+	kind, _, _ := strings.Cut(r.Run.Scenario.Dataset, ":")
+	return kind
 }
 
 // series collects (step, value) for one layer; nulls are left out.
@@ -282,7 +294,11 @@ func hasStat(r Run, s batch.Stat) bool {
 
 // learning: training loss and test error against examples seen (Fig 11).
 func learning(r Run) (Figure, bool) {
-	loss := NewPanel(title(r, "Fig 11", "training cost"), steps(r, "examples seen"), "mean cost since last snapshot", false)
+	fig := "Fig 11" // Shapeset; the paper's Fig 12 is MNIST's and CIFAR-10's
+	if dataKind(r) != "shapeset" {
+		fig = "Fig 12"
+	}
+	loss := NewPanel(title(r, fig, "training cost"), steps(r, "examples seen"), "mean cost since last snapshot", false)
 	errp := NewPanel("test error", steps(r, "examples seen"), "error rate", false)
 	var lxy, exy plotter.XYs
 	for _, s := range r.Snapshots {
