@@ -125,3 +125,89 @@ func TestTrainStepContextChunked(t *testing.T) {
 		}
 	}
 }
+
+// The probe statistics and the test pass of a network whose layers are
+// each split into several chunks (as a wide network's are: 128 rows per
+// chunk at width 4096) agree with one chunk's: rows are independent, so
+// only the order of float32 sums inside the products may differ.
+func TestChunkedPassesAgree(t *testing.T) {
+	cfg := Config{Inputs: 16, Classes: 3, Depth: 3, Width: 32, Activation: Tanh, Init: Init{Kind: Normalized}}
+	one, split := New(cfg, rand.New(rand.NewPCG(7, 7))), New(cfg, rand.New(rand.NewPCG(7, 7)))
+	split.chunk = 4 * 2 * cfg.Width * cfg.Width // 4 rows of a hidden layer per chunk
+	const n, tests = 13, 29                     // 4 chunks per hidden layer; the test pass in 3 blocks of n
+	x, y := randomBatch(rand.New(rand.NewPCG(8, 8)), n, cfg.Inputs, cfg.Classes)
+	tx, ty := randomBatch(rand.New(rand.NewPCG(9, 9)), tests, cfg.Inputs, cfg.Classes)
+	var stats [2][]LayerStats
+	var loss, errRate, cost [2]float64
+	for i, net := range []*Network{one, split} {
+		st := mustStats(t, net, x, y, n, CrossEntropy, StatsOptions{})
+		stats[i], loss[i] = st.measure(t, false)
+		var err error
+		if errRate[i], cost[i], err = st.Evaluate(context.Background(), tx, ty, tests); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Float32 sums of at most 32 terms in another order: a few units in
+	// the last place, which the float64 statistics carry through.
+	const tol = 1e-5
+	near := func(a, b float64) bool { return math.Abs(a-b) <= tol*max(math.Abs(a), math.Abs(b), 1e-30) }
+	if !near(loss[0], loss[1]) || errRate[0] != errRate[1] || !near(cost[0], cost[1]) {
+		t.Errorf("probe loss %g, test error %g, test cost %g in one chunk; %g, %g, %g in chunks",
+			loss[0], errRate[0], cost[0], loss[1], errRate[1], cost[1])
+	}
+	for l := range stats[0] {
+		a, b := stats[0][l], stats[1][l]
+		for _, f := range []struct {
+			name string
+			a, b float64
+		}{
+			{"act std", a.ActStd, b.ActStd}, {"act p98", a.ActP98, b.ActP98}, {"grad var", a.GradVar, b.GradVar},
+			{"wgrad var", a.WGradVar, b.WGradVar}, {"wgrad var ex", a.WGradVarEx, b.WGradVarEx},
+		} {
+			if !near(f.a, f.b) {
+				t.Errorf("layer %d %s: %g in one chunk, %g in chunks", l+1, f.name, f.a, f.b)
+			}
+		}
+	}
+}
+
+// A probe pass split into chunks looks at its context before each chunk
+// of each layer, forward and backward, so a done context stops it within
+// one chunk of one layer.
+func TestChunkedPassChecksEachChunk(t *testing.T) {
+	cfg := Config{Inputs: 16, Classes: 3, Depth: 3, Width: 32, Activation: Tanh, Init: Init{Kind: Normalized}}
+	net := New(cfg, rand.New(rand.NewPCG(7, 7)))
+	net.chunk = 4 * 2 * cfg.Width * cfg.Width
+	const n = 13
+	x, y := randomBatch(rand.New(rand.NewPCG(8, 8)), n, cfg.Inputs, cfg.Classes)
+	p := net.NewPass(n)
+	// Chunks per pass: forward, every layer; backward, every layer but
+	// the first (which sends nothing down).
+	want := 0
+	for l, layer := range net.Layers {
+		chunks := (n + net.rowsPerChunk(2*layer.In*layer.Out) - 1) / net.rowsPerChunk(2*layer.In*layer.Out)
+		want += chunks
+		if l > 0 {
+			want += chunks
+		}
+	}
+	for checks := 0; ; checks++ {
+		ctx := &countdown{Context: context.Background(), left: checks, done: make(chan struct{})}
+		err := net.forwardContext(ctx, p, x, n)
+		if err == nil {
+			_, err = net.backward(ctx, p, y, CrossEntropy, 1)
+		}
+		if err == nil {
+			if checks != want {
+				t.Errorf("the passes finished after %d checks; want %d, one per chunk of each layer", checks, want)
+			}
+			return
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Fatal(err)
+		}
+		if checks > want {
+			t.Fatalf("still cancelled after %d checks; want %d", checks, want)
+		}
+	}
+}

@@ -5,8 +5,11 @@ import "context"
 // chunkFlops is the work done between two looks at a context: 2^32
 // floating-point operations, about 30 ms at the 150 GFLOP/s the kernel
 // reaches on two cores (BENCHMARKS.md), so a cancelled pass stops well
-// within a second. The probe and test passes of the default scenarios fit
-// in one chunk, so their numbers do not depend on the split.
+// within a second. Passes are chunked layer by layer (a chunk is rows of
+// one layer's product, never rows through the whole network, whose
+// chunks would be a few rows at width 4096); the probe and test passes of
+// the default scenarios fit in one chunk per layer, so their numbers do
+// not depend on the split.
 const chunkFlops = 1 << 32
 
 // chunkSize is net's work between two looks at a context: chunkFlops,
