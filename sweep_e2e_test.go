@@ -254,7 +254,7 @@ func TestSweepUsage(t *testing.T) {
 		{[]string{"--batch", "--sweep", file, "--out-dir", dir, "--scenario", "tiny"}, nil, "--scenario and --sweep do not go together"},
 		{[]string{"--batch", "--sweep", file, "--out-dir", dir, "--out", "x"}, nil, "--out, --plots and --format do not apply"},
 		{[]string{"--batch", "--out-dir", dir}, nil, "--out-dir goes with --sweep"},
-		{[]string{"--sweep", "nope", "--list"}, nil, `unknown sweep "nope" (built in: table1`},
+		{[]string{"--sweep", "nope", "--list"}, nil, `unknown sweep "nope" (built in: fig11, table1`},
 		{[]string{"--report", dir}, nil, "no sweep.toml there"},
 		{[]string{"--report", dir, "--sweep", file}, nil, "--report reads a directory"},
 		{[]string{"--batch", "--sweep", file, "--out-dir", dir, "--parallel", "-1"}, nil, "--parallel -1 out of range"},
