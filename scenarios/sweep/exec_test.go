@@ -290,6 +290,19 @@ func TestValidationChoosesTheRate(t *testing.T) {
 	if got := rep.Configs[0].Selected; got != c.Selected {
 		t.Errorf("the choice moved to rate %d with the test error; validation chose %d", got, c.Selected)
 	}
+	// Equal validation errors (short tries all at the majority class):
+	// the lower validation cost chooses, whichever rate comes first.
+	for k, rr := range rep.Configs[0].Rates {
+		for _, i := range rr.Runs {
+			e, l := 0.828, 2.0+float64(1-k) // the second rate has the lower cost
+			rep.Files[i].Validation, rep.Files[i].ValidationLoss = &e, &l
+		}
+	}
+	rep.Configs = nil
+	rep.group()
+	if got := rep.Configs[0].Selected; got != 1 {
+		t.Errorf("with equal validation errors the choice is rate %d, want 1, the lower cost", got)
+	}
 	// Without validation lines, the test error chooses, and says so.
 	for _, f := range rep.Files {
 		f.Validation = nil

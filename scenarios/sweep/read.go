@@ -39,8 +39,11 @@ type RunFile struct {
 	// held-out split).
 	Validation  *float64
 	ValidationN int // examples it was scored on
-	stride      int // keep every stride-th snapshot (Points is thinned when full)
-	seen        int
+	// ValidationLoss is the mean cost on those examples: it breaks ties of
+	// the error, which short tries often leave all at the majority class.
+	ValidationLoss *float64
+	stride         int // keep every stride-th snapshot (Points is thinned when full)
+	seen           int
 }
 
 func (f *RunFile) add(p Point) {
@@ -103,7 +106,7 @@ func readRun(ctx context.Context, name string, r io.Reader) (*RunFile, error) {
 			if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
 				return nil, fmt.Errorf("%s:%d: %s", name, line, oneLine(err.Error()))
 			}
-			f.Validation, f.ValidationN = v.Error, v.Examples
+			f.Validation, f.ValidationN, f.ValidationLoss = v.Error, v.Examples, v.Loss
 		case "summary":
 			if err := json.Unmarshal(sc.Bytes(), &f.Summary); err != nil {
 				return nil, fmt.Errorf("%s:%d: %s", name, line, oneLine(err.Error()))

@@ -48,7 +48,10 @@ type RateResult struct {
 	Mean, Std float64 // of the final test error over finished runs (fraction); NaN if none
 	// ValMean is the mean validation error over the finished runs, NaN
 	// unless every one has it (diverged runs count as 1, as for Mean).
-	ValMean        float64
+	ValMean float64
+	// ValLoss is the mean validation cost, NaN unless every finished run
+	// has one (a diverged run counts as +Inf): it breaks ties of ValMean.
+	ValLoss        float64
 	Examples       int64 // the least examples any finished run reached
 	Steps          int64
 	BatchSize      int
@@ -146,8 +149,13 @@ func (rep *Report) group() {
 			return rr.Mean
 		}
 		for k := range cr.Rates {
-			if m := score(cr.Rates[k]); !math.IsNaN(m) && (cr.Selected < 0 || m < score(cr.Rates[cr.Selected])) {
-				cr.Selected = k
+			m := score(cr.Rates[k])
+			if math.IsNaN(m) {
+				continue
+			}
+			if cr.Selected < 0 || m < score(cr.Rates[cr.Selected]) ||
+				m == score(cr.Rates[cr.Selected]) && cr.OnValidation && cr.Rates[k].ValLoss < cr.Rates[cr.Selected].ValLoss {
+				cr.Selected = k // equal errors (all at the majority class, say): the lower cost
 			}
 		}
 		if cr.Selected < 0 {
@@ -161,30 +169,34 @@ func (rep *Report) group() {
 // final test error over its finished runs; a diverged run counts as 100%
 // error (it learnt nothing usable) and is counted apart.
 func (rep *Report) summarize(rr *RateResult) {
-	var errs, vals []float64
+	var errs, vals, losses []float64
 	for _, i := range rr.Runs {
 		f := rep.Files[i]
 		if f == nil {
 			continue
 		}
 		rr.Finished++
-		e, v := 1.0, math.NaN()
+		e, v, l := 1.0, math.NaN(), math.NaN()
 		if f.Summary.Diverged {
 			rr.Diverged++
-			v = 1
+			v, l = 1, math.Inf(1)
 		} else if f.Summary.TestError != nil {
 			e = *f.Summary.TestError
 		}
 		if f.Validation != nil {
 			v = *f.Validation
 		}
-		errs, vals = append(errs, e), append(vals, v)
+		if f.ValidationLoss != nil {
+			l = *f.ValidationLoss
+		}
+		errs, vals, losses = append(errs, e), append(vals, v), append(losses, l)
 		if !rr.MinExamplesSet || f.Summary.Examples < rr.Examples {
 			rr.Examples, rr.Steps, rr.MinExamplesSet = f.Summary.Examples, f.Summary.Steps, true
 		}
 	}
 	rr.Mean, rr.Std = meanStd(errs)
 	rr.ValMean, _ = meanStd(vals) // NaN when any run lacks it
+	rr.ValLoss, _ = meanStd(losses)
 }
 
 // meanStd is the mean and the sample standard deviation (n-1; NaN for
