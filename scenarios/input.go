@@ -62,8 +62,8 @@ func (st Setting) ParseValue(sc *Scenario, text string) error {
 		return nil
 	case *ByteSize:
 		b, err := ParseByteSize(text)
-		if err != nil {
-			return fmt.Errorf("%s: %v", name, err)
+		if err != nil { // its message quotes the text whole: cut it as the others do
+			return fmt.Errorf("%s: %s", name, strings.Replace(err.Error(), strconv.Quote(text), quoteTyped(text), 1))
 		}
 		*p = b
 		return nil
