@@ -169,7 +169,7 @@ func (p *settingsPanel) applyTyped(text string) {
 		}
 	}
 	p.sc = sc
-	p.form.note, p.form.bad = fl.name+" set to "+fl.show(&sc), false
+	p.form.note, p.form.bad = fl.name+" set to "+cutRunes(fl.show(&sc), 60), false
 }
 
 func plainNum(v float64) string { return sprintf("%.15g", v) }
@@ -392,9 +392,13 @@ func inputView(in textinput.Model, w int, st Styles) string {
 }
 
 // quoteShort quotes a typed value for a one-line message, cut to 40 runes.
-func quoteShort(v string) string {
-	if r := []rune(v); len(r) > 40 {
-		v = string(r[:40]) + "…"
+func quoteShort(v string) string { return sprintf("%q", cutRunes(v, 40)) }
+
+// cutRunes cuts s to n runes, marking the cut with …: a typed value of
+// thousands of characters stays one line of the form.
+func cutRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
 	}
-	return sprintf("%q", v)
+	return s
 }

@@ -324,6 +324,9 @@ func FuzzTicks(f *testing.F) {
 	f.Add(5e-324, 1e-323)
 	f.Add(1e-300, 1e100)
 	f.Add(0.1, 0.10000000000000002)
+	f.Add(0.016666666666666666, 0.01666666666666667) // labels need 18 decimals
+	f.Add(1e-7, 1.0000000000000002e-7)
+	f.Add(3e12, 3.0000000000000005e12)
 	f.Fuzz(func(t *testing.T, min, max float64) {
 		if math.IsNaN(min) || math.IsNaN(max) || !(min < max) || math.Abs(min) > maxLinear || math.Abs(max) > maxLinear {
 			return

@@ -105,9 +105,10 @@ func labelled(values []float64) []plot.Tick {
 	}
 	fixed := big >= 1e-3 && big < 1e5
 	var labels []string
-	for digits := 0; digits <= 17; digits++ {
+	ok := false
+	for digits := 0; digits <= 17 && !ok; digits++ {
 		labels = labels[:0]
-		ok := true
+		ok = true
 		for _, v := range values {
 			s := format(v, fixed, digits)
 			back, _ := strconv.ParseFloat(s, 64)
@@ -116,8 +117,24 @@ func labelled(values []float64) []plot.Tick {
 			}
 			labels = append(labels, s)
 		}
-		if ok && len(slices.Compact(slices.Clone(labels))) == len(labels) {
-			break
+		ok = ok && len(slices.Compact(slices.Clone(labels))) == len(labels)
+	}
+	if !ok {
+		// Neighbours a few float64 steps apart: format's 17 digits do not
+		// tell them apart. As many digits as the longest shortest exact
+		// form needs, in the axis' one format, do.
+		verb, prec := byte('e'), 0
+		if fixed {
+			verb = 'f'
+		}
+		for _, v := range values {
+			m, _, _ := strings.Cut(strconv.FormatFloat(v, verb, -1, 64), "e")
+			if _, frac, found := strings.Cut(m, "."); found {
+				prec = max(prec, len(frac))
+			}
+		}
+		for i, v := range values {
+			labels[i] = strconv.FormatFloat(v, verb, prec, 64)
 		}
 	}
 	ticks := make([]plot.Tick, len(values))
