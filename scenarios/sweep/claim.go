@@ -105,15 +105,15 @@ func tryClaim(dir, stem string) (*claim, claimState, error) {
 	return c, claimed, nil
 }
 
-// flock is syscall.Flock; tests replace it to play a file system without
-// locks.
-var flock = syscall.Flock
+// flock takes an exclusive lock without waiting (flockExclusive); tests
+// replace it to play a file system without locks.
+var flock = flockExclusive
 
 // lock takes an exclusive flock on f without waiting. Where the file
 // system has none, the file is ours if we created it, and another's
 // unless it was not written for StaleAfter.
 func lock(f *os.File, created bool) (bool, error) {
-	err := flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	err := flock(int(f.Fd()))
 	switch {
 	case err == nil:
 		return true, nil

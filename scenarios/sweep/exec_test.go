@@ -343,7 +343,7 @@ func TestReportHostileFiles(t *testing.T) {
 	execute(t, s, dir)
 	runs := s.Runs()
 	os.Remove(filepath.Join(dir, runs[0].Stem+".jsonl"))
-	if err := syscall.Mkfifo(filepath.Join(dir, runs[0].Stem+".jsonl"), 0o644); err != nil {
+	if err := mkfifo(filepath.Join(dir, runs[0].Stem+".jsonl")); err != nil {
 		t.Skip("no FIFOs here:", err)
 	}
 	os.Remove(filepath.Join(dir, runs[1].Stem+".jsonl"))
@@ -354,7 +354,7 @@ func TestReportHostileFiles(t *testing.T) {
 		t.Fatalf("%v: %d finished, errors %v", err, rep.Finished(), rep.Errors)
 	}
 	os.Remove(filepath.Join(dir, SweepFile))
-	syscall.Mkfifo(filepath.Join(dir, SweepFile), 0o644)
+	mkfifo(filepath.Join(dir, SweepFile))
 	if _, err := ReadReport(context.Background(), dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("a FIFO sweep.toml: %v", err)
 	}
@@ -363,8 +363,8 @@ func TestReportHostileFiles(t *testing.T) {
 // Where the file system has no flock (ENOLCK), a .part is another
 // worker's until it has not been written for StaleAfter.
 func TestClaimsWithoutLocks(t *testing.T) {
-	defer func(f func(int, int) error) { flock = f }(flock)
-	flock = func(int, int) error { return syscall.ENOLCK }
+	defer func(f func(int) error) { flock = f }(flock)
+	flock = func(int) error { return syscall.ENOLCK }
 	dir := t.TempDir()
 	c, state, err := tryClaim(dir, "0-x")
 	if err != nil || state != claimed {
