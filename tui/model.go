@@ -245,7 +245,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 	case tickMsg:
-		if !m.pull() && !m.messageExpired() && !m.dirty {
+		if !m.pull() && !m.messageExpired() && !m.dirty && !m.surfaceArrived() {
 			return m, m.tick()
 		}
 		cmd = m.tick()

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -21,11 +22,10 @@ import (
 // cross-entropy and quadratic costs over a grid of one first-layer and
 // one output-layer weight (scenarios/surface, as --batch --surface
 // writes them), drawn as shaded character cells. The surfaces are
-// computed once per network, when the view is first drawn for it, and
-// only for networks small enough to take a moment (the fig5 preset's
-// take about 0.2 s here): the app does not redraw when it is idle, so a
-// computation in the background would leave "computing" on the screen
-// of a finished run until the next key.
+// computed once per network, in the background when the view first asks
+// for them (the fig5 preset's take about 0.2 s here, the largest the app
+// allows a few times that): the frame says "computing" meanwhile, and the
+// next tick after they arrive draws them (surfaceCache.arrived).
 type surfaceView struct{ c *surfaceCache }
 
 func newSurfaceView() surfaceView { return surfaceView{c: &surfaceCache{}} }
@@ -54,29 +54,73 @@ func surfaceKeyOf(sc scenarios.Scenario) surfaceKey {
 	return surfaceKey{sc.Dataset, sc.Activation, sc.Init, sc.InitScale, sc.Gain, sc.Depth, sc.Width, sc.Probe, grid, sc.Seed}
 }
 
-// surfaceCache holds the surfaces of the last network drawn. The views
-// of one model are drawn by one goroutine; the mutex keeps a shared
-// cache safe anyway.
+// surfaceCache holds the surfaces of the last network asked for, computed
+// by one goroutine at a time, off the frame.
 type surfaceCache struct {
-	mu    sync.Mutex
-	ok    bool
-	key   surfaceKey
-	surfs []surface.Surface
-	n     int // examples
-	err   error
+	mu      sync.Mutex
+	have    bool // surfs, n and err are key's
+	key     surfaceKey
+	surfs   []surface.Surface
+	n       int // examples
+	err     error
+	running bool               // a goroutine computes want's
+	want    scenarios.Scenario // the network the view asked for last
+	// arrived is set when surfaces no frame has shown are ready: the
+	// app's tick redraws then (the app draws only on a change).
+	arrived atomic.Bool
 }
 
-// get returns the surfaces of sc's network, computing them if they are
-// not those of sc.
-func (c *surfaceCache) get(sc scenarios.Scenario) (surfs []surface.Surface, n int, err error) {
-	k := surfaceKeyOf(sc)
+// get returns the surfaces of sc's network; ready is false while they are
+// computed, in the background.
+func (c *surfaceCache) get(sc scenarios.Scenario) (surfs []surface.Surface, n int, err error, ready bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.ok || c.key != k {
-		c.surfs, c.n, c.err = computeSurfaces(sc, k.grid)
-		c.ok, c.key = true, k
+	if c.have && c.key == surfaceKeyOf(sc) {
+		return c.surfs, c.n, c.err, true
 	}
-	return c.surfs, c.n, c.err
+	c.want = sc
+	if !c.running {
+		c.running = true
+		go c.compute()
+	}
+	return nil, 0, nil, false
+}
+
+// compute computes the surfaces of the network asked for last, until they
+// are those of the one asked for last (the view may move on meanwhile).
+func (c *surfaceCache) compute() {
+	c.mu.Lock()
+	for {
+		sc := c.want
+		c.mu.Unlock()
+		surfs, n, err := computeSafely(sc)
+		c.mu.Lock()
+		c.surfs, c.n, c.err, c.key, c.have = surfs, n, err, surfaceKeyOf(sc), true
+		if c.key == surfaceKeyOf(c.want) {
+			break
+		}
+	}
+	c.running = false
+	c.mu.Unlock()
+	c.arrived.Store(true)
+}
+
+// surfaceArrived reports (once) that the Surface view has surfaces no
+// frame has shown, so the tick draws a frame.
+func (m *Model) surfaceArrived() bool {
+	v, ok := m.views[viewSurface].(surfaceView)
+	return ok && v.c.arrived.Swap(false)
+}
+
+// computeSafely is computeSurfaces with a panic turned into its error: it
+// runs on a goroutine of its own, where a panic would end the app.
+func computeSafely(sc scenarios.Scenario) (surfs []surface.Surface, n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			surfs, n, err = nil, 0, fmt.Errorf("internal error computing the surfaces: %v", r)
+		}
+	}()
+	return computeSurfaces(sc, surfaceKeyOf(sc).grid)
 }
 
 // computeSurfaces builds sc's network at step 0 as the run does (the
@@ -133,7 +177,10 @@ func (v surfaceView) View(runs *[numRuns]runData, w, h int, st Styles) string {
 	if d.Scenario.Name == "" && len(d.Snaps) == 0 {
 		return st.Dim.Render(waitingText(*d))
 	}
-	surfs, n, err := v.c.get(d.Scenario)
+	surfs, n, err, ready := v.c.get(d.Scenario)
+	if !ready {
+		return fitLines([]string{st.Title.Render("Fig 5 · cost surfaces"), st.Dim.Render("⟳ computing the cost surfaces of this network at step 0 …")}, w, h)
+	}
 	if err != nil {
 		lines := []string{st.Title.Render("Fig 5 · cost surfaces")}
 		for _, l := range wrapWords(oneLine(err.Error()), w) { // whole, however narrow

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -107,7 +108,10 @@ func TestSurfaceViewComputes(t *testing.T) {
 	runs[runMain].Scenario = sc
 	v := newSurfaceView()
 	st := NewStyles(asciiRenderer())
-	out := v.View(&runs, 80, 24, st)
+	if out := v.View(&runs, 80, 24, st); !strings.Contains(out, "computing") {
+		t.Errorf("the first frame does not say the surfaces are being computed:\n%s", out)
+	}
+	out := readyView(t, v, &runs, 80, 24, st)
 	if want := renderSurfaces(fig5Surfaces(t), 100, 80, 24, st); out != want {
 		t.Errorf("view:\n%s\nwant the fig5 network's surfaces:\n%s", out, want)
 	}
@@ -117,14 +121,30 @@ func TestSurfaceViewComputes(t *testing.T) {
 	}
 	sc.Width, sc.Depth, sc.Dataset = 1000, 5, "shapeset"
 	runs[runMain].Scenario = sc
-	if out := v.View(&runs, 300, 24, st); !strings.Contains(out, "more than the app spends") || strings.Count(out, "\n") != 1 {
+	if out := readyView(t, v, &runs, 300, 24, st); !strings.Contains(out, "more than the app spends") || strings.Count(out, "\n") != 1 {
 		t.Errorf("large network:\n%s", out)
 	}
 	sc.Dataset = "mnist:/nowhere"
 	runs[runMain].Scenario = sc
-	if out := v.View(&runs, 200, 24, st); !strings.Contains(out, "use --batch --surface 21 --plots DIR") {
+	if out := readyView(t, v, &runs, 200, 24, st); !strings.Contains(out, "use --batch --surface 21 --plots DIR") {
 		t.Errorf("file data set:\n%s", out)
 	}
+}
+
+// readyView draws v until its surfaces are computed (they are, off the
+// frame, once asked for), and says when they arrived.
+func readyView(t *testing.T, v surfaceView, runs *[numRuns]runData, w, h int, st Styles) string {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if out := v.View(runs, w, h, st); !strings.Contains(out, "computing") {
+			if !v.c.arrived.Swap(false) {
+				t.Errorf("surfaces drawn without arrived set: the tick would not redraw")
+			}
+			return out
+		}
+	}
+	t.Fatal("the surfaces were not computed within 30 s")
+	return ""
 }
 
 // FuzzSurfaceRender: surfaces of any values (NaN, infinities, flat, huge)
