@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"initscope/scenarios"
+	"initscope/scenarios/dataset"
 	"initscope/scenarios/preset"
 )
 
@@ -201,7 +202,7 @@ func (p *settingsPanel) save(path string, overwrite bool) {
 		f.note, f.bad = "not saved: no path typed", true
 		return
 	}
-	path = expandHome(path)
+	path = dataset.ExpandHome(path)
 	data, err := p.scenario().TOML()
 	if err == nil {
 		var exists bool
@@ -245,16 +246,6 @@ func writeNew(path string, data []byte, overwrite bool) (exists bool, err error)
 		err = cerr
 	}
 	return false, err
-}
-
-// expandHome expands a leading ~/, as a shell would have.
-func expandHome(p string) string {
-	if rest, ok := strings.CutPrefix(p, "~/"); ok {
-		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, rest)
-		}
-	}
-	return p
 }
 
 // commandLine is the shortest command line that starts the app on sc:

@@ -106,7 +106,7 @@ func open(ctx context.Context, spec string, seed uint64) (Source, error) {
 		if arg == "" {
 			return nil, fmt.Errorf("dataset %q: missing path (write %s:PATH, e.g. %s:data/%s)", spec, kind, kind, kind)
 		}
-		path := expandHome(arg)
+		path := ExpandHome(arg)
 		switch kind {
 		case "mnist", "fashion":
 			return openMNIST(spec, path, kind, seed)
@@ -128,7 +128,7 @@ func InputFiles(spec string) []string {
 	if arg == "" {
 		return nil
 	}
-	path := expandHome(arg)
+	path := ExpandHome(arg)
 	switch strings.ToLower(kind) {
 	case "csv":
 		return []string{path}
@@ -147,9 +147,9 @@ func InputFiles(spec string) []string {
 	return nil
 }
 
-// expandHome expands a leading ~/, which the shell leaves alone inside
-// "mnist:~/data".
-func expandHome(p string) string {
+// ExpandHome expands a leading ~/, which the shell leaves alone inside
+// "mnist:~/data" (and the app leaves alone in a typed path).
+func ExpandHome(p string) string {
 	if rest, ok := strings.CutPrefix(p, "~/"); ok {
 		if home, err := os.UserHomeDir(); err == nil {
 			return filepath.Join(home, rest)
