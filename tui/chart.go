@@ -55,6 +55,21 @@ func fmtPct(x float64) string {
 	return fmt.Sprintf("%.1f%%", 100*x)
 }
 
+// fmtShort writes a count for a narrow line: exact below 100,000
+// (fmtCount), else in three significant digits, 401k, 1.32M, 2.50G.
+func fmtShort(n int64) string {
+	a := math.Abs(float64(n))
+	switch {
+	case a < 1e5:
+		return fmtCount(n)
+	case a < 999.5e3:
+		return fmt.Sprintf("%.0fk", float64(n)/1e3)
+	case a < 999.5e6:
+		return fmt.Sprintf("%.3gM", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.3gG", float64(n)/1e9)
+}
+
 // fmtCount writes n with thousands separators: 1234567 -> 1,234,567.
 func fmtCount(n int64) string {
 	s := fmt.Sprint(n)

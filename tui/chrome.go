@@ -200,7 +200,11 @@ func renderStatus(d runData, wide bool, st Styles) string {
 		rate = fmtCount(int64(d.Rate + 0.5))
 	}
 	trainLoss, testErr := lastLosses(d)
-	field("step", fmtCount(d.Step)+"/"+fmtCount(d.Scenario.Steps))
+	total := fmtCount(d.Scenario.Steps)
+	if !wide {
+		total = fmtShort(d.Scenario.Steps) // 212,628/100M
+	}
+	field("step", fmtCount(d.Step)+"/"+total)
 	if wide {
 		field("examples", fmtCount(d.Examples))
 		field("ex/s", rate)
@@ -211,8 +215,12 @@ func renderStatus(d runData, wide bool, st Styles) string {
 			b.WriteString(st.Hint.Render("  snapshot " + fmtSeconds(d.Snaps[n-1].Seconds)))
 		}
 	} else if note == "" {
-		// Narrow, the cursor's note takes the room of the rates and losses.
-		b.WriteString(st.Value.Render("  "+fmtCount(d.Examples)) + st.Label.Render(" ex  "))
+		// Narrow, the cursor's note takes the room of the rates and losses,
+		// and large counts are short (401k ex) so the error stays whole.
+		if d.Rate > 0 {
+			rate = fmtShort(int64(d.Rate + 0.5))
+		}
+		b.WriteString(st.Value.Render("  "+fmtShort(d.Examples)) + st.Label.Render(" ex  "))
 		b.WriteString(st.Value.Render(rate) + st.Label.Render(" ex/s"))
 		field("loss", fmtNum(trainLoss))
 		field("error", fmtPct(testErr))

@@ -162,3 +162,41 @@ func TestStatusShowsSnapshotCost(t *testing.T) {
 		t.Errorf("narrow status %q shows the cost", got)
 	}
 }
+
+// Large counts are short on a narrow line, exact below 100,000.
+func TestFmtShort(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 59000: "59,000", 99999: "99,999", 401000: "401k",
+		999499: "999k", 999500: "1M", 1318900: "1.32M", 2.5e9: "2.5G", -401000: "-401k"} {
+		if got := fmtShort(n); got != want {
+			t.Errorf("fmtShort(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// At 80 columns a long run's status line keeps its test error whole: the
+// examples and the rate take the short form (it was cut to "error 67.…").
+func TestNarrowStatusFits(t *testing.T) {
+	sc := goldenScenario(t)
+	sc.Steps = 100000000
+	d := fakeRun(sc, 40)
+	d.Step, d.Examples, d.Rate = 131890, 1318900, 158752.4
+	line := renderStatus(d, false, NewStyles(asciiRenderer()))
+	if w := len([]rune(line)); w > 80 || !strings.Contains(line, "1.32M ex") || !strings.Contains(line, "159k ex/s") || !strings.Contains(line, "131,890/100M") || !strings.Contains(line, "error ") || strings.Contains(line, "…") {
+		t.Errorf("%d cells: %q", w, line)
+	}
+}
+
+// The Layers view wraps its diagnosis into the rows the table leaves
+// instead of cutting it (at 80 columns a 4-layer run's was cut "; step…").
+func TestLayersDiagnosisWraps(t *testing.T) {
+	sc := goldenScenario(t)
+	sc.Depth = 4
+	d := fakeRun(sc, 40)
+	out, _, _ := renderLayersAt(d, 60, 24, 0, NewStyles(asciiRenderer()))
+	if !strings.Contains(out, "diagnosis: back-prop gradients") || !strings.Contains(out, "step 0: 27x") { // whole, to its end
+		t.Errorf("the diagnosis is cut or missing:\n%s", out)
+	}
+	if n := strings.Count(out, "\n") + 1; n != 24 {
+		t.Errorf("%d lines, want 24", n)
+	}
+}

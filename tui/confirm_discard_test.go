@@ -149,21 +149,33 @@ func TestTrainedFor(t *testing.T) {
 	}
 }
 
-var examplesRe = regexp.MustCompile(`([0-9,]+) ex  ([0-9,]+) ex/s`)
+var examplesRe = regexp.MustCompile(`([0-9,.]+[kMG]?) ex  ([0-9,.]+[kMG]?) ex/s`)
 
 // trainedOnScreen is the training time the 80-column status line shows:
-// examples over examples per second.
+// examples over examples per second (counts past 100,000 in fmtShort's
+// form, 2.13M).
 func trainedOnScreen(screen string) float64 {
 	m := examplesRe.FindStringSubmatch(screen)
 	if m == nil {
 		return 0
 	}
-	n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
-	r, _ := strconv.Atoi(strings.ReplaceAll(m[2], ",", ""))
+	n, r := shortCount(m[1]), shortCount(m[2])
 	if r == 0 {
 		return 0
 	}
-	return float64(n) / float64(r)
+	return n / r
+}
+
+// shortCount reads a count fmtShort wrote.
+func shortCount(s string) float64 {
+	mult := map[byte]float64{'k': 1e3, 'M': 1e6, 'G': 1e9}[s[len(s)-1]]
+	if mult != 0 {
+		s = s[:len(s)-1]
+	} else {
+		mult = 1
+	}
+	v, _ := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	return v * mult
 }
 
 // trainLong trains the app's run past discardWork seconds and pauses it.

@@ -61,15 +61,22 @@ func renderLayers(d runData, w, h int, st Styles) string {
 // first layer drawn.
 func renderLayersAt(d runData, w, h, first int, st Styles) (string, int, int) {
 	cols := []column{meanCol(st), stdCol(st), satCol(st), gradCol(st), wgradCol(st)}
-	lines, first, shown := layerTableAt(d, cols, w, h-2, first, st)
-	for len(lines) < h-2 {
-		lines = append(lines, "")
-	}
-	diag := ""
+	// The diagnosis takes up to three rows, wrapped, and the table the
+	// rest (it spreads its layers over the height it is given).
+	diag := []string{""}
 	if p, ok := profileDataOf(&d); ok {
 		act, _ := nn.ParseActivation(d.Scenario.Activation)
-		diag = diagnosisLine(p.step0, p.shown, act, w, st)
+		if ls := diagnosisLines(p.step0, p.shown, act, w, min(3, max(1, h-8)), st); len(ls) > 0 {
+			diag = ls
+		}
 	}
-	lines = append(lines, fit(diag, w), st.Hint.Render(hintLine(w, "each sparkline: step 0 → now", "▲ the shown step", "variances share one log scale")))
+	lines, first, shown := layerTableAt(d, cols, w, h-1-len(diag), first, st)
+	for len(lines) < h-1-len(diag) {
+		lines = append(lines, "")
+	}
+	for _, l := range diag {
+		lines = append(lines, fit(l, w))
+	}
+	lines = append(lines, st.Hint.Render(hintLine(w, "each sparkline: step 0 → now", "▲ the shown step", "variances share one log scale")))
 	return strings.Join(lines, "\n"), first, shown
 }

@@ -233,9 +233,43 @@ func profileKey(p profileData, st Styles) string {
 // diagnosisLine is diagnosis's verdict on the shown step, coloured by how
 // bad it is, introduced as such where w leaves room.
 func diagnosisLine(step0, shown nn.Snapshot, act nn.Activation, w int, st Styles) string {
+	text, style, ok := diagnosisVerdict(step0, shown, act, st)
+	if !ok {
+		return ""
+	}
+	const intro = "diagnosis: "
+	if len(intro)+lipgloss.Width(text) > w {
+		return style.Render(text)
+	}
+	return st.Label.Render(intro) + style.Render(text)
+}
+
+// diagnosisLines is the verdict wrapped to w in at most max lines (the
+// last cut with … when it needs more), for a view with rows to spare.
+func diagnosisLines(step0, shown nn.Snapshot, act nn.Activation, w, max int, st Styles) []string {
+	text, style, ok := diagnosisVerdict(step0, shown, act, st)
+	if !ok || max < 1 {
+		return nil
+	}
+	lines := wrapWords("diagnosis: "+text, w)
+	if len(lines) > max { // the verdict before its introduction
+		lines = wrapWords(text, w)
+	}
+	if len(lines) > max {
+		lines = append(lines[:max-1], truncate(strings.Join(lines[max-1:], " "), w))
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(l)
+	}
+	return lines
+}
+
+// diagnosisVerdict is diagnosis's first finding on the shown step and the
+// style of how bad it is; ok is false when there is nothing to say.
+func diagnosisVerdict(step0, shown nn.Snapshot, act nn.Activation, st Styles) (string, lipgloss.Style, bool) {
 	fs := diagnosis.Diagnose(step0, shown, act)
 	if len(shown.Layers) == 0 || len(fs) == 0 {
-		return ""
+		return "", st.Warn, false
 	}
 	style := st.Warn
 	switch fs[0].Kind {
@@ -244,11 +278,7 @@ func diagnosisLine(step0, shown nn.Snapshot, act nn.Activation, w int, st Styles
 	case diagnosis.Diverged, diagnosis.Vanishing, diagnosis.Exploding, diagnosis.Saturated, diagnosis.Dead:
 		style = st.Bad
 	}
-	const intro = "diagnosis: "
-	if len(intro)+lipgloss.Width(fs[0].Text) > w {
-		return style.Render(fs[0].Text)
-	}
-	return st.Label.Render(intro) + style.Render(fs[0].Text)
+	return fs[0].Text, style, true
 }
 
 // profilePoint is one glyph of a chart: a layer, a value (in axis units)
