@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"syscall"
 
 	"initscope/scenarios"
@@ -46,7 +47,7 @@ func (s SignalCause) Error() string { return s.Signal.String() }
 // status; interrupted later, the output is completed by batch.Run (its
 // summary says interrupted) and the exit status is the signal's.
 func batchMode(ctx context.Context, o Options, env Env) error {
-	runner, err := build(ctx, o.Scenario)
+	runner, err := build(ctx, o.Scenario, buildWatcher(env))
 	if ctx.Err() != nil && (err != nil || runner == nil) {
 		return errInterrupted{signalStatus(ctx), "interrupted while building the run; nothing was written"}
 	}
@@ -94,24 +95,55 @@ func batchMode(ctx context.Context, o Options, env Env) error {
 	return nil
 }
 
+// buildWatcher reports the slow part of a build (pre-training) on stderr:
+// on a terminal a line rewritten in place, cleared at the end; otherwise
+// (a log) one line as each layer finishes.
+func buildWatcher(env Env) func(scenarios.Building) {
+	return func(b scenarios.Building) {
+		last := b.Layer == b.Layers && b.Update == b.Updates
+		switch {
+		case env.StderrIsTTY && last:
+			fmt.Fprint(env.Stderr, "\r\033[K")
+		case env.StderrIsTTY:
+			fmt.Fprintf(env.Stderr, "\rinitscope: %s\033[K", b)
+		case b.Update == b.Updates:
+			fmt.Fprintf(env.Stderr, "initscope: %s\n", b)
+		}
+	}
+}
+
 // build is scenarios.NewRunner that returns as soon as ctx is done, even
 // from a step that cannot be interrupted (an orthogonal layer's QR
 // decomposition): the builder is left to finish in the background, and the
 // process exits before it matters.
-func build(ctx context.Context, sc scenarios.Scenario) (*scenarios.Runner, error) {
+func build(ctx context.Context, sc scenarios.Scenario, watch func(scenarios.Building)) (*scenarios.Runner, error) {
 	type result struct {
 		r   *scenarios.Runner
 		err error
 	}
 	done := make(chan result, 1)
+	// A builder left behind reports nothing more: the caller has moved on
+	// to its own last words on stderr.
+	var mu sync.Mutex
+	abandoned := false
+	guarded := func(b scenarios.Building) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !abandoned {
+			watch(b)
+		}
+	}
 	go func() {
-		r, err := scenarios.NewRunner(ctx, sc)
+		r, err := scenarios.NewRunnerWatched(ctx, sc, guarded)
 		done <- result{r, err}
 	}()
 	select {
 	case res := <-done:
 		return res.r, res.err
 	case <-ctx.Done():
+		mu.Lock()
+		abandoned = true
+		mu.Unlock()
 		return nil, ctx.Err()
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -215,6 +216,33 @@ func TestProgressOnStderrOnly(t *testing.T) {
 	parseLines(t, stdout.String())
 	if code != 0 || !strings.Contains(stderr.String(), "ex/s") || !strings.Contains(stderr.String(), "step 300/300") {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// Pre-training (minutes for the paper's network) says how far it has got:
+// in a log one line as each layer finishes; on a terminal a line rewritten
+// in place and cleared before the training's progress.
+func TestPretrainingProgress(t *testing.T) {
+	args := []string{"--batch", "--scenario", "tiny", "--steps", "10", "--init", "pretrained", "--pretrain-updates", "150"}
+	var stdout, stderr bytes.Buffer
+	if code := Main(context.Background(), args, Env{Stdout: &stdout, Stderr: &stderr}); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	want := ""
+	for l := 1; l <= 3; l++ {
+		want += fmt.Sprintf("initscope: pre-training layer %d of 3 as a denoising autoencoder: 150 of 150 updates\n", l)
+	}
+	if stderr.String() != want {
+		t.Errorf("stderr of a log:\n%s\nwant:\n%s", stderr.String(), want)
+	}
+	stderr.Reset()
+	if code := Main(context.Background(), args, Env{Stdout: &stdout, Stderr: &stderr, StderrIsTTY: true}); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	tty := stderr.String()
+	layer3 := "\rinitscope: pre-training layer 3 of 3 as a denoising autoencoder: 100 of 150 updates\033[K"
+	if !strings.Contains(tty, layer3) || !strings.Contains(tty, "\r\033[K\r[") || strings.Contains(tty, "\n") {
+		t.Errorf("stderr of a terminal: %q", tty)
 	}
 }
 

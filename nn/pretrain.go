@@ -36,7 +36,15 @@ type PretrainOptions struct {
 	// UnitInputs says the network's inputs lie in [0, 1]: the first
 	// layer's decoder is then a sigmoid with the cross-entropy cost.
 	UnitInputs bool
+	// Progress, when set, is called with the hidden layer being trained
+	// (from 1) and its updates done: at 0, then every ProgressEvery
+	// updates, and at opt.Updates. Pre-training the paper's network takes
+	// minutes; this is how a caller shows them passing.
+	Progress func(layer int, updates int64)
 }
+
+// ProgressEvery is how many updates pass between Progress calls.
+const ProgressEvery = 100
 
 // PretrainLayer is what pre-training did to one hidden layer: its mean
 // reconstruction cost per example on the evaluation set, with the same
@@ -90,6 +98,9 @@ func (net *Network) Pretrain(ctx context.Context, opt PretrainOptions, next func
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
+			if opt.Progress != nil && u%ProgressEvery == 0 {
+				opt.Progress(l+1, u)
+			}
 			next(w.x)
 			cost, err := d.update(ctx, w.x, opt.BatchSize, opt.LR, rng)
 			if err != nil {
@@ -102,6 +113,9 @@ func (net *Network) Pretrain(ctx context.Context, opt PretrainOptions, next func
 		if layer := net.Layers[l]; !finite(layer.W) || !finite(layer.B) {
 			// The last update's cost was finite but its step was not.
 			return nil, &PretrainError{Layer: l + 1, Update: opt.Updates}
+		}
+		if opt.Progress != nil {
+			opt.Progress(l+1, opt.Updates)
 		}
 		if res.CostAfter, err = d.evalCost(ctx, eval, nEval, opt.BatchSize, evalSeed); err != nil {
 			return nil, err

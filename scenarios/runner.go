@@ -45,6 +45,35 @@ type Runner struct {
 // of a data set, every layer of the network, every chunk of the probe
 // pass) and returns ctx's error, dropping what it built.
 func NewRunner(ctx context.Context, sc Scenario) (*Runner, error) {
+	return NewRunnerWatched(ctx, sc, nil)
+}
+
+// Building is how far NewRunnerWatched has got in the slow part of a
+// build: the layer-wise pre-training of --init pretrained, minutes for the
+// paper's network.
+type Building struct {
+	Layer, Layers   int   // the hidden layer being pre-trained, from 1, of
+	Update, Updates int64 // its updates done, of
+}
+
+func (b Building) String() string {
+	return fmt.Sprintf("pre-training layer %d of %d as a denoising autoencoder: %s of %s updates",
+		b.Layer, b.Layers, Thousands(b.Update), Thousands(b.Updates))
+}
+
+// Short is b in a few cells: "pre-training L2/5 34%".
+func (b Building) Short() string {
+	pct := int64(100)
+	if b.Updates > 0 {
+		pct = 100 * b.Update / b.Updates
+	}
+	return fmt.Sprintf("pre-training L%d/%d %d%%", b.Layer, b.Layers, pct)
+}
+
+// NewRunnerWatched is NewRunner that calls watch (when not nil) as the
+// build goes through its slow part (see Building), from the building
+// goroutine, every nn.ProgressEvery updates.
+func NewRunnerWatched(ctx context.Context, sc Scenario, watch func(Building)) (*Runner, error) {
 	res, err := sc.Validate()
 	if err != nil {
 		return nil, err
@@ -84,7 +113,7 @@ func NewRunner(ctx context.Context, sc Scenario) (*Runner, error) {
 		y:    make([]int32, sc.BatchSize),
 	}
 	if res.Init.Kind == nn.Pretrained {
-		if r.Pretraining, err = r.pretrain(ctx); err != nil {
+		if r.Pretraining, err = r.pretrain(ctx, watch); err != nil {
 			return nil, err
 		}
 	}
@@ -101,7 +130,7 @@ func NewRunner(ctx context.Context, sc Scenario) (*Runner, error) {
 // the seed's PCG (the weights use stream 1). The first layer's decoder is
 // a sigmoid with the cross-entropy when the probe set's inputs all lie in
 // [0, 1] (MNIST), else linear with the squared error (Shapeset's [-1, 1]).
-func (r *Runner) pretrain(ctx context.Context) ([]nn.PretrainLayer, error) {
+func (r *Runner) pretrain(ctx context.Context, watch func(Building)) ([]nn.PretrainLayer, error) {
 	sc := r.Scenario
 	unit := true
 	for _, v := range r.probe.X {
@@ -112,6 +141,11 @@ func (r *Runner) pretrain(ctx context.Context) ([]nn.PretrainLayer, error) {
 	}
 	opt := nn.PretrainOptions{Corruption: sc.PretrainCorruption, Updates: sc.PretrainUpdates, BatchSize: sc.BatchSize,
 		LR: float32(sc.PretrainLR), UnitInputs: unit}
+	if watch != nil {
+		opt.Progress = func(layer int, updates int64) {
+			watch(Building{Layer: layer, Layers: sc.Depth, Update: updates, Updates: sc.PretrainUpdates})
+		}
+	}
 	next := func(x []float32) { r.stream.Fill(x, r.y) }
 	res, err := r.Net.Pretrain(ctx, opt, next, r.probe.X, rand.New(rand.NewPCG(sc.Seed, 2)))
 	var pe *nn.PretrainError

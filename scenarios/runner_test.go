@@ -166,6 +166,37 @@ func TestRunnerPretrained(t *testing.T) {
 	}
 }
 
+// NewRunnerWatched reports pre-training as it goes: each layer in order
+// from 0 updates, every nn.ProgressEvery, to all of them, and nothing for
+// a network that is not pre-trained.
+func TestRunnerWatchedPretraining(t *testing.T) {
+	sc, _ := preset.Lookup("tiny")
+	sc.Init, sc.PretrainUpdates = "pretrained", 250
+	var seen []scenarios.Building
+	if _, err := scenarios.NewRunnerWatched(context.Background(), sc, func(b scenarios.Building) { seen = append(seen, b) }); err != nil {
+		t.Fatal(err)
+	}
+	var want []scenarios.Building
+	for l := 1; l <= sc.Depth; l++ {
+		for _, u := range []int64{0, 100, 200, 250} {
+			want = append(want, scenarios.Building{Layer: l, Layers: sc.Depth, Update: u, Updates: 250})
+		}
+	}
+	if !slices.Equal(seen, want) {
+		t.Errorf("reported %v, want %v", seen, want)
+	}
+	if got := want[5].String(); got != "pre-training layer 2 of 3 as a denoising autoencoder: 100 of 250 updates" {
+		t.Errorf("String() = %q", got)
+	}
+	if got := want[5].Short(); got != "pre-training L2/3 40%" {
+		t.Errorf("Short() = %q", got)
+	}
+	sc.Init = "standard"
+	if _, err := scenarios.NewRunnerWatched(context.Background(), sc, func(b scenarios.Building) { t.Errorf("reported %v without pre-training", b) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A cancelled pre-training returns the context's error from NewRunner
 // (checked before every update: a test that hangs here has lost it).
 func TestRunnerPretrainCancel(t *testing.T) {

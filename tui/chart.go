@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"initscope/nn"
+	"initscope/scenarios"
 )
 
 // Charts are pure functions of the history the app keeps, with ranges the
@@ -71,20 +72,7 @@ func fmtShort(n int64) string {
 }
 
 // fmtCount writes n with thousands separators: 1234567 -> 1,234,567.
-func fmtCount(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + fmtCount(-n)
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func fmtCount(n int64) string { return scenarios.Thousands(n) }
 
 // log10 maps a variance to the log scale of the charts; 0, negatives and
 // NaN have no place on it.
