@@ -270,7 +270,8 @@ func TestSweepUsage(t *testing.T) {
 }
 
 // --lr-search: the tries are a sweep in --out-dir, the rate with the
-// lowest validation error is chosen and recorded in the run line, and the
+// lowest validation error is chosen (tiny's rates differ by far more than
+// noise) and recorded in the run line, and the
 // run trains with it; a rerun trains no try again.
 func TestLRSearch(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "search")

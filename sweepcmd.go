@@ -295,7 +295,7 @@ func lrSearch(ctx context.Context, o Options, env Env) error {
 		}
 		tried = append(tried, fmt.Sprintf("%s: %s", strconv.FormatFloat(lr, 'g', -1, 64), v))
 	}
-	fmt.Fprintf(env.Stderr, "initscope: lr-search: lr %s, the lowest validation error on %d held-out examples after %d steps (%s; equal errors: the lower cost); training %s with it\n",
+	fmt.Fprintf(env.Stderr, "initscope: lr-search: lr %s, chosen on %d held-out examples after %d steps by validation error (%s), and among errors within two standard errors of the lowest (noise) by validation cost; training %s with it\n",
 		strconv.FormatFloat(choice.LR, 'g', -1, 64), choice.Validation, choice.Steps, strings.Join(tried, ", "), o.Scenario.Name)
 	o.Scenario.LR = choice.LR
 	o.lrChoice = &choice

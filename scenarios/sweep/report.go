@@ -14,6 +14,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"initscope/scenarios"
 	"initscope/scenarios/preset"
 )
 
@@ -50,8 +51,11 @@ type RateResult struct {
 	// unless every one has it (diverged runs count as 1, as for Mean).
 	ValMean float64
 	// ValLoss is the mean validation cost, NaN unless every finished run
-	// has one (a diverged run counts as +Inf): it breaks ties of ValMean.
-	ValLoss        float64
+	// has one (a diverged run counts as +Inf): it chooses among the rates
+	// whose ValMean cannot be told apart (chooseRate).
+	ValLoss float64
+	// ValN is the held-out examples behind ValMean, over its runs.
+	ValN           int
 	Examples       int64 // the least examples any finished run reached
 	Steps          int64
 	BatchSize      int
@@ -142,27 +146,48 @@ func (rep *Report) group() {
 				cr.OnValidation = false
 			}
 		}
-		score := func(rr RateResult) float64 {
-			if cr.OnValidation {
-				return rr.ValMean
-			}
-			return rr.Mean
-		}
-		for k := range cr.Rates {
-			m := score(cr.Rates[k])
-			if math.IsNaN(m) {
-				continue
-			}
-			if cr.Selected < 0 || m < score(cr.Rates[cr.Selected]) ||
-				m == score(cr.Rates[cr.Selected]) && cr.OnValidation && cr.Rates[k].ValLoss < cr.Rates[cr.Selected].ValLoss {
-				cr.Selected = k // equal errors (all at the majority class, say): the lower cost
-			}
-		}
+		cr.Selected = chooseRate(cr.Rates, cr.OnValidation)
 		if cr.Selected < 0 {
 			cr.OnValidation = false
 		}
 		rep.Configs = append(rep.Configs, cr)
 	}
+}
+
+// chooseRate is the index of the rate a configuration keeps, -1 if none
+// finished. On test error (no validation lines) the lowest mean. On
+// validation, errors closer to the lowest than two standard errors of it
+// (binomial, sqrt(e(1-e)/n) over the held-out examples of its runs) are
+// noise, not a difference: among those rates the lowest validation cost
+// chooses, a measure with far less noise. When no rate learns (every one
+// at the majority class, as tanh with standard init for its first 50,000
+// updates on Shapeset) the errors differ only by noise and the lowest
+// error would be a draw; the cost still says which rate went furthest.
+func chooseRate(rates []RateResult, onValidation bool) int {
+	best := -1
+	score := func(rr RateResult) float64 {
+		if onValidation {
+			return rr.ValMean
+		}
+		return rr.Mean
+	}
+	for k, rr := range rates {
+		if m := score(rr); !math.IsNaN(m) && (best < 0 || m < score(rates[best])) {
+			best = k
+		}
+	}
+	if best < 0 || !onValidation {
+		return best
+	}
+	e := rates[best].ValMean
+	tol := 2 * math.Sqrt(e*(1-e)/float64(max(rates[best].ValN, 1)))
+	chosen := best
+	for k, rr := range rates {
+		if rr.ValMean <= e+tol && rr.ValLoss < rates[chosen].ValLoss {
+			chosen = k
+		}
+	}
+	return chosen
 }
 
 // summarize computes a rate's mean and sample standard deviation of the
@@ -185,6 +210,7 @@ func (rep *Report) summarize(rr *RateResult) {
 		}
 		if f.Validation != nil {
 			v = *f.Validation
+			rr.ValN += f.ValidationN
 		}
 		if f.ValidationLoss != nil {
 			l = *f.ValidationLoss
@@ -246,7 +272,7 @@ func (rep *Report) Write(w io.Writer) error {
 	fmt.Fprintf(w, "sweep in %s: %d of %d runs finished\n", rep.Dir, rep.Finished(), len(s.runs))
 	lrNote := ""
 	if s.Varies("lr") {
-		lrNote = fmt.Sprintf("; lr: the learning rate with the lowest mean validation error (%d examples held out from training, never the test set; its error in parentheses; * where a run lacks it and the final test error chose), the other rates' in brackets", ValidationExamples)
+		lrNote = fmt.Sprintf("; lr: the learning rate with the lowest mean validation error (%d examples held out from training, never the test set), or where errors lie within two standard errors of the lowest (noise), the lowest validation cost among them; its error in parentheses (* where a run lacks it and the final test error chose), the other rates' in brackets", ValidationExamples)
 	}
 	fmt.Fprintf(w, "final test error %%, mean ± sample std over seeds (n finished of the seeds); budget: examples seen (updates x batch)%s\n\n", lrNote)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -322,19 +348,7 @@ func meanPM(mean, std float64) string {
 
 // budget writes a rate's budget: "250,000 ex (25,000 x 10)".
 func budget(r RateResult) string {
-	return fmt.Sprintf("%s ex (%s x %d)", thousands(r.Examples), thousands(r.Steps), r.BatchSize)
-}
-
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 && s[0] != '-' {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return fmt.Sprintf("%s ex (%s x %d)", scenarios.Thousands(r.Examples), scenarios.Thousands(r.Steps), r.BatchSize)
 }
 
 func fmtG(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
