@@ -172,6 +172,9 @@ func stateBadge(d runData, st Styles) string {
 	case stateFailed:
 		return st.Bad.Render("✗ error")
 	}
+	if d.Building.Layers > 0 {
+		return st.Dim.Render("… " + d.Building.Short())
+	}
 	return st.Dim.Render("… building")
 }
 

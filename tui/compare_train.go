@@ -129,7 +129,7 @@ func (t *trainer) runCrew(ctx context.Context) {
 			sc := m.read().Scenario
 			m.hist, sc.Hist = sc.Hist, true // as trainer.run: the app records histograms
 			m.budget, sc.MemBudget = sc.MemBudget, share
-			r, err := scenarios.NewRunner(ctx, sc)
+			r, err := scenarios.NewRunnerWatched(ctx, sc, watchBuild(m.update))
 			if ctx.Err() != nil {
 				return false
 			}

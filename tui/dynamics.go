@@ -78,7 +78,7 @@ const dynamicsMinH = 4
 // returns the first layer drawn.
 func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (string, int, int) {
 	if len(d.Snaps) == 0 {
-		return st.Dim.Render(waitingText(*d)), first, 0
+		return waitingBlock(*d, w, st), first, 0
 	}
 	axisNote := "y axes fit each layer's data (y: fixed)"
 	if fixed {

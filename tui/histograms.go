@@ -93,7 +93,7 @@ func renderHistograms(d runData, w, h, kind int, st Styles) string {
 func renderHistogramsAt(d runData, w, h, kind, from int, st Styles) (string, int, int) {
 	shown, ok := d.shownIndex()
 	if !ok {
-		return st.Dim.Render(waitingText(d)), 0, 0
+		return waitingBlock(d, w, st), 0, 0
 	}
 	ti, ok := histShown(d, shown)
 	fi, _ := histShown(d, 0)

@@ -29,7 +29,7 @@ func renderLearning(d runData, w, h int, st Styles) string {
 // or more); fixed starts them at 0.
 func renderLearningAxes(d *runData, w, h int, fixed bool, st Styles) string {
 	if len(d.Snaps) == 0 {
-		return st.Dim.Render(waitingText(*d))
+		return waitingBlock(*d, w, st)
 	}
 	xs := examples(d.Snaps)
 	xlo, xhi := xRange(xs)

@@ -161,7 +161,7 @@ func (p profileData) quantities() []int {
 func renderProfile(d *runData, w, h, quantity int, st Styles) string {
 	p, ok := profileDataOf(d)
 	if !ok || w <= 0 || h <= 0 {
-		return st.Dim.Render(waitingText(*d))
+		return waitingBlock(*d, w, st)
 	}
 	act, _ := nn.ParseActivation(d.Scenario.Activation)
 	lines := []string{fit(diagnosisLine(p.step0, p.shown, act, w, st), w)}

@@ -135,6 +135,10 @@ func computeSurfaces(sc scenarios.Scenario, grid int) ([]surface.Surface, int, e
 	if err != nil {
 		return nil, 0, err
 	}
+	if res.Init.Kind == nn.Pretrained {
+		// The view draws the seed's draw, which pre-training then moves.
+		return nil, 0, fmt.Errorf("the app draws surfaces at the initial draw, and this run pre-trains its network first: use --batch --surface %d --plots DIR, which draws them after pre-training", grid)
+	}
 	ctx := context.Background()
 	src, err := dataset.Open(ctx, sc.Dataset, sc.Seed)
 	if err != nil {
@@ -175,7 +179,7 @@ func forwardWork(cfg nn.Config) float64 {
 func (v surfaceView) View(runs *[numRuns]runData, w, h int, st Styles) string {
 	d := &runs[runMain]
 	if d.Scenario.Name == "" && len(d.Snaps) == 0 {
-		return st.Dim.Render(waitingText(*d))
+		return waitingBlock(*d, w, st)
 	}
 	surfs, n, err, ready := v.c.get(d.Scenario)
 	if !ready {

@@ -250,7 +250,7 @@ func sparkCell(i, n, width int) int {
 func layerTableAt(d runData, cols []column, w, h, first int, st Styles, others ...runData) ([]string, int, int) {
 	shownAt, ok := d.shownIndex()
 	if !ok {
-		return []string{st.Dim.Render(waitingText(d))}, 0, 0
+		return waiting(d, w, st), 0, 0
 	}
 	if w <= 0 || h <= 0 || len(cols) == 0 {
 		return nil, 0, 0
@@ -412,12 +412,30 @@ func layerBlock(rows, l, labelW int, st Styles) []strings.Builder {
 	return block
 }
 
+// waiting is waitingText wrapped to w cells, dim: an error or the
+// pre-training's progress reads whole at 80 columns.
+func waiting(d runData, w int, st Styles) []string {
+	lines := wrapWords(waitingText(d), max(w, 1))
+	for i := range lines {
+		lines[i] = st.Dim.Render(lines[i])
+	}
+	return lines
+}
+
+// waitingBlock is waiting as one string of lines.
+func waitingBlock(d runData, w int, st Styles) string {
+	return strings.Join(waiting(d, w, st), "\n")
+}
+
 func waitingText(d runData) string {
 	if d.State == stateFailed {
 		if pe := (*PanicError)(nil); errors.As(d.Err, &pe) {
 			return pe.Error()
 		}
 		return "this scenario could not be built: " + oneLine(errString(d.Err))
+	}
+	if d.Building.Layers > 0 {
+		return d.Building.String() + ", then measuring step 0…"
 	}
 	return "building the network and measuring step 0…"
 }

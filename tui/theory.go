@@ -84,7 +84,7 @@ func renderTheory(d runData, w, h int, st Styles) string {
 func renderTheoryAt(d runData, w, h, from int, st Styles) (string, int, int) {
 	shown, ok := d.shownIndex()
 	if !ok {
-		return st.Dim.Render(waitingText(d)), 0, 0
+		return waitingBlock(d, w, st), 0, 0
 	}
 	first, now := d.Snaps[0], d.Snaps[shown]
 	jacI, jacOK := theoryJacobian(d, shown)

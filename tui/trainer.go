@@ -48,6 +48,15 @@ type runData struct {
 	// the engine measures it at the next snapshot (training), or the
 	// trainer is measuring the state it stopped at (paused or done).
 	Measuring bool
+	// Building is how far the build has got while it pre-trains
+	// (--init pretrained); zero otherwise.
+	Building scenarios.Building
+}
+
+// watchBuild is the build watcher that publishes its progress through
+// update (a trainer's or a crew member's).
+func watchBuild(update func(func(d *runData))) func(scenarios.Building) {
+	return func(b scenarios.Building) { update(func(d *runData) { d.Building = b }) }
 }
 
 // maxSnaps bounds the history: when it fills, every other snapshot after
@@ -347,7 +356,7 @@ func (t *trainer) run(ctx context.Context) {
 	var e *scenarios.Engine
 	started := t.withSlot(ctx, func() bool {
 		var err error
-		r, err = scenarios.NewRunner(ctx, sc)
+		r, err = scenarios.NewRunnerWatched(ctx, sc, watchBuild(t.update))
 		if ctx.Err() != nil {
 			return false
 		}
