@@ -27,7 +27,19 @@ type Setting struct {
 	Range   *Range          // the valid values of a number; nil: any value of its type
 	Choices func() []string // the names a string setting takes, for --help and the panel
 	Panel   *Panel          // how the app's settings panel shows and steps it; nil: not shown
+	// Applies says whether the setting does anything in sc (the
+	// pre-training settings only with --init pretrained); nil: always.
+	Applies func(sc *Scenario) bool
 	field   func(*Scenario) any
+}
+
+// AppliesTo is st.Applies, true when it is nil.
+func (st Setting) AppliesTo(sc *Scenario) bool { return st.Applies == nil || st.Applies(sc) }
+
+// pretrains says whether sc's network is pre-trained.
+func pretrains(sc *Scenario) bool {
+	kind, err := nn.ParseInit(sc.Init)
+	return err == nil && kind == nn.Pretrained
 }
 
 // Range is the valid values of a numeric setting: Lo..Hi, with Lo itself
@@ -201,11 +213,13 @@ var settings = []Setting{
 	// give them): 10,000 minibatches per layer, a tenth of a
 	// 100,000-update supervised run.
 	{Key: "pretrain_corruption", Flag: "pretrain-corruption", Usage: "with --init pretrained: fraction of each layer's inputs masked to 0 (denoising autoencoder)", Default: 0.25,
-		Range: &Range{Lo: 0, Hi: MaxCorruption},
-		field: func(s *Scenario) any { return &s.PretrainCorruption }},
+		Range:   &Range{Lo: 0, Hi: MaxCorruption},
+		Applies: pretrains,
+		field:   func(s *Scenario) any { return &s.PretrainCorruption }},
 	{Key: "pretrain_updates", Flag: "pretrain-updates", Usage: "with --init pretrained: SGD updates per hidden layer, at --batch-size and --pretrain-lr", Default: int64(10000),
-		Range: &Range{Lo: 0, Hi: MaxSteps},
-		field: func(s *Scenario) any { return &s.PretrainUpdates }},
+		Range:   &Range{Lo: 0, Hi: MaxSteps},
+		Applies: pretrains,
+		field:   func(s *Scenario) any { return &s.PretrainUpdates }},
 	// The reconstruction cost sums over a layer's inputs, so its
 	// curvature grows with the width (about |y|^2 for a linear decoder):
 	// the supervised rate of 0.01 diverges on the second layer of a
@@ -213,8 +227,9 @@ var settings = []Setting{
 	// on its own. 0.001 pre-trains 5 x 1000 tanh and sigmoid networks
 	// on MNIST and Shapeset without diverging.
 	{Key: "pretrain_lr", Flag: "pretrain-lr", Usage: "with --init pretrained: learning rate of the autoencoders' SGD", Default: 0.001,
-		Range: &Range{Lo: 0, Hi: 100, Above: true, Hint: "(e.g. 0.001)"},
-		field: func(s *Scenario) any { return &s.PretrainLR }},
+		Range:   &Range{Lo: 0, Hi: 100, Above: true, Hint: "(e.g. 0.001)"},
+		Applies: pretrains,
+		field:   func(s *Scenario) any { return &s.PretrainLR }},
 }
 
 // Settings returns the table of settings (a fresh copy).

@@ -197,6 +197,13 @@ func compareConfig(ds []runData, w int, st Styles) []string {
 	shared := []string{st.Label.Render("all runs:")}
 	own := make([][]string, len(ds))
 	for _, s := range settings {
+		applies := false
+		for i := range ds {
+			applies = applies || s.AppliesTo(&ds[i].Scenario)
+		}
+		if !applies {
+			continue // pre-training's settings when no run pre-trains
+		}
 		v0 := settingValue(s, ds[0].Scenario)
 		same := true
 		for _, d := range ds[1:] {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/lipgloss"
@@ -53,4 +54,21 @@ func FuzzCompareView(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The configuration lines leave out the settings no compared run uses:
+// pre-training's, unless one of them pre-trains.
+func TestCompareConfigLeavesOutUnusedSettings(t *testing.T) {
+	st := NewStyles(asciiRenderer())
+	a, b := tinyScenario(t), tinyScenario(t)
+	b.Init = "normalized"
+	lines := strings.Join(compareConfig([]runData{{Scenario: a}, {Scenario: b}}, 400, st), "\n")
+	if strings.Contains(lines, "pretrain_") || !strings.Contains(lines, "init=normalized") {
+		t.Errorf("no run pre-trains:\n%s", lines)
+	}
+	b.Init = "pretrained"
+	lines = strings.Join(compareConfig([]runData{{Scenario: a}, {Scenario: b}}, 400, st), "\n")
+	if !strings.Contains(lines, "pretrain_updates=10000") {
+		t.Errorf("B pre-trains:\n%s", lines)
+	}
 }
