@@ -52,7 +52,7 @@ func (v profileView) View(runs *[numRuns]runData, w, h int, st Styles) string {
 // what the linear regime predicts for it (nil: no prediction).
 type profileLine struct {
 	get     func(nn.LayerStats) float64
-	predict func(layers []nn.LayerStats, l int) float64
+	predict func(layers []nn.LayerStats, l int, act nn.Activation) float64
 }
 
 // profileQuantity is one chart of the profile view.
@@ -69,31 +69,36 @@ type profileQuantity struct {
 }
 
 // statLine is a statistic of the table with a prediction per layer.
-func statLine(s batch.Stat, predict func(nn.LayerStats) float64) profileLine {
+func statLine(s batch.Stat, predict func(nn.LayerStats, nn.Activation) float64) profileLine {
 	l := profileLine{get: s.Get}
 	if predict != nil {
-		l.predict = func(ls []nn.LayerStats, i int) float64 { return predict(ls[i]) }
+		l.predict = func(ls []nn.LayerStats, i int, act nn.Activation) float64 { return predict(ls[i], act) }
 	}
 	return l
+}
+
+// anyActivation is a prediction that holds for every activation.
+func anyActivation(f func(nn.LayerStats) float64) func(nn.LayerStats, nn.Activation) float64 {
+	return func(l nn.LayerStats, _ nn.Activation) float64 { return f(l) }
 }
 
 // profileQuantities are the charts, in the order p steps through them.
 // The predictions are diagnosis's (from nn's linear-regime variances).
 var profileQuantities = []profileQuantity{
-	{title: batch.ActStd.Title(), lines: []profileLine{statLine(batch.ActStd, diagnosis.PredictedStd)},
+	{title: batch.ActStd.Title(), lines: []profileLine{statLine(batch.ActStd, anyActivation(diagnosis.PredictedStd))},
 		floor: true, style: func(s Styles) lipgloss.Style { return s.Std }, fmt: fmtNum},
 	{title: "2nd / 98th percentile", lines: []profileLine{
 		statLine(batch.ActP98, diagnosis.PredictedP98),
-		statLine(batch.ActP2, func(l nn.LayerStats) float64 { return -diagnosis.PredictedP98(l) })},
+		statLine(batch.ActP2, diagnosis.PredictedP2)},
 		sym: true, style: func(s Styles) lipgloss.Style { return s.Pct }, fmt: fmtSigned},
 	// Saturation's axis reaches 5% at least, as the Layers view's column.
 	{title: batch.Saturated.Title(), lines: []profileLine{statLine(batch.Saturated, nil)},
 		floor: true, minHi: 0.05, style: func(s Styles) lipgloss.Style { return s.Sat }, fmt: fmtPct},
-	{title: batch.GradVar.Title(), lines: []profileLine{statLine(batch.GradVar, func(l nn.LayerStats) float64 { return l.TheoryGradVar })},
+	{title: batch.GradVar.Title(), lines: []profileLine{statLine(batch.GradVar, anyActivation(func(l nn.LayerStats) float64 { return l.TheoryGradVar }))},
 		log: true, style: func(s Styles) lipgloss.Style { return s.Grad }, fmt: fmtNum},
 	{title: batch.WGradVar.Title(), lines: []profileLine{statLine(batch.WGradVar, nil)},
 		log: true, style: func(s Styles) lipgloss.Style { return s.WGrad }, fmt: fmtNum},
-	{title: "Jacobian σ̄", lines: []profileLine{{get: batch.JacSVMean.Get, predict: diagnosis.PredictedJacSV}},
+	{title: "Jacobian σ̄", lines: []profileLine{{get: batch.JacSVMean.Get, predict: func(ls []nn.LayerStats, l int, _ nn.Activation) float64 { return diagnosis.PredictedJacSV(ls, l) }}},
 		floor: true, jac: true, style: func(s Styles) lipgloss.Style { return s.Act }, fmt: fmtNum},
 }
 
@@ -117,6 +122,7 @@ const (
 // the latest snapshot at or before it with the Jacobian measured.
 type profileData struct {
 	step0, shown, jac nn.Snapshot
+	act               nn.Activation // where the predictions centre
 }
 
 func profileDataOf(d *runData) (profileData, bool) {
@@ -124,7 +130,8 @@ func profileDataOf(d *runData) (profileData, bool) {
 	if !ok {
 		return profileData{}, false
 	}
-	p := profileData{step0: d.Snaps[0], shown: d.Snaps[i], jac: d.Snaps[0]}
+	act, _ := nn.ParseActivation(d.Scenario.Activation)
+	p := profileData{step0: d.Snaps[0], shown: d.Snaps[i], jac: d.Snaps[0], act: act}
 	for j := i; j > 0; j-- {
 		if jacMeasured(d.Snaps[j]) {
 			p.jac = d.Snaps[j]
@@ -309,7 +316,7 @@ func (q profileQuantity) points(p profileData) []profilePoint {
 	for _, line := range q.lines {
 		for l := range shown.Layers {
 			if line.predict != nil && l < len(p.step0.Layers) {
-				add(l, line.predict(p.step0.Layers, l), glyphPred)
+				add(l, line.predict(p.step0.Layers, l, p.act), glyphPred)
 			}
 			if shown.Step != p.step0.Step && l < len(p.step0.Layers) {
 				add(l, line.get(p.step0.Layers[l]), glyphStep0)
@@ -321,7 +328,8 @@ func (q profileQuantity) points(p profileData) []profilePoint {
 }
 
 // axis is q's y range over pts: decades for a log axis, from 0 for a
-// floored one, symmetric about 0 for percentiles.
+// floored one, symmetric about 0 for percentiles (from 0 when they are
+// all positive).
 func (q profileQuantity) axis(pts []profilePoint) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, pt := range pts {
@@ -336,6 +344,8 @@ func (q profileQuantity) axis(pts []profilePoint) (lo, hi float64) {
 		if hi-lo < 1 {
 			hi = lo + 1
 		}
+	case q.sym && lo >= 0:
+		lo = 0 // sigmoid's percentiles, all in (0, 1): from 0, not -hi
 	case q.sym:
 		m := math.Max(math.Abs(lo), math.Abs(hi))
 		lo, hi = -m, m

@@ -139,8 +139,12 @@ func TestPredictedJacSV(t *testing.T) {
 	if v := PredictedJacSV(layers(1), -1); !math.IsNaN(v) {
 		t.Errorf("layer -1: %v, want NaN", v)
 	}
-	if got := PredictedP98(nn.LayerStats{TheoryActVar: 4}); math.Abs(got-2*2.0537) > 1e-3 {
+	if got := PredictedP98(nn.LayerStats{TheoryActVar: 4}, nn.Tanh); math.Abs(got-2*2.0537) > 1e-3 {
 		t.Errorf("p98 of N(0, 4): %v", got)
+	}
+	// Sigmoid's units sit around f(0) = 1/2 in the linear regime.
+	if lo, hi := PredictedP2(nn.LayerStats{TheoryActVar: 0.01}, nn.Sigmoid), PredictedP98(nn.LayerStats{TheoryActVar: 0.01}, nn.Sigmoid); math.Abs(lo-(0.5-0.20537)) > 1e-4 || math.Abs(hi-(0.5+0.20537)) > 1e-4 {
+		t.Errorf("sigmoid's p2, p98 at variance 0.01: %v, %v; want 0.5 -/+ 0.205", lo, hi)
 	}
 }
 

@@ -13,8 +13,7 @@ import (
 // other quantities from them under the same assumptions: the linear
 // regime, zero-mean weights, and sums of many independent terms, hence
 // Gaussian. PredictedStd holds for every activation in that regime;
-// PredictedP98 assumes a zero-mean activation (tanh, softsign, linear),
-// not sigmoid's, centred on 1/2.
+// the percentiles centre on f(0) (1/2 for sigmoid).
 
 // z98 is the 98th percentile of the standard normal, Φ⁻¹(0.98).
 const z98 = 2.053748910631823
@@ -22,9 +21,17 @@ const z98 = 2.053748910631823
 // PredictedStd is the activation std the linear regime predicts.
 func PredictedStd(l nn.LayerStats) float64 { return math.Sqrt(l.TheoryActVar) }
 
-// PredictedP98 is the 98th percentile of a zero-mean Gaussian activation
-// of the predicted variance; the 2nd percentile is its negative.
-func PredictedP98(l nn.LayerStats) float64 { return z98 * PredictedStd(l) }
+// PredictedP98 is the 98th percentile of a Gaussian activation of the
+// predicted variance centred where the linear regime puts it, f(0): 0 for
+// tanh and softsign, 1/2 for sigmoid (whose units all start near 1/2).
+func PredictedP98(l nn.LayerStats, act nn.Activation) float64 {
+	return act.Eval(0) + z98*PredictedStd(l)
+}
+
+// PredictedP2 is the 2nd percentile of the same Gaussian.
+func PredictedP2(l nn.LayerStats, act nn.Activation) float64 {
+	return act.Eval(0) - z98*PredictedStd(l)
+}
 
 // quarterCircleMean is the mean singular value of an n x n matrix of iid
 // zero-mean entries of variance 1/n, for large n: the singular values
