@@ -90,7 +90,7 @@ func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (strin
 	if st.Plain() {
 		stdMark, pctMark = '─', '·'
 	}
-	legend := st.Act.Render("⣿ mean") + "   " + st.Std.Render(legendGlyph(stdMark)+" mean ± std") + "   " +
+	legend := st.Act.Render("⣿ mean μ") + "   " + st.Std.Render(legendGlyph(stdMark)+" μ ± std σ") + "   " +
 		st.Pct.Render(legendGlyph(pctMark)+" 2nd / 98th percentile")
 	legend += "   " + st.Hint.Render(hintLine(max(0, w-lipgloss.Width(legend)-3), "▲ shown step", axisNote, "Figs 2, 3, 10"))
 	xs := steps(d.Snaps)
@@ -122,6 +122,7 @@ func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (strin
 		first = 0 // every layer shows: the scroll starts over
 	}
 	cells := make([][]string, 0, shown)
+	form := dynamicsForm(mean, std, p2, p98, n, cw-4)
 	for l := first; l < first+shown; l++ {
 		up, down := make([]float64, len(xs)), make([]float64, len(xs))
 		for i := range xs {
@@ -136,8 +137,7 @@ func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (strin
 		if !fixed {
 			ylo, yhi = fitRange(1e-3, p2[l], p98[l], up, down, mean[l])
 		}
-		title := st.Value.Render(fmt.Sprintf("L%d", l+1)) + st.Label.Render(fmt.Sprintf("  mean %s  std %s  p2 %s  p98 %s",
-			fmtSigned(mean[l][n]), fmtNum(std[l][n]), fmtSigned(p2[l][n]), fmtSigned(p98[l][n])))
+		title := st.Value.Render(fmt.Sprintf("L%d", l+1)) + st.Label.Render(dynamicsValues(form, mean[l][n], std[l][n], p2[l][n], p98[l][n]))
 		// The first rows of charts take the lines that do not divide.
 		chh := ch - 1 + btoi((l-first)/cols < extra)
 		chart := lineChart(ss, cw-2, chh, axes{xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi, yfmt: fmtSigned, mark: mark, markStyle: st.Dim})
@@ -148,4 +148,29 @@ func renderDynamicsAt(d *runData, w, h, first int, fixed bool, st Styles) (strin
 		lines = append(lines, st.Hint.Render(fit(more, w)))
 	}
 	return strings.Join(lines, "\n"), first, shown
+}
+
+// dynamicsForms write a layer's values at the shown step: in words when
+// they fit, else with the symbols of the legend above (μ, σ, the
+// percentiles as a pair, then as a range without spaces), so that a
+// 40-cell panel keeps all four.
+var dynamicsForms = []string{"  mean %s  std %s  p2 %s  p98 %s", " μ %s σ %s p2,98 %s %s", " μ%s σ%s p%s…%s"}
+
+func dynamicsValues(form int, mean, std, p2, p98 float64) string {
+	return fmt.Sprintf(dynamicsForms[form], fmtSigned(mean), fmtNum(std), fmtSigned(p2), fmtSigned(p98))
+}
+
+// dynamicsForm is the first form in which every layer's values fit w
+// cells, so that the panels read alike (the last when none does).
+func dynamicsForm(mean, std, p2, p98 [][]float64, n, w int) int {
+	for form := range dynamicsForms {
+		fits := true
+		for l := range mean {
+			fits = fits && lipgloss.Width(dynamicsValues(form, mean[l][n], std[l][n], p2[l][n], p98[l][n])) <= w
+		}
+		if fits {
+			return form
+		}
+	}
+	return len(dynamicsForms) - 1
 }

@@ -69,6 +69,27 @@ func theoryStatus(d runData, shown, jac int, jacOK bool) string {
 	return "step " + at + ": σ̄ is measured when the run pauses or ends while this view is open"
 }
 
+// statusShorter are the phrases of theoryStatus a narrow screen shortens,
+// in turn, until the line fits.
+var statusShorter = []struct{ long, short string }{
+	{" is measured every few seconds while this view is open", " re-measured every few seconds"},
+	{" shown (end: latest) · ", " shown · "},
+	{", weights are kept only for the latest state", " (weights: latest only)"},
+	{": none recorded at ", ", none at "},
+	{"re-measured every few seconds", "re-measured every few s"},
+}
+
+// shortenStatus is status in w cells if shorter phrases get it there.
+func shortenStatus(status string, w int) string {
+	for _, s := range statusShorter {
+		if lipgloss.Width(status) <= w {
+			break
+		}
+		status = strings.Replace(status, s.long, s.short, 1)
+	}
+	return status
+}
+
 // renderTheory sets the linear-regime predictions (PAPER.md) beside the
 // measurements at initialization and at the shown step (the time cursor),
 // and the Jacobians' mean singular values. A column whose step is step 0
@@ -115,7 +136,7 @@ func renderTheoryAt(d runData, w, h, from int, st Styles) (string, int, int) {
 	if cw < 10 {
 		pred = "theory"
 	}
-	lines := []string{st.Hint.Render(fit(theoryStatus(d, shown, jacI, jacOK), w))}
+	lines := []string{st.Hint.Render(fit(shortenStatus(theoryStatus(d, shown, jacI, jacOK), w), w))}
 	lines = append(lines, fit("", 6)+st.Act.Bold(true).Render(fit(" Var[z] activations", cw*nv))+
 		st.Grad.Bold(true).Render(fit(" Var[∂C/∂s] back-prop", cw*nv))+
 		st.Std.Bold(true).Render(fit(jacTitle(cw*nj), cw*nj)))
@@ -167,13 +188,22 @@ func renderTheoryAt(d runData, w, h, from int, st Styles) (string, int, int) {
 		"E[x²], the inputs' second moment, not Var[x]: pixels in [0,1] are not centred. Sigmoid (f(0)=1/2, f'(0)=1/4): E[z²] = 1/4 + Var[z], and 1/16 more per layer.",
 	}
 	if room := h - len(lines) - 1; room >= depth+2 {
-		// Rows left over once the notes have theirs go between the dot
-		// plot's layers (up to three each), so a tall terminal spreads the
-		// plot instead of leaving a blank band under it.
+		// Rows left over once the notes have theirs take the ratios to
+		// the predictions, then go between the dot plot's layers (up to
+		// three each), so a tall terminal fills instead of leaving a
+		// blank band under the plot.
 		spare := room - (depth + 2) - (len(notes) + 1)
+		var ratios []string
+		if spare >= depth+2 {
+			ratios = theoryRatios(first, now, withNow, cw, nv, st)
+			spare -= len(ratios) + 1
+		}
 		gap := max(0, min(3, spare/max(1, depth-1)))
 		lines = append(lines, "")
 		lines = append(lines, profile(first, now, withNow, w, gap, st)...)
+		if ratios != nil {
+			lines = append(append(lines, ""), ratios...)
+		}
 	} else if room >= 2 {
 		lines = append(lines, "", st.Dim.Render(fit(fmt.Sprintf("(the dot plot of log10 variances needs %d more rows: enlarge the terminal)", depth+2-room), w)))
 	}
@@ -196,6 +226,39 @@ func renderTheoryAt(d runData, w, h, from int, st Styles) (string, int, int) {
 		}
 	}
 	return strings.Join(lines, "\n"), from, fits
+}
+
+// theoryRatios is each layer's measured variances over the predicted ones,
+// at step 0 and at the shown step, in the columns of the table above
+// (under its measurements): 1 where the linear regime holds, and how far
+// it does not elsewhere (a tanh layer's saturation, sigmoid's non-centred
+// units, training's drift).
+func theoryRatios(first, now nn.Snapshot, withNow bool, cw, nv int, st Styles) []string {
+	cell := func(s string, style lipgloss.Style) string {
+		return style.Render(fmt.Sprintf(" %*s", cw-1, truncate(s, cw-1)))
+	}
+	ratio := func(measured, predicted float64) string {
+		if !(predicted > 0) || math.IsNaN(measured) || math.IsInf(measured, 0) {
+			return "—"
+		}
+		return fmtNum(measured/predicted) + "x"
+	}
+	head := fit("", 6) + st.Act.Bold(true).Render(fit(" Var[z] measured ÷ predicted", cw*nv)) +
+		st.Grad.Bold(true).Render(fit(" Var[∂C/∂s] measured ÷ predicted", cw*nv))
+	lines := []string{head}
+	for l := range min(len(first.Layers), len(now.Layers)) {
+		f, n := first.Layers[l], now.Layers[l]
+		row := st.Value.Render(fit(fmt.Sprintf("L%d", l+1), 6)) + cell("", st.Label) + cell(ratio(f.ActStd*f.ActStd, f.TheoryActVar), st.Value)
+		if withNow {
+			row += cell(ratio(n.ActStd*n.ActStd, f.TheoryActVar), st.Value)
+		}
+		row += cell("", st.Label) + cell(ratio(f.GradVar, f.TheoryGradVar), st.Value)
+		if withNow {
+			row += cell(ratio(n.GradVar, f.TheoryGradVar), st.Value)
+		}
+		lines = append(lines, row)
+	}
+	return lines
 }
 
 // profile plots log10 variances against the layer, one row per layer

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"initscope/nn"
 )
 
@@ -43,7 +45,16 @@ func TestTheoryAtCursor(t *testing.T) {
 		got := renderTheory(d, size[0], size[1], st)
 		name := "theory-cursor-" + itoa(size[0]) + "x" + itoa(size[1])
 		checkGolden(t, name, got)
-		if !strings.Contains(got, "step 3,000 shown") || !strings.Contains(got, "σ̄ of step 2,000: none recorded at 3,000") {
+		// At 160 columns the rows left over hold measured ÷ predicted:
+		// L1's Var[z] at step 0 is 0.36 against 0.4/3, 2.7x.
+		if ratios := strings.Contains(got, "Var[z] measured ÷ predicted"); ratios != (size[0] == 160) || ratios && !strings.Contains(got, " 2.7x ") {
+			t.Errorf("%s: ratios shown %v:\n%s", name, ratios, got)
+		}
+		recorded := "σ̄ of step 2,000: none recorded at 3,000"
+		if size[0] == 80 {
+			recorded = "σ̄ of step 2,000, none at 3,000 (weights: latest only)" // shortened to fit
+		}
+		if !strings.Contains(got, "step 3,000 shown") || !strings.Contains(got, recorded) {
 			t.Errorf("%s: the first line does not say which steps are shown:\n%s", name, got)
 		}
 		// L1 at step 3,000: Var[z] = ActStd², ActStd = 0.6 (1 + 0.5 t), t =
@@ -55,10 +66,12 @@ func TestTheoryAtCursor(t *testing.T) {
 		if got := row(t, got, "L1"); strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%s: L1 row %q, want %q", name, got, want)
 		}
-		// Every layer twice: the table's row and the dot plot's.
+		// Every layer twice: the table's row and the dot plot's (and the
+		// ratios' where they fit).
 		for l := 1; l <= 5; l++ {
-			if n := strings.Count(got, "\nL"+itoa(l)+" "); n != 2 {
-				t.Errorf("%s: L%d shown %d times, want 2 (table and dot plot)", name, l, n)
+			want := 2 + btoi(size[0] == 160)
+			if n := strings.Count(got, "\nL"+itoa(l)+" "); n != want {
+				t.Errorf("%s: L%d shown %d times, want %d (table, dot plot, ratios at 160)", name, l, n, want)
 			}
 		}
 	}
@@ -180,6 +193,21 @@ func TestTheoryDotPlotPositions(t *testing.T) {
 			if at := slices.Index(row, m.mark); at != want {
 				t.Errorf("L%d: %c at %d, want %d (log10 %.3f on 1e%g..1e%g): %q", l+1, m.mark, at, want, math.Log10(m.v), lo, hi, string(row))
 			}
+		}
+	}
+}
+
+// At 80 columns every status line fits whole, its phrases shortened.
+func TestTheoryStatusFitsNarrow(t *testing.T) {
+	for _, s := range []string{
+		"step 11,300, training: σ̄ is measured every few seconds while this view is open (latest: step 2,000)",
+		"step 11,300 shown (end: latest) · σ̄ of step 2,000: none recorded at 11,300, weights are kept only for the latest state",
+	} {
+		if got := shortenStatus(s, 80); lipgloss.Width(got) > 80 || !strings.Contains(got, "2,000") {
+			t.Errorf("%q -> %q (%d cells)", s, got, lipgloss.Width(got))
+		}
+		if got := shortenStatus(s, 200); got != s {
+			t.Errorf("shortened at 200 columns: %q", got)
 		}
 	}
 }
