@@ -132,9 +132,10 @@ func TestSweepThreeProcesses(t *testing.T) {
 			t.Errorf("--report lacks %q:\n%s", want, out)
 		}
 	}
-	for _, f := range []string{"sweep-test-error-tiny.png", "sweep-test-error-tiny.svg"} {
-		if st, err := os.Stat(filepath.Join(figs, f)); err != nil || st.Size() < 1000 || !strings.Contains(stderr.String(), "wrote "+filepath.Join(figs, f)) {
-			t.Errorf("--plots: %s: %v (stderr %q)", f, err, stderr.String())
+	for f, magic := range map[string]string{"sweep-test-error-tiny.png": "\x89PNG", "sweep-test-error-tiny.svg": "<?xml", "sweep-test-error-tiny.pdf": "%PDF"} {
+		data, err := os.ReadFile(filepath.Join(figs, f))
+		if err != nil || len(data) < 1000 || !strings.HasPrefix(string(data), magic) || !strings.Contains(stderr.String(), "wrote "+filepath.Join(figs, f)) {
+			t.Errorf("--plots: %s: %v, %d bytes (stderr %q)", f, err, len(data), stderr.String())
 		}
 	}
 	if strings.Contains(out, "missing") {

@@ -12,6 +12,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+
+	initplot "initscope/scenarios/plot"
 )
 
 // figureNumbers are the paper's figures of test error during training, by
@@ -80,8 +82,8 @@ func (rep *Report) WriteFigures(ctx context.Context, dir string) ([]string, erro
 		// The legend goes where the curves end up not being: at the
 		// bottom when most end above 50%, at the top otherwise.
 		p.Legend.Top = 2*high <= lines
-		for _, ext := range []string{"png", "svg"} {
-			name := filepath.Join(dir, fmt.Sprintf("sweep-test-error-%s.%s", safe(kind), ext))
+		for _, format := range initplot.Formats {
+			name := filepath.Join(dir, fmt.Sprintf("sweep-test-error-%s.%s", safe(kind), format))
 			if err := p.Save(8*vg.Inch, 5*vg.Inch, name); err != nil {
 				return files, err
 			}
