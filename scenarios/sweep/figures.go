@@ -47,6 +47,7 @@ func (rep *Report) WriteFigures(ctx context.Context, dir string) ([]string, erro
 		}
 		p.Title.Text = title
 		p.X.Label.Text = "examples seen"
+		p.X.Tick.Marker, p.Y.Tick.Marker = initplot.Ticks{}, initplot.Ticks{} // the run figures' one number format
 		p.Y.Label.Text = "test error (%)"
 		p.Y.Min, p.Y.Max = 0, 100
 		p.Add(plotter.NewGrid())
