@@ -154,6 +154,10 @@ func computeSurfaces(sc scenarios.Scenario, grid int) ([]surface.Surface, int, e
 			grid, grid, sc.Depth, sc.Width, work, float64(maxAppSurfaceWork), grid)
 	}
 	net := nn.New(cfg, rand.New(rand.NewPCG(sc.Seed, 1)))
+	// One core: the SSH server bounds the threads of the runs it trains,
+	// and a visitor's surfaces (at most maxAppSurfaceWork) must not take
+	// every core beside them.
+	net.Gemm = nn.FastGemm(1)
 	if err := surface.Check(net, grid, n); err != nil {
 		return nil, 0, err
 	}
