@@ -3,6 +3,7 @@ package sweep
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -371,4 +372,39 @@ func TestChooseRate(t *testing.T) {
 			t.Errorf("%s: chose %d, want %d", tt.name, got, tt.want)
 		}
 	}
+}
+
+// FuzzChooseRate: any errors, costs and counts (NaN, infinities, zero
+// examples) give an index in range, or -1 exactly when no rate has a
+// score; on validation the choice is within noise of the lowest error and
+// no rate within it has a lower cost.
+func FuzzChooseRate(f *testing.F) {
+	f.Add([]byte{10, 20, 30, 40}, true)
+	f.Add([]byte{255, 0, 128, 7, 7, 7}, false)
+	f.Add([]byte{}, true)
+	values := []float64{0, 0.1, 0.5, 0.83, 0.9, 1, math.NaN(), math.Inf(1), -1, 2}
+	f.Fuzz(func(t *testing.T, data []byte, onVal bool) {
+		var rates []RateResult
+		for i := 0; i+2 < len(data) && len(rates) < 16; i += 3 {
+			e := values[int(data[i])%len(values)]
+			rates = append(rates, RateResult{Mean: e, ValMean: e, ValLoss: values[int(data[i+1])%len(values)], ValN: int(data[i+2]) * 100})
+		}
+		got := chooseRate(rates, onVal)
+		scored := slices.ContainsFunc(rates, func(r RateResult) bool { return !math.IsNaN(r.ValMean) })
+		if got < -1 || got >= len(rates) || (got == -1) == scored {
+			t.Fatalf("chose %d of %d rates (any scored: %v)", got, len(rates), scored)
+		}
+		if got < 0 || !onVal {
+			return
+		}
+		best := math.Inf(1)
+		for _, r := range rates {
+			if !math.IsNaN(r.ValMean) {
+				best = math.Min(best, r.ValMean)
+			}
+		}
+		if c := rates[got]; c.ValMean > best+1 {
+			t.Fatalf("chose error %v, the lowest is %v", c.ValMean, best)
+		}
+	})
 }
