@@ -133,8 +133,9 @@ func surfaces(r Run) (Figure, bool) {
 				p.Add(c)
 			}
 		}
-		if s.W1.Init != nil && s.W2.Init != nil {
-			at, _ := plotter.NewScatter(plotter.XYs{{X: *s.W1.Init, Y: *s.W2.Init}})
+		// A file's initial weights may be anything; a marker gonum refuses
+		// (NaN, an infinity) is left out.
+		if at, err := plotter.NewScatter(plotter.XYs{{X: deref(s.W1.Init), Y: deref(s.W2.Init)}}); err == nil && s.W1.Init != nil && s.W2.Init != nil {
 			at.Shape = draw.CrossGlyph{}
 			at.Color = markColor
 			at.Radius = vg.Points(5)
@@ -223,3 +224,11 @@ func weightName(w batch.WeightRecord, name string, output bool) string {
 
 // short writes a number as the ticks do, alone.
 func short(v float64) string { return labelled([]float64{v})[0].Label }
+
+// deref is *p, or NaN for a nil p.
+func deref(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
