@@ -211,3 +211,14 @@ func TestChunkedPassChecksEachChunk(t *testing.T) {
 		}
 	}
 }
+
+// rowFlops is the multiply-adds, counted twice, of one example's forward
+// pass through every layer: more than any one layer's, so a step of
+// 2*rowsPerChunk(rowFlops())+5 rows splits into chunks in its widest layer.
+func (net *Network) rowFlops() int {
+	f := 0
+	for _, l := range net.Layers {
+		f += 2 * l.In * l.Out
+	}
+	return f
+}

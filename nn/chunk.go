@@ -26,16 +26,6 @@ func (net *Network) rowsPerChunk(flopsPerRow int) int {
 	return max(1, net.chunkSize()/max(1, flopsPerRow))
 }
 
-// rowFlops is the multiply-adds, counted twice, of one example's forward
-// pass; the backward pass costs about the same.
-func (net *Network) rowFlops() int {
-	f := 0
-	for _, l := range net.Layers {
-		f += 2 * l.In * l.Out
-	}
-	return f
-}
-
 // eachChunk calls f on consecutive row ranges [lo, hi) covering [0, n), of
 // about a chunk's work each, and stops with ctx's error when ctx is done
 // before a chunk. Work that finished is not reported as cancelled.
